@@ -1,0 +1,50 @@
+package org.vbs.plugins.spi;
+
+import java.util.Set;
+
+/**
+ * A volume backend: creates and deletes the bytes behind volumes and snapshots on a volume server.
+ *
+ * <p>Every method is blocking and idempotent in effect where it can be (deleting something that is
+ * already gone succeeds). The service core runs long operations (copies) on its own threads and
+ * reports progress through {@link ProgressListener}; a driver never starts threads of its own.
+ * Every failure is a {@link DriverException}; a failed call leaves nothing behind (no half-written
+ * file, no partial copy).
+ */
+@org.osgi.annotation.versioning.ConsumerType
+public interface VolumeDriver {
+
+    /** The OSGi service property that names a driver, e.g. {@code "file"}. */
+    String NAME_PROPERTY = "vbs.driver.name";
+
+    /** A short, stable name an operator uses to choose this backend, e.g. {@code "file"}. */
+    String name();
+
+    /** What this backend can do, as probed on its storage (not just what the code could do). */
+    Set<Capability> capabilities();
+
+    /** Creates an empty volume of {@code spec.sizeBytes()}. */
+    void createVolume(VolumeSpec spec) throws DriverException;
+
+    /**
+     * Creates a volume holding the content of a completed snapshot; the volume may be larger than the
+     * snapshot.
+     */
+    void createVolumeFromSnapshot(VolumeSpec spec, SnapshotRef source, ProgressListener progress)
+            throws DriverException;
+
+    /** Deletes a volume's storage. Snapshots taken from it stay usable. Deleting a missing volume succeeds. */
+    void deleteVolume(String volumeId) throws DriverException;
+
+    /** Takes a point-in-time copy of a volume. */
+    void createSnapshot(SnapshotRef snapshot, ProgressListener progress) throws DriverException;
+
+    /** Deletes a snapshot's storage. Deleting a missing snapshot succeeds. */
+    void deleteSnapshot(String snapshotId) throws DriverException;
+
+    /** Whether the storage of this volume exists (used by the core to reconcile after a crash). */
+    boolean volumeExists(String volumeId) throws DriverException;
+
+    /** Whether the storage of this snapshot exists. */
+    boolean snapshotExists(String snapshotId) throws DriverException;
+}
