@@ -9,7 +9,9 @@ import java.util.Set;
  * already gone succeeds). The service core runs long operations (copies) on its own threads and
  * reports progress through {@link ProgressListener}; a driver never starts threads of its own.
  * Every failure is a {@link DriverException}; a failed call leaves nothing behind (no half-written
- * file, no partial copy).
+ * file, no partial copy). Arguments the core should have refused already (a malformed id, a size
+ * smaller than the snapshot) are programming errors and raise {@link IllegalArgumentException}
+ * before any storage is touched.
  */
 @org.osgi.annotation.versioning.ConsumerType
 public interface VolumeDriver {
