@@ -1,0 +1,115 @@
+package org.vbs.security.pki;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+import org.vbs.security.SecurityConfigException;
+
+/**
+ * The server's WSS4J Merlin crypto settings (crypto.properties): the key store with the server's
+ * credential, the trust store with the CA certificates, and their passwords. WSS4J reads the file
+ * with {@link Properties#load(InputStream)}, so it is written in that syntax (ISO 8859-1 with
+ * escapes).
+ */
+record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPassword, String trustStorePassword) {
+    static final String PREFIX = "org.apache.wss4j.crypto.";
+    static final String PROVIDER = PREFIX + "provider";
+    static final String KEYSTORE_TYPE = PREFIX + "merlin.keystore.type";
+    static final String KEYSTORE_FILE = PREFIX + "merlin.keystore.file";
+    static final String KEYSTORE_PASSWORD = PREFIX + "merlin.keystore.password";
+    static final String KEYSTORE_ALIAS = PREFIX + "merlin.keystore.alias";
+    static final String KEYSTORE_PRIVATE_PASSWORD = PREFIX + "merlin.keystore.private.password";
+    static final String TRUSTSTORE_TYPE = PREFIX + "merlin.truststore.type";
+    static final String TRUSTSTORE_FILE = PREFIX + "merlin.truststore.file";
+    static final String TRUSTSTORE_PASSWORD = PREFIX + "merlin.truststore.password";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Fresh random passwords (192 bits each) for the layout's stores. */
+    static MerlinCrypto generate() {
+        String keyStorePassword = randomPassword();
+        return new MerlinCrypto(PkiLayout.SERVER_KEY_ALIAS, keyStorePassword, keyStorePassword, randomPassword());
+    }
+
+    /**
+     * The alias and passwords of an existing crypto.properties (an absent private-key password is
+     * the key store's, as WSS4J has it).
+     *
+     * @throws SecurityConfigException naming the file if it is unreadable or lacks a password
+     */
+    static MerlinCrypto read(Path file) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            throw new SecurityConfigException(file, "no such file", e);
+        } catch (IOException | IllegalArgumentException e) {
+            // Properties.load reports a malformed \\u escape as IllegalArgumentException.
+            throw new SecurityConfigException(file, "cannot read: " + e.getMessage(), e);
+        }
+        String keyStorePassword = required(file, properties, KEYSTORE_PASSWORD);
+        return new MerlinCrypto(properties.getProperty(KEYSTORE_ALIAS, PkiLayout.SERVER_KEY_ALIAS), keyStorePassword,
+                properties.getProperty(KEYSTORE_PRIVATE_PASSWORD, keyStorePassword),
+                required(file, properties, TRUSTSTORE_PASSWORD));
+    }
+
+    /** The content of crypto.properties pointing at the layout's server.p12 and truststore.p12. */
+    byte[] toPropertiesFile(PkiLayout layout) {
+        StringBuilder text = new StringBuilder()
+                .append("# WSS4J Merlin crypto of the VBS server, made by org.vbs.security.pki.DevPkiMain.\n")
+                .append("# It holds the key store passwords: keep it private (mode 0600).\n");
+        line(text, PROVIDER, "org.apache.wss4j.common.crypto.Merlin");
+        line(text, KEYSTORE_TYPE, "PKCS12");
+        line(text, KEYSTORE_FILE, layout.serverKeyStore().toString());
+        line(text, KEYSTORE_PASSWORD, keyStorePassword);
+        line(text, KEYSTORE_ALIAS, alias);
+        line(text, KEYSTORE_PRIVATE_PASSWORD, privateKeyPassword);
+        line(text, TRUSTSTORE_TYPE, "PKCS12");
+        line(text, TRUSTSTORE_FILE, layout.trustStore().toString());
+        line(text, TRUSTSTORE_PASSWORD, trustStorePassword);
+        return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Never shows the passwords. */
+    @Override
+    public String toString() {
+        return "MerlinCrypto[alias=" + alias + ", passwords hidden]";
+    }
+
+    private static String required(Path file, Properties properties, String key) {
+        String value = properties.getProperty(key);
+        if (value == null || value.isEmpty()) {
+            throw new SecurityConfigException(file, "has no " + key);
+        }
+        return value;
+    }
+
+    private static void line(StringBuilder text, String key, String value) {
+        text.append(key).append('=');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                text.append("\\\\");
+            } else if (i == 0 && c == ' ') {
+                text.append("\\ ");
+            } else if (c < 0x20 || c > 0x7e) {
+                text.append(String.format("\\u%04x", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        text.append('\n');
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,65 @@
+package org.vbs.security.pki;
+
+import java.nio.file.Path;
+
+/**
+ * Where the PKI files of a VBS installation live, under {@code $VBS_HOME/pki} (see
+ * {@link org.vbs.security.pki the package description} for what each file holds).
+ */
+public record PkiLayout(Path root) {
+    public static final String USER_CERT_FILE = "usercert.pem";
+    public static final String USER_KEY_FILE = "userkey.pem";
+    /** The alias of the server's key entry in server.p12 (and in crypto.properties). */
+    public static final String SERVER_KEY_ALIAS = "vbs-server";
+    /** The alias of the (first) trusted CA certificate in truststore.p12. */
+    public static final String TRUSTED_CA_ALIAS = "vbs-ca";
+
+    public PkiLayout {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** The layout of the VBS home directory {@code vbsHome}: its {@code pki} subdirectory. */
+    public static PkiLayout under(Path vbsHome) {
+        return new PkiLayout(vbsHome.resolve("pki"));
+    }
+
+    public Path caCert() {
+        return root.resolve("ca").resolve("cacert.pem");
+    }
+
+    public Path caKey() {
+        return root.resolve("ca").resolve("cakey.pem");
+    }
+
+    public Path serverCert() {
+        return root.resolve("server").resolve("servercert.pem");
+    }
+
+    public Path serverKey() {
+        return root.resolve("server").resolve("serverkey.pem");
+    }
+
+    public Path serverKeyStore() {
+        return root.resolve("server").resolve("server.p12");
+    }
+
+    public Path trustStore() {
+        return root.resolve("server").resolve("truststore.p12");
+    }
+
+    public Path cryptoProperties() {
+        return root.resolve("server").resolve("crypto.properties");
+    }
+
+    public Path userCert() {
+        return userDirectory().resolve(USER_CERT_FILE);
+    }
+
+    public Path userKey() {
+        return userDirectory().resolve(USER_KEY_FILE);
+    }
+
+    private Path userDirectory() {
+        return root.resolve("user");
+    }
+}
