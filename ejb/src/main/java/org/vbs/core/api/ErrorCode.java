@@ -15,6 +15,8 @@ public enum ErrorCode {
     IDEMPOTENT_PARAMETER_MISMATCH("IdempotentParameterMismatch", false),
     UNAUTHORIZED_OPERATION("UnauthorizedOperation", false),
     INVALID_PAGINATION_TOKEN("InvalidPaginationToken", false),
+    /** The configured backend cannot do this (e.g. make a volume from a snapshot). */
+    UNSUPPORTED_OPERATION("UnsupportedOperation", false),
     INSUFFICIENT_CAPACITY("InsufficientVolumeCapacity", true),
     SERVICE_UNAVAILABLE("ServiceUnavailable", true),
     INTERNAL_ERROR("InternalError", true);

@@ -1,17 +1,17 @@
 package org.vbs.core.api;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A volume as stored and as described. Immutable: a change is a new record with {@code version + 1},
- * written with a compare-and-set on the previous one.
+ * A volume as described to its owner. Immutable; {@code version} counts the changes made to it
+ * (every change is a compare-and-set on the previous version). Not the stored form: the store keeps
+ * its own serializable records.
  */
 public record Volume(String id, String owner, long sizeGiB, Optional<String> snapshotId,
                      VolumeState state, Optional<String> stateReason, Instant createTime,
-                     Map<String, String> tags, long version) implements Serializable {
+                     Map<String, String> tags, long version) {
     public Volume {
         tags = Map.copyOf(tags);
     }

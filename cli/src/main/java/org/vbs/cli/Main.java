@@ -1,0 +1,18 @@
+package org.vbs.cli;
+
+import java.nio.file.Path;
+
+/** The {@code vbs} launcher's entry point. */
+public final class Main {
+    /** Set by bin/vbs when stderr is a terminal (Java cannot tell by itself): enables the progress bar. */
+    static final String STDERR_TTY_PROPERTY = "vbs.stderr.tty";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        CliContext context = new CliContext(System.getenv(), Path.of(System.getProperty("user.home")), System.out,
+                System.err, Boolean.getBoolean(STDERR_TTY_PROPERTY), new SignedPortFactory(), duration -> Thread.sleep(duration.toMillis()));
+        System.exit(new Cli(context).run(args));
+    }
+}

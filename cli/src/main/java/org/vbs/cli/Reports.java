@@ -1,0 +1,120 @@
+package org.vbs.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The layout of every answer. JSON keys are the wire names of the SOAP API (volumeId, size,
+ * status, ...); every key is always present (null when the service sent no value), so scripts can
+ * rely on the shape.
+ */
+public final class Reports {
+    private static final List<String> VOLUME_COLUMNS =
+            List.of("VOLUME ID", "SIZE (GiB)", "SNAPSHOT", "STATUS", "CREATED", "TAGS");
+    private static final List<String> SNAPSHOT_COLUMNS =
+            List.of("SNAPSHOT ID", "VOLUME ID", "STATUS", "PROGRESS", "SIZE (GiB)", "STARTED", "DESCRIPTION", "MESSAGE");
+    private static final List<String> PLUGIN_COLUMNS = List.of("FILE", "SYMBOLIC NAME", "VERSION", "STATE", "PROBLEM");
+
+    private Reports() {
+    }
+
+    /** create-volume: the volume object itself. */
+    public static Report volume(VolumeView volume) {
+        return new Report(json(volume), new Table(VOLUME_COLUMNS, List.of(row(volume))), Optional.empty());
+    }
+
+    /** describe-volumes: {"volumes": [...], "nextToken": ...}. */
+    public static Report volumes(List<VolumeView> volumes, Optional<String> nextToken) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("volumes", volumes.stream().map(Reports::json).toList());
+        json.put("nextToken", nextToken.orElse(null));
+        return new Report(json, new Table(VOLUME_COLUMNS, volumes.stream().map(Reports::row).toList()),
+                nextToken.map(Reports::moreHint));
+    }
+
+    /** create-snapshot: the snapshot object itself (after --wait, its final state). */
+    public static Report snapshot(SnapshotView snapshot) {
+        return new Report(json(snapshot), new Table(SNAPSHOT_COLUMNS, List.of(row(snapshot))), Optional.empty());
+    }
+
+    /** describe-snapshots: {"snapshots": [...], "nextToken": ...}. */
+    public static Report snapshots(List<SnapshotView> snapshots, Optional<String> nextToken) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("snapshots", snapshots.stream().map(Reports::json).toList());
+        json.put("nextToken", nextToken.orElse(null));
+        return new Report(json, new Table(SNAPSHOT_COLUMNS, snapshots.stream().map(Reports::row).toList()),
+                nextToken.map(Reports::moreHint));
+    }
+
+    /** delete-volume / delete-snapshot: {"volumeId": ..., "return": true} as the service answered. */
+    public static Report deleted(String idKey, String idHeader, String id, boolean accepted) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put(idKey, id);
+        json.put("return", accepted);
+        return new Report(json, new Table(List.of(idHeader, "DELETED"), List.of(List.of(id, String.valueOf(accepted)))),
+                Optional.empty());
+    }
+
+    /** describe-plugins: {"plugins": [...]}. */
+    public static Report plugins(List<PluginView> plugins) {
+        List<Object> items = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (PluginView plugin : plugins) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("file", plugin.file());
+            json.put("symbolicName", plugin.symbolicName().orElse(null));
+            json.put("version", plugin.version().orElse(null));
+            json.put("state", plugin.state());
+            json.put("problem", plugin.problem().orElse(null));
+            items.add(json);
+            rows.add(List.of(plugin.file(), plugin.symbolicName().orElse(""), plugin.version().orElse(""),
+                    plugin.state(), plugin.problem().orElse("")));
+        }
+        return new Report(Map.of("plugins", items), new Table(PLUGIN_COLUMNS, rows), Optional.empty());
+    }
+
+    private static Map<String, Object> json(VolumeView volume) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("volumeId", volume.volumeId());
+        json.put("size", volume.sizeGiB());
+        json.put("snapshotId", volume.snapshotId().orElse(null));
+        json.put("status", volume.status());
+        json.put("createTime", volume.createTime().toString());
+        json.put("tags", new LinkedHashMap<String, Object>(volume.tags()));
+        return json;
+    }
+
+    private static List<String> row(VolumeView volume) {
+        String tags = volume.tags().entrySet().stream().map(tag -> tag.getKey() + "=" + tag.getValue())
+                .collect(Collectors.joining(","));
+        return List.of(volume.volumeId(), String.valueOf(volume.sizeGiB()), volume.snapshotId().orElse(""),
+                volume.status(), volume.createTime().toString(), tags);
+    }
+
+    private static Map<String, Object> json(SnapshotView snapshot) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("snapshotId", snapshot.snapshotId());
+        json.put("volumeId", snapshot.volumeId());
+        json.put("status", snapshot.status());
+        json.put("statusMessage", snapshot.statusMessage().orElse(null));
+        json.put("startTime", snapshot.startTime().toString());
+        json.put("progress", snapshot.progress());
+        json.put("volumeSize", snapshot.volumeSizeGiB());
+        json.put("description", snapshot.description().orElse(null));
+        return json;
+    }
+
+    private static List<String> row(SnapshotView snapshot) {
+        return List.of(snapshot.snapshotId(), snapshot.volumeId(), snapshot.status(), snapshot.progress(),
+                String.valueOf(snapshot.volumeSizeGiB()), snapshot.startTime().toString(),
+                snapshot.description().orElse(""), snapshot.statusMessage().orElse(""));
+    }
+
+    private static String moreHint(String nextToken) {
+        return "More results: repeat with --next-token " + nextToken + ", or use --all.";
+    }
+}

@@ -1,0 +1,40 @@
+package org.vbs.cli;
+
+import jakarta.xml.ws.BindingProvider;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.vbs.cli.generated.VolumeService;
+import org.vbs.cli.generated.VolumeServicePortType;
+
+/**
+ * Ports that sign every request with the user's credential and accept only answers signed by a
+ * certificate of the trusted CA. The WSDL (and so the security policy) comes from this jar, never
+ * from the server's ?wsdl, so a tampered server WSDL cannot switch signing off.
+ */
+public final class SignedPortFactory implements PortFactory {
+    static final String WSDL_RESOURCE = "/wsdl/VolumeService.wsdl";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RECEIVE_TIMEOUT = Duration.ofMinutes(2);
+
+    @Override
+    public VolumeServicePortType open(ClientSettings settings) {
+        SigningCredentials credentials = SigningCredentials.load(settings);
+        URL wsdl = SignedPortFactory.class.getResource(WSDL_RESOURCE);
+        if (wsdl == null) {
+            throw new IllegalStateException("the client jar lacks " + WSDL_RESOURCE + "; rebuild the CLI");
+        }
+        VolumeServicePortType port = new VolumeService(wsdl).getVolumeServicePort();
+        Map<String, Object> context = ((BindingProvider) port).getRequestContext();
+        context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, settings.url().toString());
+        credentials.configure(context);
+        HTTPClientPolicy policy = new HTTPClientPolicy();
+        policy.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        policy.setReceiveTimeout(RECEIVE_TIMEOUT.toMillis());
+        ((HTTPConduit) ClientProxy.getClient(port).getConduit()).setClient(policy);
+        return port;
+    }
+}

@@ -1,0 +1,106 @@
+package org.vbs.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.vbs.cli.generated.VolumeServicePortType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vbs}: the global options (accepted before or after the command name) and what every
+ * command shares: the settings, the signed port and the printing of answers.
+ */
+@Command(name = "vbs", synopsisSubcommandLabel = "COMMAND",
+        description = "The VBS (Virtual Block Store) command-line client. Every call is signed with your"
+                + " certificate; answers are accepted only when signed by a certificate of the trusted CA.",
+        subcommands = {CreateVolumeCommand.class, DeleteVolumeCommand.class, DescribeVolumesCommand.class,
+            CreateSnapshotCommand.class, DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class,
+            DescribePluginsCommand.class},
+        footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/user/usercert.pem,"
+            + " pki/user/userkey.pem and pki/ca/cacert.pem).",
+            "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"
+                + " 4 snapshot ended in error (--wait), 70 client bug."})
+public final class VbsCommand implements Runnable {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "Service endpoint (default: $VBS_URL, else " + ClientSettings.DEFAULT_URL + ").")
+    private String url;
+
+    @Option(names = "--cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Your certificate, PEM (default: $VBS_HOME/pki/user/usercert.pem).")
+    private Path certificate;
+
+    @Option(names = "--key", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Your private key, unencrypted PEM (default: $VBS_HOME/pki/user/userkey.pem).")
+    private Path privateKey;
+
+    @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "CA certificate(s) the service's signature must chain to (default: $VBS_HOME/pki/ca/cacert.pem).")
+    private Path ca;
+
+    @Option(names = "--output", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}). json prints one document per command.")
+    private OutputFormat output;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Show CXF/WSS4J logging and the stack trace of a failure.")
+    private boolean debug;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+    private boolean help;
+
+    public VbsCommand(CliContext context) {
+        this.context = context;
+    }
+
+    /** {@code vbs} without a command. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    /** The options combined with the environment. */
+    ClientSettings settings() {
+        try {
+            return ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate),
+                    Optional.ofNullable(privateKey), Optional.ofNullable(ca), context.env(), context.userHome());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** A signed port to the service. */
+    VolumeServicePortType port() {
+        ClientSettings settings = settings();
+        Logging.configure(debug);
+        return context.ports().open(settings);
+    }
+
+    /** Prints an answer in the chosen format. */
+    void print(Report report) {
+        switch (output) {
+            case JSON -> context.out().println(Json.write(report.json()));
+            case TABLE -> {
+                context.out().print(report.table().render());
+                report.hint().ifPresent(hint -> context.err().println(Text.oneLine(hint)));
+            }
+        }
+        context.out().flush();
+    }
+}

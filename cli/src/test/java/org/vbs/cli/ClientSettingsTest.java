@@ -1,0 +1,84 @@
+package org.vbs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ClientSettingsTest {
+    private static final Path HOME = Path.of("/home/alice");
+
+    @Test
+    void shouldDefaultToLoopbackAndTheDotVbsDirectory() {
+        ClientSettings settings = resolve(Optional.empty(), Map.of());
+        assertEquals(URI.create("http://127.0.0.1:8080/vbs/VolumeService"), settings.url());
+        assertEquals(Path.of("/home/alice/.vbs/pki/user/usercert.pem"), settings.certificate());
+        assertEquals(Path.of("/home/alice/.vbs/pki/user/userkey.pem"), settings.privateKey());
+        assertEquals(Path.of("/home/alice/.vbs/pki/ca/cacert.pem"), settings.ca());
+    }
+
+    @Test
+    void shouldTakeUrlAndHomeFromTheEnvironment() {
+        ClientSettings settings = resolve(Optional.empty(),
+                Map.of("VBS_URL", "https://vbs.example.org/vbs/VolumeService", "VBS_HOME", "/srv/vbs"));
+        assertEquals(URI.create("https://vbs.example.org/vbs/VolumeService"), settings.url());
+        assertEquals(Path.of("/srv/vbs/pki/user/usercert.pem"), settings.certificate());
+        assertEquals(Path.of("/srv/vbs/pki/ca/cacert.pem"), settings.ca());
+    }
+
+    @Test
+    void shouldLetOptionsWinOverTheEnvironment() {
+        ClientSettings settings = ClientSettings.resolve(Optional.of("http://127.0.0.1:9090/x"),
+                Optional.of(Path.of("/c.pem")), Optional.of(Path.of("/k.pem")), Optional.of(Path.of("/ca.pem")),
+                Map.of("VBS_URL", "http://127.0.0.1:1/y", "VBS_HOME", "/srv/vbs"), HOME);
+        assertEquals(URI.create("http://127.0.0.1:9090/x"), settings.url());
+        assertEquals(Path.of("/c.pem"), settings.certificate());
+        assertEquals(Path.of("/k.pem"), settings.privateKey());
+        assertEquals(Path.of("/ca.pem"), settings.ca());
+    }
+
+    @Test
+    void shouldIgnoreBlankEnvironmentValues() {
+        ClientSettings settings = resolve(Optional.empty(), Map.of("VBS_URL", " ", "VBS_HOME", ""));
+        assertEquals(URI.create(ClientSettings.DEFAULT_URL), settings.url());
+        assertEquals(Path.of("/home/alice/.vbs/pki/ca/cacert.pem"), settings.ca());
+    }
+
+    @Test
+    void shouldRefuseAnythingButAnAbsoluteHttpUrl() {
+        for (String url : new String[] {"ftp://host/x", "127.0.0.1:8080/vbs", "http:/vbs", "not a url"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> resolve(Optional.of(url), Map.of()), url);
+            assertTrue(e.getMessage().contains(url), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReportABadUrlAsAUsageError() {
+        CliRun run = CliRun.run(CliRun.noPort(), Map.of("VBS_URL", "ftp://host/x"), false, "describe-volumes");
+        assertEquals(ExitCode.USAGE, run.status());
+        assertTrue(run.err().contains("service URL 'ftp://host/x' must be an absolute http:// or https:// URL"), run.err());
+    }
+
+    @Test
+    void shouldHandTheResolvedSettingsToThePortFactory() {
+        ClientSettings[] seen = new ClientSettings[1];
+        FakePort port = new DescribeCommandsTest.PagedVolumes(Map.of());
+        CliRun run = CliRun.run(settings -> {
+            seen[0] = settings;
+            return port;
+        }, Map.of("VBS_HOME", "/srv/vbs"), false, "describe-volumes", "--url", "http://127.0.0.1:1234/vbs/VolumeService");
+        assertEquals(ExitCode.OK, run.status(), run.err());
+        assertEquals(URI.create("http://127.0.0.1:1234/vbs/VolumeService"), seen[0].url());
+        assertEquals(Path.of("/srv/vbs/pki/user/userkey.pem"), seen[0].privateKey());
+    }
+
+    private static ClientSettings resolve(Optional<String> url, Map<String, String> env) {
+        return ClientSettings.resolve(url, Optional.empty(), Optional.empty(), Optional.empty(), env, HOME);
+    }
+}

@@ -1,0 +1,152 @@
+package org.vbs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.namespace.QName;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.ws.security.SecurityConstants;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vbs.cli.generated.DescribeVolumesResponseType;
+import org.vbs.cli.generated.DescribeVolumesSetItemResponseType;
+import org.vbs.cli.generated.DescribeVolumesSetResponseType;
+import org.vbs.cli.generated.DescribeVolumesType;
+import org.vbs.cli.generated.VolumeServicePortType;
+import org.vbs.security.Credential;
+import org.vbs.security.KeyStores;
+import org.vbs.security.NewFile;
+import org.vbs.security.Pem;
+import org.vbs.security.pki.CertificateAuthority;
+import org.vbs.security.pki.DevPki;
+import org.vbs.security.pki.DevPkiSetup;
+import org.vbs.security.pki.PkiLayout;
+
+/**
+ * The signing round trip with the WSDL's own policy: a CXF endpoint on loopback, configured like the
+ * service (RSA-SHA256, signed answers), and the CLI's real signing port factory.
+ */
+class SignedRoundTripTest {
+    private static final String NAMESPACE = "urn:vbs:2026-11";
+
+    @TempDir
+    static Path home;
+    static PkiLayout pki;
+    static CertificateAuthority otherCa;
+
+    private Server server;
+
+    /** Answers DescribeVolumes with one volume and remembers that it was called. */
+    static final class OneVolume extends FakePort {
+        @Override
+        public DescribeVolumesResponseType describeVolumes(DescribeVolumesType request) {
+            requests.add(request);
+            DescribeVolumesSetItemResponseType item = new DescribeVolumesSetItemResponseType();
+            item.setVolumeId("vol-0123456789abcdef0");
+            item.setSize(3);
+            item.setStatus("available");
+            item.setCreateTime(FakePort.time("2026-11-25T04:00:00Z"));
+            DescribeVolumesResponseType response = new DescribeVolumesResponseType();
+            response.setRequestId("req-1");
+            response.setVolumeSet(new DescribeVolumesSetResponseType());
+            response.getVolumeSet().getItem().add(item);
+            return response;
+        }
+    }
+
+    @BeforeAll
+    static void makePki() {
+        Logging.configure(false);
+        pki = PkiLayout.under(home);
+        DevPkiSetup.ensure(pki, "localhost");
+        otherCa = DevPki.newCa("CN=Some Other CA,O=Elsewhere");
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void shouldSignTheRequestAndAcceptTheServiceSignedAnswer() throws IOException {
+        OneVolume service = new OneVolume();
+        String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
+        CliRun run = vbs("describe-volumes", "--url", url, "--output", "json");
+        assertEquals(ExitCode.OK, run.status(), run.err());
+        assertEquals(1, service.requests.size());
+        assertTrue(run.out().contains("\"volumeId\": \"vol-0123456789abcdef0\""), run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void shouldRefuseAnAnswerSignedByACertificateOfAnotherCa() throws IOException {
+        OneVolume service = new OneVolume();
+        String url = publish(service, otherCa.issueServer("localhost"));
+        CliRun run = vbs("describe-volumes", "--url", url);
+        assertEquals(ExitCode.CONNECTION, run.status(), run.err());
+        assertTrue(run.err().startsWith("Error: UntrustedResponse: "), run.err());
+        assertEquals("", run.out(), "nothing of an untrusted answer is shown");
+    }
+
+    @Test
+    void shouldReportTheServiceRefusingAnUntrustedUserAsExit3() throws IOException {
+        OneVolume service = new OneVolume();
+        String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
+        Path stranger = home.resolve("stranger");
+        NewFile.writeAll(otherCa.issueUser("CN=Stranger,O=Elsewhere").toPemFiles(stranger.resolve("usercert.pem"),
+                stranger.resolve("userkey.pem")));
+        CliRun run = vbs("describe-volumes", "--url", url, "--cert", stranger.resolve("usercert.pem").toString(),
+                "--key", stranger.resolve("userkey.pem").toString());
+        assertEquals(ExitCode.CONNECTION, run.status(), run.err());
+        assertTrue(run.err().startsWith("Error: SecurityError: the service refused the request's signature"), run.err());
+        assertEquals(0, service.requests.size(), "the service never saw the call");
+        assertEquals("", run.out());
+    }
+
+    private static CliRun vbs(String... args) {
+        return CliRun.run(new SignedPortFactory(), Map.of("VBS_HOME", home.toString()), false, args);
+    }
+
+    /** Publishes the service on a free loopback port, signing with the credential and trusting the dev CA. */
+    private String publish(VolumeServicePortType service, Credential serverCredential) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/vbs/VolumeService";
+        List<X509Certificate> trusted = Pem.readCertificates(pki.caCert());
+        Merlin crypto = new Merlin();
+        crypto.setKeyStore(KeyStores.withCredential(serverCredential, "server", "secret".toCharArray()));
+        crypto.setTrustStore(KeyStores.trusting(trusted, "ca"));
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SecurityConstants.SIGNATURE_CRYPTO, crypto);
+        properties.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);
+        properties.put(SecurityConstants.SIGNATURE_USERNAME, "server");
+        properties.put(SecurityConstants.SIGNATURE_PASSWORD, "secret");
+        properties.put(SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM, SigningCredentials.RSA_SHA256);
+        JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
+        factory.setServiceClass(VolumeServicePortType.class);
+        factory.setServiceBean(service);
+        factory.setAddress(url);
+        factory.setWsdlLocation(SignedPortFactory.class.getResource(SignedPortFactory.WSDL_RESOURCE).toString());
+        factory.setServiceName(new QName(NAMESPACE, "VolumeService"));
+        factory.setEndpointName(new QName(NAMESPACE, "VolumeServicePort"));
+        factory.setProperties(properties);
+        server = factory.create();
+        return url;
+    }
+}

@@ -1,0 +1,122 @@
+package org.vbs.core.domain;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeState;
+
+/**
+ * A volume as the service keeps it in the replicated cache. Immutable: every change makes a new
+ * record with {@code version + 1}, which the store writes with a compare-and-set on this one.
+ *
+ * <p>Serializable through {@link SerialForm} (a serialization proxy), because {@link Optional} is
+ * not serializable and the cache marshals values with Java serialization semantics.
+ *
+ * @param owner the owner's DN (RFC 2253)
+ * @param snapshotId the snapshot the volume is copied from, if any
+ * @param stateReason why the volume is in {@code error}
+ * @param clientToken the caller's idempotency token, kept so deleting the volume frees it
+ */
+public record VolumeRecord(String id, String owner, long sizeGiB, Optional<String> snapshotId,
+                           VolumeState state, Optional<String> stateReason, Instant createTime,
+                           Map<String, String> tags, Optional<String> clientToken, long version)
+        implements Serializable {
+
+    public VolumeRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(snapshotId, "snapshotId");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(stateReason, "stateReason");
+        Objects.requireNonNull(createTime, "createTime");
+        Objects.requireNonNull(clientToken, "clientToken");
+        tags = Map.copyOf(tags);
+    }
+
+    /** A new claim: {@code creating}, version 0. */
+    public static VolumeRecord creating(String id, String owner, long sizeGiB, Optional<String> snapshotId,
+                                        Map<String, String> tags, Optional<String> clientToken, Instant now) {
+        return new VolumeRecord(id, owner, sizeGiB, snapshotId, VolumeState.CREATING, Optional.empty(), now,
+                tags, clientToken, 0);
+    }
+
+    /**
+     * The next version in state {@code next}.
+     *
+     * @param reason why (kept for {@code error}; cleared otherwise)
+     * @throws org.vbs.core.api.VbsException IncorrectState when the transition table forbids the move
+     */
+    public VolumeRecord moveTo(VolumeState next, Optional<String> reason, String operation) {
+        state.requireMove(id, next, operation);
+        return new VolumeRecord(id, owner, sizeGiB, snapshotId, next, reason, createTime, tags, clientToken,
+                version + 1);
+    }
+
+    /**
+     * The same volume, one version later: written by an operation that depends on the volume's state
+     * without changing it (CreateSnapshot), so a concurrent change of the volume conflicts with it.
+     */
+    public VolumeRecord touched() {
+        return new VolumeRecord(id, owner, sizeGiB, snapshotId, state, stateReason, createTime, tags, clientToken,
+                version + 1);
+    }
+
+    public boolean isOwnedBy(String ownerDn) {
+        return owner.equals(ownerDn);
+    }
+
+    public long sizeBytes() {
+        return sizeGiB << 30;
+    }
+
+    public Volume toVolume() {
+        return new Volume(id, owner, sizeGiB, snapshotId, state, stateReason, createTime, tags, version);
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new SerialForm(this);
+    }
+
+    /** The stored shape: plain serializable fields, absent values as null. */
+    private static final class SerialForm implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String id;
+        private final String owner;
+        private final long sizeGiB;
+        private final String snapshotId;
+        private final VolumeState state;
+        private final String stateReason;
+        private final Instant createTime;
+        private final TreeMap<String, String> tags;
+        private final String clientToken;
+        private final long version;
+
+        SerialForm(VolumeRecord r) {
+            id = r.id;
+            owner = r.owner;
+            sizeGiB = r.sizeGiB;
+            snapshotId = r.snapshotId.orElse(null);
+            state = r.state;
+            stateReason = r.stateReason.orElse(null);
+            createTime = r.createTime;
+            // Sorted, so equal records always marshal to equal bytes.
+            tags = new TreeMap<>(r.tags);
+            clientToken = r.clientToken.orElse(null);
+            version = r.version;
+        }
+
+        @Serial
+        private Object readResolve() {
+            return new VolumeRecord(id, owner, sizeGiB, Optional.ofNullable(snapshotId), state,
+                    Optional.ofNullable(stateReason), createTime, tags, Optional.ofNullable(clientToken), version);
+        }
+    }
+}

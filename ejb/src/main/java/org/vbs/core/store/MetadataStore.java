@@ -1,0 +1,197 @@
+package org.vbs.core.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import org.infinispan.Cache;
+import org.vbs.core.domain.ResourceKind;
+import org.vbs.core.domain.SnapshotRecord;
+import org.vbs.core.domain.VolumeRecord;
+
+/**
+ * Typed access to the four metadata caches. Reads work anywhere; every write must run inside a
+ * step of {@link MetadataTransactions}, so an entity, its owner-index entry and its client token
+ * change together or not at all.
+ *
+ * <p>Every change of an entity is a compare-and-set on the version the step read; a lost race is a
+ * {@link ConcurrentUpdateException} (the step is then run again), never a silent overwrite.
+ */
+public final class MetadataStore {
+    private final Cache<String, VolumeRecord> volumes;
+    private final Cache<String, SnapshotRecord> snapshots;
+    private final Cache<OwnerKey, OwnedIds> owners;
+    private final Cache<TokenKey, TokenEntry> tokens;
+    private final MetadataTransactions transactions;
+
+    public MetadataStore(Cache<String, VolumeRecord> volumes, Cache<String, SnapshotRecord> snapshots,
+                         Cache<OwnerKey, OwnedIds> owners, Cache<TokenKey, TokenEntry> tokens,
+                         MetadataTransactions transactions) {
+        this.volumes = Objects.requireNonNull(volumes, "volumes");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.owners = Objects.requireNonNull(owners, "owners");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+    }
+
+    public Optional<VolumeRecord> volume(String id) {
+        return Optional.ofNullable(volumes.get(id));
+    }
+
+    public Optional<SnapshotRecord> snapshot(String id) {
+        return Optional.ofNullable(snapshots.get(id));
+    }
+
+    /** The ids of one owner's resources of one kind, sorted. */
+    public NavigableSet<String> idsOf(String owner, ResourceKind kind) {
+        return owners.getOrDefault(new OwnerKey(owner, kind), OwnedIds.NONE).ids();
+    }
+
+    /** All of one owner's volumes: costs O(that owner's volumes), not O(all volumes). */
+    public List<VolumeRecord> volumesOf(String owner) {
+        return resolve(idsOf(owner, ResourceKind.VOLUME), this::volume);
+    }
+
+    /** All of one owner's snapshots. */
+    public List<SnapshotRecord> snapshotsOf(String owner) {
+        return resolve(idsOf(owner, ResourceKind.SNAPSHOT), this::snapshot);
+    }
+
+    /** Every volume of every owner: for the reconciler at startup only. */
+    public List<VolumeRecord> allVolumes() {
+        return List.copyOf(volumes.values());
+    }
+
+    /** Every snapshot of every owner: for the reconciler at startup only. */
+    public List<SnapshotRecord> allSnapshots() {
+        return List.copyOf(snapshots.values());
+    }
+
+    public Optional<TokenEntry> token(TokenKey key) {
+        return Optional.ofNullable(tokens.get(key));
+    }
+
+    /**
+     * Claims a new volume's id and indexes it under its owner (and its client token, if it has one).
+     *
+     * @return false when the id is taken (nothing was written; try another id)
+     */
+    public boolean insertVolume(VolumeRecord volume, Optional<TokenEntry> tokenEntry) {
+        requireTransaction();
+        if (volume.clientToken().isPresent() != tokenEntry.isPresent()) {
+            throw new IllegalArgumentException("a volume with a client token needs its token entry, and only then");
+        }
+        if (volumes.putIfAbsent(volume.id(), volume) != null) {
+            return false;
+        }
+        index(volume.owner(), ResourceKind.VOLUME, volume.id());
+        if (tokenEntry.isPresent()) {
+            TokenKey key = new TokenKey(volume.owner(), volume.clientToken().orElseThrow());
+            if (tokens.putIfAbsent(key, tokenEntry.get()) != null) {
+                throw new ConcurrentUpdateException("client token of " + volume.id() + " was taken concurrently");
+            }
+        }
+        return true;
+    }
+
+    /** Compare-and-set: writes {@code next} only if the cache still holds {@code expected}. */
+    public void replaceVolume(VolumeRecord expected, VolumeRecord next) {
+        requireTransaction();
+        requireNextVersion(expected.id(), expected.version(), next.id(), next.version());
+        compareAndSet(volumes, expected.id(), expected, next, VolumeRecord::version);
+    }
+
+    /** Removes a volume, its index entry and its client token, if the cache still holds {@code expected}. */
+    public void removeVolume(VolumeRecord expected) {
+        requireTransaction();
+        compareAndRemove(volumes, expected.id(), expected, VolumeRecord::version);
+        unindex(expected.owner(), ResourceKind.VOLUME, expected.id());
+        expected.clientToken().ifPresent(token -> tokens.remove(new TokenKey(expected.owner(), token)));
+    }
+
+    /** Claims a new snapshot's id and indexes it; false when the id is taken (nothing written). */
+    public boolean insertSnapshot(SnapshotRecord snapshot) {
+        requireTransaction();
+        if (snapshots.putIfAbsent(snapshot.id(), snapshot) != null) {
+            return false;
+        }
+        index(snapshot.owner(), ResourceKind.SNAPSHOT, snapshot.id());
+        return true;
+    }
+
+    /** Compare-and-set: writes {@code next} only if the cache still holds {@code expected}. */
+    public void replaceSnapshot(SnapshotRecord expected, SnapshotRecord next) {
+        requireTransaction();
+        requireNextVersion(expected.id(), expected.version(), next.id(), next.version());
+        compareAndSet(snapshots, expected.id(), expected, next, SnapshotRecord::version);
+    }
+
+    /** Removes a snapshot and its index entry, if the cache still holds {@code expected}. */
+    public void removeSnapshot(SnapshotRecord expected) {
+        requireTransaction();
+        compareAndRemove(snapshots, expected.id(), expected, SnapshotRecord::version);
+        unindex(expected.owner(), ResourceKind.SNAPSHOT, expected.id());
+    }
+
+    private void index(String owner, ResourceKind kind, String id) {
+        OwnerKey key = new OwnerKey(owner, kind);
+        owners.put(key, owners.getOrDefault(key, OwnedIds.NONE).with(id));
+    }
+
+    private void unindex(String owner, ResourceKind kind, String id) {
+        OwnerKey key = new OwnerKey(owner, kind);
+        OwnedIds rest = owners.getOrDefault(key, OwnedIds.NONE).without(id);
+        if (rest.ids().isEmpty()) {
+            owners.remove(key);
+        } else {
+            owners.put(key, rest);
+        }
+    }
+
+    private static <V> void compareAndSet(Cache<String, V> cache, String id, V expected, V next,
+                                          ToLongFunction<V> version) {
+        V current = cache.get(id);
+        if (!expected.equals(current) || !cache.replace(id, current, next)) {
+            throw lostRace(id, expected, current, version);
+        }
+    }
+
+    private static <V> void compareAndRemove(Cache<String, V> cache, String id, V expected,
+                                             ToLongFunction<V> version) {
+        V current = cache.get(id);
+        if (!expected.equals(current) || !cache.remove(id, current)) {
+            throw lostRace(id, expected, current, version);
+        }
+    }
+
+    private static <V> ConcurrentUpdateException lostRace(String id, V expected, V current,
+                                                          ToLongFunction<V> version) {
+        return new ConcurrentUpdateException(id + " changed since version " + version.applyAsLong(expected)
+                + " was read: " + (current == null ? "it is gone" : "it is at version " + version.applyAsLong(current)));
+    }
+
+    private static void requireNextVersion(String id, long version, String nextId, long nextVersion) {
+        if (!id.equals(nextId) || nextVersion != version + 1) {
+            throw new IllegalArgumentException("a change of " + id + " v" + version + " must be " + id + " v"
+                    + (version + 1) + ", not " + nextId + " v" + nextVersion);
+        }
+    }
+
+    private void requireTransaction() {
+        if (!transactions.isActive()) {
+            throw new IllegalStateException("metadata writes must run inside a MetadataTransactions step");
+        }
+    }
+
+    private static <T> List<T> resolve(NavigableSet<String> ids, Function<String, Optional<T>> lookup) {
+        List<T> found = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            // An id whose entity is gone was removed by a step that committed after the index was read.
+            lookup.apply(id).ifPresent(found::add);
+        }
+        return found;
+    }
+}

@@ -1,0 +1,120 @@
+package org.vbs.core.store;
+
+import jakarta.transaction.HeuristicMixedException;
+import jakarta.transaction.HeuristicRollbackException;
+import jakarta.transaction.NotSupportedException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.domain.Causes;
+
+/**
+ * Runs one metadata step in its own short transaction: begin, the step's reads and writes, commit.
+ * The storage work of a workflow happens between steps, never inside one (the driver is not
+ * transactional, and a transaction must not stay open for the length of a copy).
+ *
+ * <p>A step that loses a race (a compare-and-set finds a newer version, or the commit fails its
+ * write-skew check) is rolled back and run again from the start, so it decides on the current
+ * values: it then succeeds, or refuses with the fault the new state calls for. A step never
+ * overwrites a change it did not see.
+ */
+public final class MetadataTransactions {
+    /** How often a step is tried before the caller gets a retriable fault. */
+    static final int ATTEMPTS = 5;
+
+    private static final Logger LOG = Logger.getLogger(MetadataTransactions.class);
+
+    private final TransactionManager tm;
+
+    public MetadataTransactions(TransactionManager tm) {
+        this.tm = Objects.requireNonNull(tm, "tm");
+    }
+
+    /**
+     * @param step what the step does, with the ids it touches (for logs and faults)
+     * @param work the step; it may throw a {@link VbsException} to refuse (the transaction is then
+     *        rolled back and nothing it wrote stays)
+     */
+    public <T> T run(String step, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(step, work);
+            } catch (ConcurrentUpdateException e) {
+                if (attempt == ATTEMPTS) {
+                    throw new VbsException(ErrorCode.INTERNAL_ERROR, "The metadata step '" + step
+                            + "' was not committed after " + ATTEMPTS
+                            + " attempts (concurrent changes or a store failure); retry the request. Last cause: "
+                            + e.getMessage(), e);
+                }
+                LOG.debugf("%s: attempt %d lost a race (%s); running it again", step, attempt, e.getMessage());
+            }
+        }
+    }
+
+    /** For a step that returns nothing. */
+    public void run(String step, Runnable work) {
+        run(step, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Whether the calling thread is inside a transaction (the store's writes require one). */
+    boolean isActive() {
+        try {
+            return tm.getTransaction() != null;
+        } catch (SystemException e) {
+            throw new IllegalStateException("the transaction manager cannot tell the current transaction", e);
+        }
+    }
+
+    private <T> T once(String step, Supplier<T> work) {
+        begin(step);
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            rollback(step, e);
+            throw e;
+        }
+        commit(step);
+        return result;
+    }
+
+    private void begin(String step) {
+        try {
+            tm.begin();
+        } catch (NotSupportedException e) {
+            throw new IllegalStateException("metadata step '" + step + "' must not run inside another transaction", e);
+        } catch (SystemException e) {
+            throw new VbsException(ErrorCode.INTERNAL_ERROR,
+                    "Could not begin a metadata transaction for '" + step + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void commit(String step) {
+        try {
+            tm.commit();
+        } catch (RollbackException e) {
+            // A write-skew conflict or a value the cache could not store: either way nothing was written.
+            throw new ConcurrentUpdateException("commit of '" + step + "' was rolled back: " + Causes.describe(e), e);
+        } catch (HeuristicMixedException | HeuristicRollbackException | SystemException e) {
+            throw new VbsException(ErrorCode.INTERNAL_ERROR,
+                    "The metadata step '" + step + "' ended in an unknown state: " + Causes.describe(e), e);
+        }
+    }
+
+    private void rollback(String step, Throwable failure) {
+        try {
+            tm.rollback();
+        } catch (SystemException | IllegalStateException e) {
+            LOG.errorf(e, "%s: rolling back after a failure also failed", step);
+            failure.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package org.vbs.core.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vbs.core.testing.Faults.assertFault;
+import static org.vbs.core.testing.ServiceFixture.BOB;
+import static org.vbs.core.testing.ServiceFixture.JANE;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vbs.core.api.CreateVolumeRequest;
+import org.vbs.core.api.DescribeRequest;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeState;
+import org.vbs.core.domain.ResourceKind;
+import org.vbs.core.store.TokenKey;
+import org.vbs.core.testing.ServiceFixture;
+import org.vbs.core.testing.TempDirVolumeDriver.Operation;
+import org.vbs.plugins.spi.DriverException;
+
+class CreateVolumeTest {
+    @TempDir
+    Path dir;
+    private ServiceFixture fixture;
+
+    @BeforeEach
+    void start() {
+        fixture = new ServiceFixture(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    static CreateVolumeRequest size(long gib) {
+        return new CreateVolumeRequest(Optional.of(gib), Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    static CreateVolumeRequest withToken(long gib, String token, Map<String, String> tags) {
+        return new CreateVolumeRequest(Optional.of(gib), Optional.empty(), Optional.of(token), tags);
+    }
+
+    static CreateVolumeRequest withTags(Map<String, String> tags) {
+        return new CreateVolumeRequest(Optional.of(1L), Optional.empty(), Optional.empty(), tags);
+    }
+
+    private void assertNothingLeft() {
+        assertTrue(fixture.metadata.isEmpty(), "caches: " + fixture.contents());
+        assertEquals(List.of(), fixture.driver.files());
+    }
+
+    @Test
+    void shouldCreateAnAvailableVolumeWithItsStorageAndIndexIt() {
+        Volume volume = fixture.service.createVolume(JANE,
+                new CreateVolumeRequest(Optional.of(8L), Optional.empty(), Optional.empty(), Map.of("name", "data")));
+
+        assertTrue(ResourceKind.VOLUME.isWellFormed(volume.id()), volume.id());
+        assertEquals(VolumeState.AVAILABLE, volume.state());
+        assertEquals(JANE.dn(), volume.owner());
+        assertEquals(8, volume.sizeGiB());
+        assertEquals(Map.of("name", "data"), volume.tags());
+        assertEquals(Optional.empty(), volume.snapshotId());
+        assertTrue(Files.exists(fixture.driver.volumeFile(volume.id())));
+        assertEquals(List.of(volume), fixture.service.describeVolumes(JANE, DescribeRequest.all()).items());
+        assertEquals(List.of(), fixture.service.describeVolumes(BOB, DescribeRequest.all()).items());
+    }
+
+    @Test
+    void shouldAcceptTheSizeBounds() {
+        assertEquals(1, fixture.service.createVolume(JANE, size(1)).sizeGiB());
+        assertEquals(16_384, fixture.service.createVolume(JANE, size(16_384)).sizeGiB());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1, 16_385, Long.MAX_VALUE, Long.MIN_VALUE})
+    void shouldRefuseSizesOutOfRangeAndNameTheBounds(long gib) {
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE, size(gib)),
+                String.valueOf(gib), "1 to 16384 GiB");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldRefuseAVolumeWithNeitherSizeNorSnapshot() {
+        assertFault(ErrorCode.MISSING_PARAMETER, () -> fixture.service.createVolume(JANE,
+                new CreateVolumeRequest(Optional.empty(), Optional.empty(), Optional.empty(), Map.of())), "Size");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldRefuseAMalformedSnapshotId() {
+        assertFault(ErrorCode.INVALID_SNAPSHOT_ID_MALFORMED, () -> fixture.service.createVolume(JANE,
+                new CreateVolumeRequest(Optional.of(1L), Optional.of("snap-xyz"), Optional.empty(), Map.of())),
+                "'snap-xyz'");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownSnapshot() {
+        assertFault(ErrorCode.INVALID_SNAPSHOT_NOT_FOUND, () -> fixture.service.createVolume(JANE,
+                new CreateVolumeRequest(Optional.of(1L), Optional.of("snap-0123456789abcdef0"), Optional.empty(),
+                        Map.of())), "snap-0123456789abcdef0");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldRefuseMoreThanFiftyTags() {
+        Map<String, String> tags = new HashMap<>();
+        for (int i = 0; i < 51; i++) {
+            tags.put("k" + i, "v");
+        }
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE, withTags(tags)),
+                "51", "at most 50");
+        assertNothingLeft();
+        tags.remove("k0");
+        assertEquals(50, fixture.service.createVolume(JANE, withTags(tags)).tags().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aws:name", "AWS:name", "vbs:owner", "Vbs:x", ""})
+    void shouldRefuseReservedOrEmptyTagKeys(String key) {
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE,
+                withTags(Map.of(key, "v"))), "Tag key");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldRefuseTagKeysAndValuesOverTheirLimits() {
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE,
+                withTags(Map.of("k".repeat(129), "v"))), "128");
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE,
+                withTags(Map.of("k", "v".repeat(257)))), "256");
+        assertNothingLeft();
+        assertEquals(1, fixture.service.createVolume(JANE,
+                withTags(Map.of("k".repeat(128), "v".repeat(256)))).tags().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "has space", "x\u00e9"})
+    void shouldRefuseMalformedClientTokens(String token) {
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE,
+                withToken(1, token, Map.of())), "Client token");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldRefuseAClientTokenLongerThanSixtyFour() {
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.createVolume(JANE,
+                withToken(1, "t".repeat(65), Map.of())), "64");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldReturnTheSameVolumeForARetryWithTheSameTokenAndParameters() {
+        Volume first = fixture.service.createVolume(JANE, withToken(2, "token-1", Map.of("a", "1", "b", "2")));
+        Volume retry = fixture.service.createVolume(JANE, withToken(2, "token-1", Map.of("b", "2", "a", "1")));
+
+        assertEquals(first, retry);
+        assertEquals(1, fixture.service.describeVolumes(JANE, DescribeRequest.all()).items().size());
+        assertEquals(1, fixture.driver.files().size());
+    }
+
+    @Test
+    void shouldRefuseTheSameTokenWithOtherParametersAndChangeNothing() {
+        fixture.service.createVolume(JANE, withToken(2, "token-1", Map.of()));
+        ServiceFixture.Contents before = fixture.contents();
+
+        assertFault(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH,
+                () -> fixture.service.createVolume(JANE, withToken(3, "token-1", Map.of())), "new token");
+        assertFault(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH,
+                () -> fixture.service.createVolume(JANE, withToken(2, "token-1", Map.of("a", "1"))));
+        assertEquals(before, fixture.contents());
+    }
+
+    @Test
+    void shouldKeepClientTokensApartPerOwner() {
+        Volume jane = fixture.service.createVolume(JANE, withToken(2, "shared", Map.of()));
+        Volume bob = fixture.service.createVolume(BOB, withToken(2, "shared", Map.of()));
+        assertNotEquals(jane.id(), bob.id());
+        assertEquals(BOB.dn(), bob.owner());
+    }
+
+    @Test
+    void shouldFreeTheTokenWhenTheVolumeIsDeleted() {
+        Volume first = fixture.service.createVolume(JANE, withToken(2, "token-1", Map.of()));
+        fixture.service.deleteVolume(JANE, first.id());
+        assertTrue(fixture.metadata.store().token(new TokenKey(JANE.dn(), "token-1")).isEmpty());
+
+        Volume second = fixture.service.createVolume(JANE, withToken(5, "token-1", Map.of()));
+        assertNotEquals(first.id(), second.id());
+    }
+
+    @Test
+    void shouldUndoTheClaimWhenTheDriverFailsAndMapItsCode() {
+        fixture.driver.fail(Operation.CREATE_VOLUME, DriverException.Code.INSUFFICIENT_CAPACITY);
+        assertFault(ErrorCode.INSUFFICIENT_CAPACITY, () -> fixture.service.createVolume(JANE,
+                withToken(4, "token-1", Map.of("a", "b"))), "INSUFFICIENT_CAPACITY", "failed as the test asked");
+        assertNothingLeft();
+
+        fixture.driver.fail(Operation.CREATE_VOLUME, DriverException.Code.IO_ERROR);
+        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.createVolume(JANE, size(4)), "IO_ERROR");
+        fixture.driver.fail(Operation.CREATE_VOLUME, DriverException.Code.UNSUPPORTED);
+        assertFault(ErrorCode.UNSUPPORTED_OPERATION, () -> fixture.service.createVolume(JANE, size(4)));
+        fixture.driver.fail(Operation.CREATE_VOLUME, DriverException.Code.CONFIGURATION);
+        assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> fixture.service.createVolume(JANE, size(4)));
+        fixture.driver.fail(Operation.CREATE_VOLUME, DriverException.Code.NOT_FOUND);
+        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.createVolume(JANE, size(4)), "NOT_FOUND",
+                "creating the storage of vol-");
+        fixture.driver.fail(Operation.CREATE_VOLUME, DriverException.Code.ALREADY_EXISTS);
+        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.createVolume(JANE, size(4)), "ALREADY_EXISTS");
+        assertNothingLeft();
+
+        // The token was freed with the claim: a retry once the driver works makes the volume.
+        fixture.driver.heal();
+        Volume volume = fixture.service.createVolume(JANE, withToken(4, "token-1", Map.of("a", "b")));
+        assertEquals(VolumeState.AVAILABLE, volume.state());
+    }
+
+    @Test
+    void shouldRefuseWithServiceUnavailableWhenNoDriverIsInstalled() {
+        fixture.uninstallDriver();
+        assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> fixture.service.createVolume(JANE, size(1)), "tempdir");
+        assertNothingLeft();
+    }
+
+    @Test
+    void shouldClaimAnotherIdWhenTheFirstIsTaken() {
+        Queue<String> ids = new ArrayDeque<>(List.of("vol-0000000000000000a", "vol-0000000000000000a",
+                "vol-0000000000000000b"));
+        fixture.close();
+        fixture = new ServiceFixture(dir, kind -> ids.remove());
+
+        Volume first = fixture.service.createVolume(JANE, size(1));
+        Volume second = fixture.service.createVolume(BOB, size(1));
+
+        assertEquals("vol-0000000000000000a", first.id());
+        assertEquals("vol-0000000000000000b", second.id());
+        assertEquals(JANE.dn(), fixture.metadata.store().volume(first.id()).orElseThrow().owner());
+    }
+}

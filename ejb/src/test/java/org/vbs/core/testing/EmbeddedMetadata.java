@@ -1,0 +1,92 @@
+package org.vbs.core.testing;
+
+import jakarta.transaction.TransactionManager;
+import org.infinispan.Cache;
+import org.infinispan.commons.dataconversion.MediaType;
+import org.infinispan.commons.marshall.JavaSerializationMarshaller;
+import org.infinispan.configuration.cache.Configuration;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.transaction.LockingMode;
+import org.infinispan.transaction.TransactionMode;
+import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
+import org.infinispan.util.concurrent.IsolationLevel;
+import org.vbs.core.domain.SnapshotRecord;
+import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.store.MetadataStore;
+import org.vbs.core.store.MetadataTransactions;
+import org.vbs.core.store.OwnedIds;
+import org.vbs.core.store.OwnerKey;
+import org.vbs.core.store.TokenEntry;
+import org.vbs.core.store.TokenKey;
+
+/**
+ * The four metadata caches in a real embedded Infinispan, configured like the server's where it
+ * matters: transactional, OPTIMISTIC, REPEATABLE_READ (so a lost compare-and-set fails its commit),
+ * and every value stored in serialized form (Java serialization), so a value that does not marshal
+ * fails here as it would in WildFly.
+ */
+public final class EmbeddedMetadata implements AutoCloseable {
+    private final DefaultCacheManager manager;
+    private final TransactionManager tm;
+    private final MetadataTransactions transactions;
+    private final MetadataStore store;
+
+    public EmbeddedMetadata() {
+        GlobalConfigurationBuilder global = new GlobalConfigurationBuilder().nonClusteredDefault();
+        global.serialization().marshaller(new JavaSerializationMarshaller())
+                .allowList().addRegexps("org\\.vbs\\..*", "java\\..*");
+        manager = new DefaultCacheManager(global.build());
+        ConfigurationBuilder cache = new ConfigurationBuilder();
+        cache.encoding().mediaType(MediaType.APPLICATION_SERIALIZED_OBJECT_TYPE);
+        cache.transaction().transactionMode(TransactionMode.TRANSACTIONAL).lockingMode(LockingMode.OPTIMISTIC)
+                .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
+        cache.locking().isolationLevel(IsolationLevel.REPEATABLE_READ);
+        Configuration configuration = cache.build();
+        for (String name : new String[] {"volumes", "snapshots", "owners", "client-tokens"}) {
+            manager.defineConfiguration(name, configuration);
+        }
+        tm = volumes().getAdvancedCache().getTransactionManager();
+        transactions = new MetadataTransactions(tm);
+        store = new MetadataStore(volumes(), snapshots(), owners(), tokens(), transactions);
+    }
+
+    public Cache<String, VolumeRecord> volumes() {
+        return manager.getCache("volumes");
+    }
+
+    public Cache<String, SnapshotRecord> snapshots() {
+        return manager.getCache("snapshots");
+    }
+
+    public Cache<OwnerKey, OwnedIds> owners() {
+        return manager.getCache("owners");
+    }
+
+    public Cache<TokenKey, TokenEntry> tokens() {
+        return manager.getCache("client-tokens");
+    }
+
+    public TransactionManager transactionManager() {
+        return tm;
+    }
+
+    public MetadataTransactions transactions() {
+        return transactions;
+    }
+
+    public MetadataStore store() {
+        return store;
+    }
+
+    /** Whether all four caches are empty: the "nothing left behind" check. */
+    public boolean isEmpty() {
+        return volumes().isEmpty() && snapshots().isEmpty() && owners().isEmpty() && tokens().isEmpty();
+    }
+
+    @Override
+    public void close() {
+        manager.stop();
+    }
+}

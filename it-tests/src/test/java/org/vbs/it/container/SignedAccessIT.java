@@ -1,0 +1,177 @@
+package org.vbs.it.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.xml.ws.soap.SOAPFaultException;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.xml.namespace.QName;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.vbs.it.client.CreateVolumeResponseType;
+import org.vbs.it.support.Caller;
+import org.vbs.it.support.Callers;
+import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.Pool;
+import org.vbs.it.support.VbsEar;
+import org.vbs.it.support.VisibleState;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/**
+ * Only signed calls from certificates of a trusted CA get in, and the published contract says so.
+ * The policy can vanish silently (a deployment missing a module dependency dropped it, and the
+ * endpoint then took unsigned calls): these tests are what notices.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+public class SignedAccessIT {
+    private static final String WSP = "http://www.w3.org/ns/ws-policy";
+    private static final String SP = "http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702";
+    private static final String WSU =
+            "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    private static final String WSDL = "http://schemas.xmlsoap.org/wsdl/";
+    private static final String SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/";
+    /** The fault code WSS4J answers a message it cannot verify with (it says no more, on purpose). */
+    private static final QName WSS4J_SECURITY_ERROR = new QName("http://ws.apache.org/wss4j", "SecurityError");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Callers callers = Callers.ofArquillianServer();
+    private final Pool pool = Pool.of(ItConfig.vbsHome());
+
+    @Deployment(testable = false)
+    public static EnterpriseArchive vbs() {
+        return VbsEar.fromBuild();
+    }
+
+    @Test
+    public void publishedWsdlRequiresSignedTimestampAndBodyWithX509Token() throws Exception {
+        // given the deployed service
+        // when its WSDL is fetched as any client would
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(URI.create(ItConfig.endpoint() + "?wsdl")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        // then it carries the signing policy, attached to the binding
+        assertEquals(200, response.statusCode());
+        Document wsdl = parse(response.body());
+        Element policy = topLevelPolicy(wsdl);
+        Element binding = only(wsdl.getElementsByTagNameNS(SP, "AsymmetricBinding"), "sp:AsymmetricBinding");
+        Element initiator = only(binding.getElementsByTagNameNS(SP, "InitiatorToken"), "sp:InitiatorToken");
+        only(initiator.getElementsByTagNameNS(SP, "X509Token"), "sp:X509Token of the initiator");
+        only(binding.getElementsByTagNameNS(SP, "IncludeTimestamp"), "sp:IncludeTimestamp");
+        Element suite = only(binding.getElementsByTagNameNS(SP, "AlgorithmSuite"), "sp:AlgorithmSuite");
+        only(suite.getElementsByTagNameNS(SP, "Basic256Sha256"), "sp:Basic256Sha256");
+        Element signedParts = only(wsdl.getElementsByTagNameNS(SP, "SignedParts"), "sp:SignedParts");
+        only(signedParts.getElementsByTagNameNS(SP, "Body"), "sp:Body in sp:SignedParts");
+
+        Element wsdlBinding = only(wsdl.getElementsByTagNameNS(WSDL, "binding"), "wsdl:binding");
+        Element reference = only(wsdlBinding.getElementsByTagNameNS(WSP, "PolicyReference"),
+                "wsp:PolicyReference on the binding");
+        assertEquals("#" + policy.getAttributeNS(WSU, "Id"), reference.getAttribute("URI"),
+                "the binding must reference the signing policy");
+    }
+
+    @Test
+    public void signedCallFromTrustedUserIsServed() throws Exception {
+        // given a user issued by the CA the server trusts
+        Caller user = callers.newUser("signed-access");
+
+        // when it calls with a signed request
+        CreateVolumeResponseType created = user.createVolume(1);
+
+        // then the call is served and the volume is the user's
+        assertTrue(user.volumeIds().contains(created.getVolumeId()));
+        user.deleteVolume(created.getVolumeId());
+    }
+
+    @Test
+    public void unsignedCallIsRefusedWithSoapFaultAndCreatesNothing() throws Exception {
+        // given what the development user sees and the pool
+        Caller devUser = callers.devUser();
+        VisibleState before = VisibleState.of(devUser, pool);
+
+        // when a well-formed CreateVolume arrives without any WS-Security header
+        String envelope = """
+                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+                  <soap:Body>
+                    <CreateVolume xmlns="urn:vbs:2026-11"><size>1</size></CreateVolume>
+                  </soap:Body>
+                </soap:Envelope>""";
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(ItConfig.endpoint())
+                        .header("Content-Type", "text/xml; charset=utf-8")
+                        .header("SOAPAction", "\"CreateVolume\"")
+                        .POST(HttpRequest.BodyPublishers.ofString(envelope, StandardCharsets.UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        // then it gets a SOAP fault from the security policy, not a volume
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertEquals(500, response.statusCode(), body);
+        Document answer = parse(response.body());
+        Element fault = only(answer.getElementsByTagNameNS(SOAP_ENV, "Fault"), "soap:Fault");
+        String faultString = only(fault.getElementsByTagName("faultstring"), "faultstring").getTextContent();
+        assertTrue(faultString.contains("policy alternatives can not be satisfied"), faultString);
+        assertEquals(0, answer.getElementsByTagNameNS("urn:vbs:2026-11", "CreateVolumeResponse").getLength());
+        // and nothing was created
+        assertEquals(before, VisibleState.of(devUser, pool));
+    }
+
+    @Test
+    public void callSignedByCertificateOfUntrustedCaIsRefusedAndCreatesNothing() throws Exception {
+        // given a stranger whose own CA issued it a certificate with the development user's DN
+        Caller devUser = callers.devUser();
+        Caller impostor = callers.fromUntrustedCa(devUser.dn());
+        VisibleState before = VisibleState.of(devUser, pool);
+
+        // when it calls with a correctly signed request
+        SOAPFaultException refused = assertThrows(SOAPFaultException.class, () -> impostor.createVolume(1));
+
+        // then WS-Security refuses it (the certificate path does not lead to a trusted CA), and nothing
+        // was created
+        assertEquals(WSS4J_SECURITY_ERROR, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
+        assertEquals(before, VisibleState.of(devUser, pool));
+    }
+
+    private static Document parse(byte[] xml) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+    }
+
+    /** The wsp:Policy that is a child of wsdl:definitions (nested wsp:Policy elements are its parts). */
+    private static Element topLevelPolicy(Document wsdl) {
+        Element found = null;
+        for (Node child = wsdl.getDocumentElement().getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element && WSP.equals(element.getNamespaceURI())
+                    && "Policy".equals(element.getLocalName())) {
+                assertNull(found, "more than one top-level wsp:Policy");
+                found = element;
+            }
+        }
+        assertNotNull(found, "no top-level wsp:Policy in the published WSDL");
+        return found;
+    }
+
+    private static Element only(NodeList nodes, String what) {
+        assertEquals(1, nodes.getLength(), "expected exactly one " + what);
+        return (Element) nodes.item(0);
+    }
+}

@@ -1,0 +1,174 @@
+package org.vbs.it.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A VBS server process started the way a person starts one: the project's run script
+ * (bin/vbs-server) with a VBS_HOME of its own and a port offset, in the background
+ * (LAUNCH_JBOSS_IN_BACKGROUND=1, JBOSS_PIDFILE). {@link #stop} ends exactly that server's JVM, by
+ * the PID its pid file names, and waits for it; a JVM shutdown hook does the same if a test run is
+ * cut short, so no server outlives the tests.
+ */
+public final class ServerProcess {
+    private static final Duration BOOT_PATIENCE = Duration.ofMinutes(5);
+    private static final Duration STOP_PATIENCE = Duration.ofMinutes(2);
+
+    private final Path vbsHome;
+    private final int portOffset;
+    private final Path log;
+    private final Path pidFile;
+    private Optional<Process> launcher = Optional.empty();
+    private Optional<ProcessHandle> server = Optional.empty();
+    private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
+
+    private ServerProcess(Path vbsHome, int portOffset, Path log, Path pidFile) {
+        this.vbsHome = vbsHome;
+        this.portOffset = portOffset;
+        this.log = log;
+        this.pidFile = pidFile;
+    }
+
+    /**
+     * A server for the VBS_HOME (made by the run script if it is missing or empty), not started yet.
+     *
+     * @param workDir where the server's console log and pid file go
+     */
+    public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
+        return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
+                workDir.resolve("server.pid"));
+    }
+
+    public Path vbsHome() {
+        return vbsHome;
+    }
+
+    public URI endpoint() {
+        return ItConfig.endpoint(8080 + portOffset);
+    }
+
+    /**
+     * Starts the server and waits until it answers its WSDL (so vbs.ear is deployed).
+     *
+     * @throws AssertionError if it exits or does not answer in time (with the end of its log)
+     */
+    public void start() throws IOException, InterruptedException {
+        if (server.isPresent()) {
+            throw new IllegalStateException("already started: " + server.get().pid());
+        }
+        Files.deleteIfExists(pidFile);
+        ProcessBuilder builder = new ProcessBuilder(List.of(ItConfig.runScript().toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().put("VBS_HOME", vbsHome.toString());
+        builder.environment().put("VBS_PORT_OFFSET", Integer.toString(portOffset));
+        // Never build from inside a build: the run script uses what `mvn verify` already made.
+        builder.environment().put("VBS_SKIP_BUILD", "1");
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+        launcher = Optional.of(builder.start());
+        awaitAnswering();
+    }
+
+    /**
+     * Stops the server with SIGTERM, as an operator's Ctrl-C or service manager would, and waits until
+     * its JVM and the run script have exited. Harmless if it is not running.
+     */
+    public void stop() throws InterruptedException {
+        Optional<ProcessHandle> jvm = server.or(this::serverFromPidFile);
+        if (jvm.isPresent()) {
+            ProcessHandle handle = jvm.get();
+            handle.destroy();
+            try {
+                handle.onExit().get(STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                handle.destroyForcibly();
+                throw new AssertionError("the server (pid " + handle.pid() + ") did not stop on SIGTERM within "
+                        + STOP_PATIENCE.toSeconds() + " s and was killed; log: " + log, e);
+            }
+        }
+        if (launcher.isPresent() && !launcher.get().waitFor(STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+            launcher.get().destroyForcibly();
+            throw new AssertionError("the run script did not exit after its server stopped; log: " + log);
+        }
+        server = Optional.empty();
+        launcher = Optional.empty();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting: the hook runs (or ran) anyway, and finds nothing to stop.
+        }
+    }
+
+    /** The last lines of the server's console, for failure messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    private void awaitAnswering() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest wsdl = HttpRequest.newBuilder(URI.create(endpoint() + "?wsdl")).timeout(Duration.ofSeconds(10))
+                .GET().build();
+        long deadline = System.nanoTime() + BOOT_PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (server.isEmpty()) {
+                server = serverFromPidFile();
+            }
+            if (!launcher.orElseThrow().isAlive()) {
+                throw new AssertionError("the run script exited with " + launcher.get().exitValue()
+                        + " before the server answered; log " + log + ":\n" + logTail());
+            }
+            try {
+                if (http.send(wsdl, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    if (server.isEmpty()) {
+                        throw new AssertionError("something answers on " + endpoint() + " but our server wrote no"
+                                + " pid file: another server uses the port?");
+                    }
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // Booting: the HTTP listener or the deployment is not there yet.
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the server did not answer " + endpoint() + "?wsdl within " + BOOT_PATIENCE.toMinutes()
+                + " min; log " + log + ":\n" + logTail());
+    }
+
+    private Optional<ProcessHandle> serverFromPidFile() {
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            String pid = Files.readString(pidFile, StandardCharsets.US_ASCII).trim();
+            return pid.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("unreadable pid file " + pidFile, e);
+        }
+    }
+
+    /** The shutdown hook: a test run cut short must not leave the server behind. */
+    private void killQuietly() {
+        server.or(this::serverFromPidFile).ifPresent(ProcessHandle::destroy);
+        launcher.ifPresent(Process::destroy);
+    }
+}

@@ -1,0 +1,96 @@
+package org.vbs.it.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.vbs.security.pki.DevPki;
+import org.vbs.security.pki.DevPkiSetup;
+import org.vbs.security.pki.PkiLayout;
+
+/**
+ * VBS_HOME directories for test servers, laid out as COMMON.md says: pki/ (made by the project's own
+ * DevPkiSetup), pool/, plugins/, and the administrators file.
+ */
+public final class VbsHomes {
+    /** A bundle whose only import no one exports: it installs but can never resolve. */
+    public static final String UNRESOLVABLE_BUNDLE_FILE = "vbs-it-unresolvable.jar";
+    public static final String UNRESOLVABLE_SYMBOLIC_NAME = "org.vbs.it.unresolvable";
+    public static final String UNRESOLVABLE_IMPORT = "org.vbs.it.nobody.exports.this";
+    /** The administrators file: one DN per line. */
+    public static final String ADMINS_FILE = "admins";
+
+    private VbsHomes() {
+    }
+
+    public static Path pool(Path vbsHome) {
+        return vbsHome.resolve("pool");
+    }
+
+    public static Path plugins(Path vbsHome) {
+        return vbsHome.resolve("plugins");
+    }
+
+    /**
+     * Makes a VBS_HOME: the development PKI (CA, server and user credentials, server key and trust
+     * stores), an empty pool, the plugin directory with the bundles, and the development user as the
+     * only administrator.
+     */
+    public static void make(Path vbsHome, List<Path> bundles) throws IOException {
+        DevPkiSetup.ensure(PkiLayout.under(vbsHome), DevPki.DEFAULT_SERVER_HOST);
+        Files.createDirectories(pool(vbsHome));
+        Path plugins = Files.createDirectories(plugins(vbsHome));
+        for (Path bundle : bundles) {
+            Files.copy(bundle, plugins.resolve(bundle.getFileName()));
+        }
+        Files.writeString(vbsHome.resolve(ADMINS_FILE), DevPki.USER_DN + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Puts a bundle that installs but cannot resolve into the plugin directory. */
+    public static void addUnresolvableBundle(Path vbsHome) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", UNRESOLVABLE_SYMBOLIC_NAME);
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Bundle-Name", "VBS integration tests: a bundle that cannot resolve");
+        main.putValue("Import-Package", UNRESOLVABLE_IMPORT);
+        Path jar = plugins(vbsHome).resolve(UNRESOLVABLE_BUNDLE_FILE);
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream unused = new JarOutputStream(out, manifest)) {
+            // The manifest is the whole bundle.
+        }
+    }
+
+    /** Deletes a directory tree if it exists (test scratch only). */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null && !(failure instanceof NoSuchFileException)) {
+                    throw failure;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

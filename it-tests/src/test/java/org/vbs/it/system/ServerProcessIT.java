@@ -1,0 +1,196 @@
+package org.vbs.it.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestClassOrder;
+import org.junit.jupiter.api.TestInstance;
+import org.vbs.it.client.DescribeSnapshotsSetItemResponseType;
+import org.vbs.it.client.DescribeVolumesSetItemResponseType;
+import org.vbs.it.support.Caller;
+import org.vbs.it.support.Callers;
+import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.Pool;
+import org.vbs.it.support.Processes;
+import org.vbs.it.support.ServerProcess;
+import org.vbs.it.support.VbsHomes;
+
+/**
+ * The system as a person runs it: the README's run command (bin/vbs-server) starts a server on a
+ * VBS_HOME it makes from nothing, the built CLI (cli/target/vbs/bin/vbs) talks to it, and what was
+ * made survives a restart. One server process for the whole class (boots are the slow part), with
+ * a port offset of its own; it is stopped by its PID at the end, whatever happened.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
+public class ServerProcessIT {
+    private static final Duration CLI_PATIENCE = Duration.ofMinutes(3);
+
+    private ServerProcess server;
+    private Pool pool;
+
+    @BeforeAll
+    public void startServerOnEmptyVbsHome() throws Exception {
+        Path work = ItConfig.workDir().resolve("server-process");
+        VbsHomes.deleteTree(work);
+        Files.createDirectories(work);
+        server = ServerProcess.of(work.resolve("vbs-home"), ItConfig.systemPortOffset(), work);
+        pool = Pool.of(server.vbsHome());
+        server.start();
+    }
+
+    @AfterAll
+    public void stopServer() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Nested
+    @Order(1)
+    public class CliEndToEnd {
+
+        @Test
+        public void cliCreatesDescribesSnapshotsAndDeletesThroughTheRunningServer() throws Exception {
+            // given the server the run command started, and its development user's CLI
+            // when a volume is created
+            JsonObject created = json(vbsOk("create-volume", "--size", "2"));
+            String volume = created.getString("volumeId");
+            assertTrue(volume.matches("vol-[0-9a-f]{17}"), volume);
+            assertEquals(2, created.getJsonNumber("size").longValue());
+            assertTrue(Files.exists(pool.volumeFile(volume)));
+
+            // then describe-volumes --output json lists it
+            JsonObject described = json(vbsOk("describe-volumes", volume));
+            JsonArray volumes = described.getJsonArray("volumes");
+            assertEquals(1, volumes.size());
+            assertEquals(volume, volumes.getJsonObject(0).getString("volumeId"));
+            assertEquals("available", volumes.getJsonObject(0).getString("status"));
+            assertTrue(ids(json(vbsOk("describe-volumes")).getJsonArray("volumes"), "volumeId").contains(volume));
+
+            // when it is snapshotted with --wait, the command returns the completed snapshot
+            JsonObject snapshot = json(vbsOk("create-snapshot", volume, "--description", "cli test", "--wait"));
+            String snapshotId = snapshot.getString("snapshotId");
+            assertEquals("completed", snapshot.getString("status"));
+            assertEquals(volume, snapshot.getString("volumeId"));
+            assertTrue(Files.exists(pool.snapshotFile(snapshotId)));
+
+            // and describe-snapshots shows it
+            JsonArray snapshots = json(vbsOk("describe-snapshots", snapshotId)).getJsonArray("snapshots");
+            assertEquals(1, snapshots.size());
+            assertEquals("cli test", snapshots.getJsonObject(0).getString("description"));
+            assertEquals("completed", snapshots.getJsonObject(0).getString("status"));
+
+            // when the snapshot and the volume are deleted, they are gone
+            vbsOk("delete-snapshot", snapshotId);
+            vbsOk("delete-volume", volume);
+            Caller devUser = Callers.of(server.endpoint(), server.vbsHome()).devUser();
+            devUser.awaitVolumeGone(volume);
+            devUser.awaitSnapshotGone(snapshotId);
+            assertFalse(ids(json(vbsOk("describe-volumes")).getJsonArray("volumes"), "volumeId").contains(volume));
+            assertFalse(ids(json(vbsOk("describe-snapshots")).getJsonArray("snapshots"), "snapshotId")
+                    .contains(snapshotId));
+            pool.awaitAbsent(pool.volumeFile(volume));
+            pool.awaitAbsent(pool.snapshotFile(snapshotId));
+        }
+
+        @Test
+        public void cliReportsServiceFaultWithItsCodeAndExitStatus() throws Exception {
+            // given a volume id no one has
+            // when the CLI is asked to delete it
+            Processes.Result result = vbs("delete-volume", "vol-00000000000000000");
+
+            // then it exits with the service-fault status and names the fault code on stderr
+            assertEquals(1, result.exitCode(), result.describe());
+            assertTrue(result.stderr().contains("InvalidVolume.NotFound"), result.describe());
+        }
+    }
+
+    @Nested
+    @Order(2)
+    public class PersistenceAcrossRestart {
+
+        @Test
+        public void volumeAndCompletedSnapshotAreReadBackAfterTheServerRestarts() throws Exception {
+            // given a volume and a completed snapshot made through the service
+            Callers callers = Callers.of(server.endpoint(), server.vbsHome());
+            Caller user = callers.devUser();
+            String volume = user.createVolume(3).getVolumeId();
+            user.awaitVolume(volume, "available");
+            String snapshot = user.createSnapshot(volume, "survives restarts").getSnapshotId();
+            user.awaitSnapshotCompleted(snapshot);
+
+            // when the server is stopped (SIGTERM) and started again
+            server.stop();
+            server.start();
+
+            // then both are read back as they were, from a new client
+            Caller afterRestart = Callers.of(server.endpoint(), server.vbsHome()).devUser();
+            DescribeVolumesSetItemResponseType readVolume = afterRestart.volume(volume);
+            assertEquals("available", readVolume.getStatus());
+            assertEquals(3, readVolume.getSize());
+            DescribeSnapshotsSetItemResponseType readSnapshot = afterRestart.snapshot(snapshot);
+            assertEquals("completed", readSnapshot.getStatus());
+            assertEquals(volume, readSnapshot.getVolumeId());
+            assertEquals("survives restarts", readSnapshot.getDescription());
+            // and they still work: the snapshot makes a volume, and everything can be deleted
+            String restored = afterRestart.createVolumeFromSnapshot(snapshot).getVolumeId();
+            afterRestart.awaitVolume(restored, "available");
+            afterRestart.deleteVolumes(volume, restored);
+            afterRestart.deleteSnapshots(snapshot);
+        }
+    }
+
+    /** Runs the built CLI as the server's development user (its VBS_HOME, its URL). */
+    private Processes.Result vbs(String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add(ItConfig.cli().toString());
+        argv.add("--output");
+        argv.add("json");
+        argv.addAll(List.of(arguments));
+        return Processes.run(argv, Map.of("VBS_HOME", server.vbsHome().toString(),
+                "VBS_URL", server.endpoint().toString()), CLI_PATIENCE);
+    }
+
+    /** Runs the CLI and requires success; its stdout. */
+    private String vbsOk(String... arguments) throws Exception {
+        Processes.Result result = vbs(arguments);
+        assertEquals(0, result.exitCode(), result.describe());
+        return result.stdout();
+    }
+
+    private static JsonObject json(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    private static Set<String> ids(JsonArray items, String key) {
+        Set<String> ids = new TreeSet<>();
+        for (JsonValue item : items) {
+            ids.add(item.asJsonObject().getString(key));
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,44 @@
+package org.vbs.ws;
+
+import java.util.Objects;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.VbsException;
+import org.vbs.ws.generated.ErrorResponseType;
+import org.vbs.ws.generated.ErrorSetType;
+import org.vbs.ws.generated.ErrorType;
+import org.vbs.ws.generated.VbsFault;
+
+/**
+ * Service errors to the WSDL fault, EC2 style: {@code <ErrorResponse><Errors><Error><Code/><Message/>
+ * </Error></Errors><RequestID/></ErrorResponse>}. The fault never carries a cause: what a client
+ * sees is the code, the message and the request id, never an exception's internals.
+ */
+final class FaultMapper {
+
+    /** A refusal by the service: its code and its message, which were written for the caller. */
+    VbsFault fault(String requestId, VbsException refusal) {
+        String message = Objects.requireNonNullElse(refusal.getMessage(), refusal.code().code());
+        return fault(requestId, refusal.code(), message);
+    }
+
+    /**
+     * Anything else: the details stay in the server's log under the request id, the caller gets the
+     * id to quote.
+     */
+    VbsFault internalError(String requestId) {
+        return fault(requestId, ErrorCode.INTERNAL_ERROR, "The service could not complete the request."
+                + " Retry later; if it keeps failing, give the operator the request id " + requestId + ".");
+    }
+
+    private static VbsFault fault(String requestId, ErrorCode code, String message) {
+        ErrorType error = new ErrorType();
+        error.setCode(code.code());
+        error.setMessage(message);
+        ErrorSetType errors = new ErrorSetType();
+        errors.getError().add(error);
+        ErrorResponseType response = new ErrorResponseType();
+        response.setErrors(errors);
+        response.setRequestID(requestId);
+        return new VbsFault(code.code() + ": " + message, response);
+    }
+}

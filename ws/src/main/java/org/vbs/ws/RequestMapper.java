@@ -1,0 +1,155 @@
+package org.vbs.ws;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.vbs.core.api.CreateVolumeRequest;
+import org.vbs.core.api.DescribeRequest;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.VbsException;
+import org.vbs.ws.generated.CreateSnapshotType;
+import org.vbs.ws.generated.CreateVolumeType;
+import org.vbs.ws.generated.DescribeSnapshotsSetItemType;
+import org.vbs.ws.generated.DescribeSnapshotsType;
+import org.vbs.ws.generated.DescribeVolumesSetItemType;
+import org.vbs.ws.generated.DescribeVolumesType;
+import org.vbs.ws.generated.FilterSetType;
+import org.vbs.ws.generated.FilterType;
+import org.vbs.ws.generated.ResourceTagSetItemType;
+import org.vbs.ws.generated.TagSpecificationSetItemType;
+import org.vbs.ws.generated.TagSpecificationSetType;
+import org.vbs.ws.generated.ValueType;
+
+/**
+ * Wire requests to service requests. Only the shape is checked here (a number that is not a number,
+ * a tag without a key, a filter named twice): whether a value is acceptable is the service's call,
+ * so sizes, ids and filter names go through unjudged.
+ */
+final class RequestMapper {
+
+    /** The only resource type CreateVolume can tag (EC2's spelling). */
+    static final String VOLUME_RESOURCE_TYPE = "volume";
+
+    CreateVolumeRequest createVolume(CreateVolumeType request) {
+        return new CreateVolumeRequest(sizeGiB(request.getSize()), Optional.ofNullable(request.getSnapshotId()),
+                Optional.ofNullable(request.getClientToken()), volumeTags(request.getTagSpecificationSet()));
+    }
+
+    DescribeRequest describeVolumes(DescribeVolumesType request) {
+        List<String> ids = request.getVolumeSet() == null ? List.of()
+                : ids(request.getVolumeSet().getItem(), DescribeVolumesSetItemType::getVolumeId, "volumeSet", "volumeId");
+        return describe(ids, request.getFilterSet(), request.getMaxResults(), request.getNextToken());
+    }
+
+    DescribeRequest describeSnapshots(DescribeSnapshotsType request) {
+        List<String> ids = request.getSnapshotSet() == null ? List.of()
+                : ids(request.getSnapshotSet().getItem(), DescribeSnapshotsSetItemType::getSnapshotId,
+                        "snapshotSet", "snapshotId");
+        return describe(ids, request.getFilterSet(), request.getMaxResults(), request.getNextToken());
+    }
+
+    /** CreateSnapshot's description; absent means empty, as in EC2. */
+    String snapshotDescription(CreateSnapshotType request) {
+        return request.getDescription() == null ? "" : request.getDescription();
+    }
+
+    /** A required single value, e.g. DeleteVolume's volumeId: absent is MissingParameter. */
+    String required(String value, String element) {
+        if (value == null) {
+            throw new VbsException(ErrorCode.MISSING_PARAMETER, "The request must include " + element + ".");
+        }
+        return value;
+    }
+
+    private static Optional<Long> sizeGiB(String size) {
+        if (size == null || size.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(size.strip()));
+        } catch (NumberFormatException e) {
+            throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE,
+                    "size '" + size + "' is not a whole number of GiB (e.g. 10).");
+        }
+    }
+
+    private static Map<String, String> volumeTags(TagSpecificationSetType specifications) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (specifications == null) {
+            return tags;
+        }
+        for (TagSpecificationSetItemType specification : specifications.getItem()) {
+            String resourceType = specification.getResourceType();
+            if (resourceType != null && !VOLUME_RESOURCE_TYPE.equals(resourceType)) {
+                throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE, "tagSpecificationSet resourceType '"
+                        + resourceType + "' cannot be tagged by CreateVolume; use '" + VOLUME_RESOURCE_TYPE + "'.");
+            }
+            if (specification.getTagSet() == null) {
+                continue;
+            }
+            for (ResourceTagSetItemType tag : specification.getTagSet().getItem()) {
+                if (tag.getKey() == null) {
+                    throw new VbsException(ErrorCode.MISSING_PARAMETER, "Every tag in tagSet must have a key.");
+                }
+                // EC2: a tag without a value has the empty value.
+                String value = tag.getValue() == null ? "" : tag.getValue();
+                if (tags.putIfAbsent(tag.getKey(), value) != null) {
+                    throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE,
+                            "Tag key '" + tag.getKey() + "' is given more than once; give each key once.");
+                }
+            }
+        }
+        return tags;
+    }
+
+    private static <T> List<String> ids(List<T> items, Function<T, String> id, String set, String element) {
+        List<String> ids = new ArrayList<>(items.size());
+        for (T item : items) {
+            String value = id.apply(item);
+            if (value == null) {
+                throw new VbsException(ErrorCode.MISSING_PARAMETER, "Every item of " + set + " must have a "
+                        + element + ".");
+            }
+            ids.add(value);
+        }
+        return ids;
+    }
+
+    private static DescribeRequest describe(List<String> ids, FilterSetType filterSet, Integer maxResults,
+                                            String nextToken) {
+        return new DescribeRequest(ids, filters(filterSet), Optional.ofNullable(maxResults),
+                Optional.ofNullable(nextToken));
+    }
+
+    private static Map<String, List<String>> filters(FilterSetType filterSet) {
+        Map<String, List<String>> filters = new LinkedHashMap<>();
+        if (filterSet == null) {
+            return filters;
+        }
+        for (FilterType filter : filterSet.getItem()) {
+            if (filter.getName() == null) {
+                throw new VbsException(ErrorCode.MISSING_PARAMETER, "Every filter in filterSet must have a name.");
+            }
+            List<String> values = new ArrayList<>();
+            if (filter.getValueSet() != null) {
+                for (ValueType value : filter.getValueSet().getItem()) {
+                    if (value.getValue() == null) {
+                        throw new VbsException(ErrorCode.MISSING_PARAMETER,
+                                "Filter '" + filter.getName() + "' has a valueSet item without a value.");
+                    }
+                    values.add(value.getValue());
+                }
+            }
+            // Two filters of one name would be ANDed by EC2's rules, which is rarely what was meant:
+            // ask for one filter listing every accepted value instead.
+            if (filters.putIfAbsent(filter.getName(), List.copyOf(values)) != null) {
+                throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE, "Filter '" + filter.getName()
+                        + "' is given more than once; list all its values in one filter.");
+            }
+        }
+        return filters;
+    }
+}

@@ -1,0 +1,163 @@
+package org.vbs.ws;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.xml.datatype.DatatypeFactory;
+import javax.xml.datatype.XMLGregorianCalendar;
+import org.vbs.core.api.Page;
+import org.vbs.core.api.PluginStatus;
+import org.vbs.core.api.Snapshot;
+import org.vbs.core.api.Volume;
+import org.vbs.ws.generated.CreateSnapshotResponseType;
+import org.vbs.ws.generated.CreateVolumeResponseType;
+import org.vbs.ws.generated.DeleteSnapshotResponseType;
+import org.vbs.ws.generated.DeleteVolumeResponseType;
+import org.vbs.ws.generated.DescribePluginsResponseType;
+import org.vbs.ws.generated.DescribeSnapshotsResponseType;
+import org.vbs.ws.generated.DescribeSnapshotsSetItemResponseType;
+import org.vbs.ws.generated.DescribeSnapshotsSetResponseType;
+import org.vbs.ws.generated.DescribeVolumesResponseType;
+import org.vbs.ws.generated.DescribeVolumesSetItemResponseType;
+import org.vbs.ws.generated.DescribeVolumesSetResponseType;
+import org.vbs.ws.generated.PluginSetItemType;
+import org.vbs.ws.generated.PluginSetType;
+import org.vbs.ws.generated.ResourceTagSetItemType;
+import org.vbs.ws.generated.ResourceTagSetType;
+
+/**
+ * Service results to wire responses. Times are UTC with millisecond precision, progress is "NN%",
+ * tags are sorted by key so that the same volume always reads the same. Absent optional values are
+ * left out of the message rather than sent empty.
+ */
+final class ResponseMapper {
+
+    /**
+     * The JDK's own factory: stateless, so one instance serves concurrent calls, and it does not
+     * depend on which JAXP implementation the server puts on the class path.
+     */
+    private static final DatatypeFactory DATATYPES = DatatypeFactory.newDefaultInstance();
+
+    CreateVolumeResponseType createdVolume(String requestId, Volume volume) {
+        CreateVolumeResponseType response = new CreateVolumeResponseType();
+        response.setRequestId(requestId);
+        response.setVolumeId(volume.id());
+        response.setSize(volume.sizeGiB());
+        response.setSnapshotId(volume.snapshotId().orElse(null));
+        response.setStatus(volume.state().wireName());
+        response.setCreateTime(time(volume.createTime()));
+        response.setTagSet(tags(volume.tags()));
+        return response;
+    }
+
+    DeleteVolumeResponseType deletedVolume(String requestId) {
+        DeleteVolumeResponseType response = new DeleteVolumeResponseType();
+        response.setRequestId(requestId);
+        response.setReturn(true);
+        return response;
+    }
+
+    DescribeVolumesResponseType volumes(String requestId, Page<Volume> page) {
+        DescribeVolumesSetResponseType set = new DescribeVolumesSetResponseType();
+        for (Volume volume : page.items()) {
+            DescribeVolumesSetItemResponseType item = new DescribeVolumesSetItemResponseType();
+            item.setVolumeId(volume.id());
+            item.setSize(volume.sizeGiB());
+            item.setSnapshotId(volume.snapshotId().orElse(null));
+            item.setStatus(volume.state().wireName());
+            item.setCreateTime(time(volume.createTime()));
+            item.setTagSet(tags(volume.tags()));
+            set.getItem().add(item);
+        }
+        DescribeVolumesResponseType response = new DescribeVolumesResponseType();
+        response.setRequestId(requestId);
+        response.setVolumeSet(set);
+        response.setNextToken(page.nextToken().orElse(null));
+        return response;
+    }
+
+    CreateSnapshotResponseType createdSnapshot(String requestId, Snapshot snapshot) {
+        CreateSnapshotResponseType response = new CreateSnapshotResponseType();
+        response.setRequestId(requestId);
+        response.setSnapshotId(snapshot.id());
+        response.setVolumeId(snapshot.volumeId());
+        response.setStatus(snapshot.state().wireName());
+        response.setStartTime(time(snapshot.startTime()));
+        response.setProgress(progress(snapshot.progress()));
+        response.setVolumeSize(snapshot.volumeSizeGiB());
+        response.setDescription(snapshot.description());
+        return response;
+    }
+
+    DeleteSnapshotResponseType deletedSnapshot(String requestId) {
+        DeleteSnapshotResponseType response = new DeleteSnapshotResponseType();
+        response.setRequestId(requestId);
+        response.setReturn(true);
+        return response;
+    }
+
+    DescribeSnapshotsResponseType snapshots(String requestId, Page<Snapshot> page) {
+        DescribeSnapshotsSetResponseType set = new DescribeSnapshotsSetResponseType();
+        for (Snapshot snapshot : page.items()) {
+            DescribeSnapshotsSetItemResponseType item = new DescribeSnapshotsSetItemResponseType();
+            item.setSnapshotId(snapshot.id());
+            item.setVolumeId(snapshot.volumeId());
+            item.setStatus(snapshot.state().wireName());
+            item.setStatusMessage(snapshot.stateReason().orElse(null));
+            item.setStartTime(time(snapshot.startTime()));
+            item.setProgress(progress(snapshot.progress()));
+            item.setVolumeSize(snapshot.volumeSizeGiB());
+            item.setDescription(snapshot.description());
+            set.getItem().add(item);
+        }
+        DescribeSnapshotsResponseType response = new DescribeSnapshotsResponseType();
+        response.setRequestId(requestId);
+        response.setSnapshotSet(set);
+        response.setNextToken(page.nextToken().orElse(null));
+        return response;
+    }
+
+    DescribePluginsResponseType plugins(String requestId, List<PluginStatus.Bundle> bundles) {
+        PluginSetType set = new PluginSetType();
+        for (PluginStatus.Bundle bundle : bundles) {
+            PluginSetItemType item = new PluginSetItemType();
+            item.setFile(bundle.file());
+            item.setSymbolicName(bundle.symbolicName().orElse(null));
+            item.setVersion(bundle.version().orElse(null));
+            item.setState(bundle.state());
+            item.setProblem(bundle.problem().orElse(null));
+            set.getItem().add(item);
+        }
+        DescribePluginsResponseType response = new DescribePluginsResponseType();
+        response.setRequestId(requestId);
+        response.setPluginSet(set);
+        return response;
+    }
+
+    private static XMLGregorianCalendar time(Instant instant) {
+        return DATATYPES.newXMLGregorianCalendar(
+                DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS)));
+    }
+
+    private static String progress(int percent) {
+        return percent + "%";
+    }
+
+    /** Null (element left out) when there are no tags, as EC2 does. */
+    private static ResourceTagSetType tags(Map<String, String> tags) {
+        if (tags.isEmpty()) {
+            return null;
+        }
+        ResourceTagSetType set = new ResourceTagSetType();
+        new TreeMap<>(tags).forEach((key, value) -> {
+            ResourceTagSetItemType item = new ResourceTagSetItemType();
+            item.setKey(key);
+            item.setValue(value);
+            set.getItem().add(item);
+        });
+        return set;
+    }
+}

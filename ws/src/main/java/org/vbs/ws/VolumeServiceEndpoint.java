@@ -1,0 +1,143 @@
+package org.vbs.ws;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.jws.WebService;
+import jakarta.xml.ws.WebServiceContext;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.ws.api.annotation.EndpointConfig;
+import org.vbs.core.api.PluginStatus;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.api.VolumeService;
+import org.vbs.security.GridIdentity;
+import org.vbs.ws.generated.CreateSnapshotResponseType;
+import org.vbs.ws.generated.CreateSnapshotType;
+import org.vbs.ws.generated.CreateVolumeResponseType;
+import org.vbs.ws.generated.CreateVolumeType;
+import org.vbs.ws.generated.DeleteSnapshotResponseType;
+import org.vbs.ws.generated.DeleteSnapshotType;
+import org.vbs.ws.generated.DeleteVolumeResponseType;
+import org.vbs.ws.generated.DeleteVolumeType;
+import org.vbs.ws.generated.DescribePluginsResponseType;
+import org.vbs.ws.generated.DescribePluginsType;
+import org.vbs.ws.generated.DescribeSnapshotsResponseType;
+import org.vbs.ws.generated.DescribeSnapshotsType;
+import org.vbs.ws.generated.DescribeVolumesResponseType;
+import org.vbs.ws.generated.DescribeVolumesType;
+import org.vbs.ws.generated.VbsFault;
+import org.vbs.ws.generated.VolumeServicePortType;
+
+/**
+ * The SOAP API. Each operation names the signed caller, maps the request, calls the service EJB and
+ * maps the result back; there is no business logic here.
+ *
+ * <p>The contract, WS-SecurityPolicy included, is the WSDL in WEB-INF/wsdl: it is what the server
+ * publishes and enforces. The keys and trust that the policy needs come from the server's endpoint
+ * configuration "VBS-Signed-Endpoint", so an operator points the service at their own CA and
+ * credential without rebuilding it.
+ */
+@WebService(serviceName = "VolumeService", portName = "VolumeServicePort", targetNamespace = "urn:vbs:2026-11",
+        wsdlLocation = "WEB-INF/wsdl/VolumeService.wsdl",
+        endpointInterface = "org.vbs.ws.generated.VolumeServicePortType")
+@EndpointConfig(configName = "VBS-Signed-Endpoint")
+public class VolumeServiceEndpoint implements VolumeServicePortType {
+
+    private static final Logger LOG = Logger.getLogger(VolumeServiceEndpoint.class);
+
+    private final RequestMapper requests = new RequestMapper();
+    private final ResponseMapper responses = new ResponseMapper();
+    private final FaultMapper faults = new FaultMapper();
+
+    @Resource
+    private WebServiceContext context;
+
+    @EJB
+    private VolumeService volumes;
+
+    @EJB
+    private PluginStatus plugins;
+
+    /** For the container, which injects the fields. */
+    public VolumeServiceEndpoint() {
+    }
+
+    /** With its collaborators given, as the unit tests do. */
+    VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins) {
+        this.context = context;
+        this.volumes = volumes;
+        this.plugins = plugins;
+    }
+
+    @Override
+    public CreateVolumeResponseType createVolume(CreateVolumeType request) throws VbsFault {
+        return call("CreateVolume", (caller, requestId) ->
+                responses.createdVolume(requestId, volumes.createVolume(caller, requests.createVolume(request))));
+    }
+
+    @Override
+    public DeleteVolumeResponseType deleteVolume(DeleteVolumeType request) throws VbsFault {
+        return call("DeleteVolume", (caller, requestId) -> {
+            volumes.deleteVolume(caller, requests.required(request.getVolumeId(), "volumeId"));
+            return responses.deletedVolume(requestId);
+        });
+    }
+
+    @Override
+    public DescribeVolumesResponseType describeVolumes(DescribeVolumesType request) throws VbsFault {
+        return call("DescribeVolumes", (caller, requestId) ->
+                responses.volumes(requestId, volumes.describeVolumes(caller, requests.describeVolumes(request))));
+    }
+
+    @Override
+    public CreateSnapshotResponseType createSnapshot(CreateSnapshotType request) throws VbsFault {
+        return call("CreateSnapshot", (caller, requestId) -> responses.createdSnapshot(requestId,
+                volumes.createSnapshot(caller, requests.required(request.getVolumeId(), "volumeId"),
+                        requests.snapshotDescription(request))));
+    }
+
+    @Override
+    public DeleteSnapshotResponseType deleteSnapshot(DeleteSnapshotType request) throws VbsFault {
+        return call("DeleteSnapshot", (caller, requestId) -> {
+            volumes.deleteSnapshot(caller, requests.required(request.getSnapshotId(), "snapshotId"));
+            return responses.deletedSnapshot(requestId);
+        });
+    }
+
+    @Override
+    public DescribeSnapshotsResponseType describeSnapshots(DescribeSnapshotsType request) throws VbsFault {
+        return call("DescribeSnapshots", (caller, requestId) -> responses.snapshots(requestId,
+                volumes.describeSnapshots(caller, requests.describeSnapshots(request))));
+    }
+
+    @Override
+    public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
+        return call("DescribePlugins", (caller, requestId) -> responses.plugins(requestId, plugins.bundles(caller)));
+    }
+
+    /** One operation's body, given the signed caller and the fresh request id. */
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run(GridIdentity caller, String requestId);
+    }
+
+    /**
+     * Runs an operation under a fresh request id: a refusal by the service becomes its fault, anything
+     * else is logged here with the request id and becomes InternalError without the details.
+     */
+    private <T> T call(String operation, Operation<T> body) throws VbsFault {
+        String requestId = UUID.randomUUID().toString();
+        GridIdentity caller = null;
+        try {
+            caller = CallerIdentity.of(context);
+            return body.run(caller, requestId);
+        } catch (VbsException refusal) {
+            LOG.debugf("%s refused: request %s, caller %s, %s: %s", operation, requestId, caller,
+                    refusal.code().code(), refusal.getMessage());
+            throw faults.fault(requestId, refusal);
+        } catch (RuntimeException failure) {
+            LOG.errorf(failure, "%s failed: request %s, caller %s", operation, requestId, caller);
+            throw faults.internalError(requestId);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package org.vbs.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.xml.ws.EndpointReference;
+import jakarta.xml.ws.WebServiceContext;
+import jakarta.xml.ws.handler.MessageContext;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.security.auth.x500.X500Principal;
+import org.junit.jupiter.api.Test;
+import org.vbs.core.api.CreateVolumeRequest;
+import org.vbs.core.api.DescribeRequest;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.Page;
+import org.vbs.core.api.PluginStatus;
+import org.vbs.core.api.Snapshot;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeService;
+import org.vbs.core.api.VolumeState;
+import org.vbs.security.GridIdentity;
+import org.vbs.ws.generated.CreateVolumeResponseType;
+import org.vbs.ws.generated.CreateVolumeType;
+import org.vbs.ws.generated.DeleteVolumeType;
+import org.vbs.ws.generated.DescribePluginsType;
+import org.vbs.ws.generated.ErrorType;
+import org.vbs.ws.generated.VbsFault;
+
+/** The endpoint's own duties: who the caller is, request ids, and which failure becomes which fault. */
+class VolumeServiceEndpointTest {
+
+    private static final X500Principal ALICE = new X500Principal("CN=Alice, OU=People, O=Grid");
+
+    private final RecordingVolumeService service = new RecordingVolumeService();
+
+    @Test
+    void shouldCallTheServiceAsTheSignerWithAFreshRequestIdPerCall() throws VbsFault {
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        CreateVolumeType request = new CreateVolumeType();
+        request.setSize("1");
+
+        CreateVolumeResponseType first = endpoint.createVolume(request);
+        CreateVolumeResponseType second = endpoint.createVolume(request);
+
+        assertEquals(List.of(GridIdentity.of(ALICE), GridIdentity.of(ALICE)), service.callers);
+        assertEquals("CN=Alice,OU=People,O=Grid", service.callers.get(0).dn());
+        UUID.fromString(first.getRequestId());
+        assertNotEquals(first.getRequestId(), second.getRequestId());
+    }
+
+    @Test
+    void shouldRefuseACallWithoutSignerAndNeverCallTheService() {
+        VolumeServiceEndpoint endpoint = endpointFor(null);
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.createVolume(new CreateVolumeType()));
+
+        assertEquals("UnauthorizedOperation", onlyError(fault).getCode());
+        assertTrue(service.callers.isEmpty());
+    }
+
+    @Test
+    void shouldRefuseACallerThatIsNotAnX509Signer() {
+        Principal userName = () -> "alice";
+        VolumeServiceEndpoint endpoint = endpointFor(userName);
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.createVolume(new CreateVolumeType()));
+
+        assertEquals("UnauthorizedOperation", onlyError(fault).getCode());
+        assertTrue(service.callers.isEmpty());
+    }
+
+    @Test
+    void shouldTurnAServiceRefusalIntoItsFault() {
+        service.failure = new VbsException(ErrorCode.INVALID_VOLUME_NOT_FOUND,
+                "The volume 'vol-00000000000000009' does not exist.");
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        DeleteVolumeType request = new DeleteVolumeType();
+        request.setVolumeId("vol-00000000000000009");
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.deleteVolume(request));
+
+        assertEquals("InvalidVolume.NotFound", onlyError(fault).getCode());
+        assertEquals("The volume 'vol-00000000000000009' does not exist.", onlyError(fault).getMessage());
+        UUID.fromString(fault.getFaultInfo().getRequestID());
+    }
+
+    @Test
+    void shouldRefuseAMissingIdWithoutCallingTheService() {
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.deleteVolume(new DeleteVolumeType()));
+
+        assertEquals("MissingParameter", onlyError(fault).getCode());
+        assertTrue(service.callers.isEmpty());
+    }
+
+    @Test
+    void shouldHideAnUnexpectedFailureBehindInternalError() {
+        service.failure = new IllegalStateException("cache 'volumes' at /var/secret/path: password=hunter2");
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        CreateVolumeType request = new CreateVolumeType();
+        request.setSize("1");
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.createVolume(request));
+
+        ErrorType error = onlyError(fault);
+        assertEquals("InternalError", error.getCode());
+        assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
+        assertFalse(error.getMessage().contains("/var/secret"), error.getMessage());
+        assertFalse(fault.getMessage().contains("hunter2"), fault.getMessage());
+        assertTrue(error.getMessage().contains(fault.getFaultInfo().getRequestID()), error.getMessage());
+        assertNull(fault.getCause());
+    }
+
+    @Test
+    void shouldAskThePluginHostAsTheSigner() throws VbsFault {
+        List<GridIdentity> askedBy = new ArrayList<>();
+        PluginStatus plugins = caller -> {
+            askedBy.add(caller);
+            return List.of();
+        };
+        VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(new FixedContext(ALICE), service, plugins);
+
+        assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
+        assertEquals(List.of(GridIdentity.of(ALICE)), askedBy);
+    }
+
+    private VolumeServiceEndpoint endpointFor(Principal principal) {
+        PluginStatus noPlugins = caller -> List.of();
+        return new VolumeServiceEndpoint(new FixedContext(principal), service, noPlugins);
+    }
+
+    private static ErrorType onlyError(VbsFault fault) {
+        assertEquals(1, fault.getFaultInfo().getErrors().getError().size());
+        return fault.getFaultInfo().getErrors().getError().get(0);
+    }
+
+    /** A WebServiceContext whose caller is fixed; only the principal is ever read. */
+    private record FixedContext(Principal principal) implements WebServiceContext {
+        @Override
+        public Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public MessageContext getMessageContext() {
+            throw new UnsupportedOperationException("the endpoint must not need the message context");
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            throw new UnsupportedOperationException("roles are not how VBS authorizes");
+        }
+
+        @Override
+        public EndpointReference getEndpointReference(org.w3c.dom.Element... referenceParameters) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <T extends EndpointReference> T getEndpointReference(Class<T> clazz,
+                                                                    org.w3c.dom.Element... referenceParameters) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** Records who called; answers CreateVolume with a fixed volume or throws the set failure. */
+    private static final class RecordingVolumeService implements VolumeService {
+        final List<GridIdentity> callers = new ArrayList<>();
+        RuntimeException failure;
+
+        private void called(GridIdentity caller) {
+            callers.add(caller);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public Volume createVolume(GridIdentity caller, CreateVolumeRequest request) {
+            called(caller);
+            return new Volume("vol-0123456789abcdef0", caller.dn(), request.sizeGiB().orElseThrow(),
+                    Optional.empty(), VolumeState.CREATING, Optional.empty(), Instant.EPOCH, Map.of(), 1);
+        }
+
+        @Override
+        public Volume deleteVolume(GridIdentity caller, String volumeId) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public Page<Volume> describeVolumes(GridIdentity caller, DescribeRequest request) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public Snapshot createSnapshot(GridIdentity caller, String volumeId, String description) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public void deleteSnapshot(GridIdentity caller, String snapshotId) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public Page<Snapshot> describeSnapshots(GridIdentity caller, DescribeRequest request) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+    }
+}
