@@ -7,6 +7,7 @@ import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.ErrorCode;
@@ -24,8 +25,13 @@ import org.vbs.core.domain.Causes;
  * overwrites a change it did not see.
  */
 public final class MetadataTransactions {
-    /** How often a step is tried before the caller gets a retriable fault. */
-    static final int ATTEMPTS = 5;
+    /**
+     * How often a step is tried before the caller gets a retriable fault. The owner index is one
+     * key per owner, so one owner's parallel calls conflict on it: enough attempts, spaced by a
+     * growing random pause, let a burst of them all commit instead of colliding again in lockstep.
+     */
+    static final int ATTEMPTS = 12;
+    private static final long MAX_PAUSE_MILLIS = 200;
 
     private static final Logger LOG = Logger.getLogger(MetadataTransactions.class);
 
@@ -52,7 +58,19 @@ public final class MetadataTransactions {
                             + e.getMessage(), e);
                 }
                 LOG.debugf("%s: attempt %d lost a race (%s); running it again", step, attempt, e.getMessage());
+                pauseBeforeRetry(step, attempt);
             }
+        }
+    }
+
+    private static void pauseBeforeRetry(String step, int attempt) {
+        long bound = Math.min(MAX_PAUSE_MILLIS, 2L << attempt);
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VbsException(ErrorCode.INTERNAL_ERROR,
+                    "The metadata step '" + step + "' was interrupted while waiting to retry", e);
         }
     }
 

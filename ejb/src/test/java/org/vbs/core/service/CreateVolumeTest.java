@@ -10,11 +10,19 @@ import static org.vbs.core.testing.ServiceFixture.JANE;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,5 +258,33 @@ class CreateVolumeTest {
         assertEquals("vol-0000000000000000a", first.id());
         assertEquals("vol-0000000000000000b", second.id());
         assertEquals(JANE.dn(), fixture.metadata.store().volume(first.id()).orElseThrow().owner());
+    }
+
+    @Test
+    void shouldCommitEveryCreateOfOneOwnersParallelBurst() throws Exception {
+        // One owner's creates all touch that owner's index entry: each must win eventually, none is lost.
+        int callers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Volume>> created = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                created.add(pool.submit(() -> {
+                    start.await();
+                    return fixture.service.createVolume(JANE, size(1));
+                }));
+            }
+            start.countDown();
+            Set<String> ids = new HashSet<>();
+            for (Future<Volume> f : created) {
+                ids.add(f.get(60, TimeUnit.SECONDS).id());
+            }
+            assertEquals(callers, ids.size());
+            Set<String> described = new HashSet<>();
+            fixture.service.describeVolumes(JANE, DescribeRequest.all()).items().forEach(v -> described.add(v.id()));
+            assertEquals(ids, described);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

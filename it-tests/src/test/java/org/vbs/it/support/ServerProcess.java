@@ -76,7 +76,7 @@ public final class ServerProcess {
         builder.environment().put("VBS_HOME", vbsHome.toString());
         builder.environment().put("VBS_PORT_OFFSET", Integer.toString(portOffset));
         // Never build from inside a build: the run script uses what `mvn verify` already made.
-        builder.environment().put("VBS_SKIP_BUILD", "1");
+        builder.environment().put("VBS_NO_BUILD", "1");
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
         Runtime.getRuntime().addShutdownHook(killOnExit);
