@@ -27,7 +27,7 @@ import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.domain.Causes;
 import org.vbs.core.service.VolumeDriverSource;
-import org.vbs.plugins.spi.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 
 /**
  * An embedded Apache Felix that runs the plugin bundles. At start it installs every {@code *.jar}

@@ -10,7 +10,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.util.List;
 import org.vbs.core.api.PluginStatus;
-import org.vbs.plugins.spi.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 
 /**
  * Runs the {@link PluginHost} for the life of the deployment: started before the service core

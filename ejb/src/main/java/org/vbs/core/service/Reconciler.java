@@ -6,7 +6,7 @@ import org.vbs.core.api.SnapshotState;
 import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
-import org.vbs.plugins.spi.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 
 /**
  * Finishes, at startup, what a crash interrupted, so nothing stays pending forever: a pending

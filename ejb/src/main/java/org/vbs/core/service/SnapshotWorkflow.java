@@ -15,8 +15,8 @@ import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
 
 /**
  * CreateSnapshot, DeleteSnapshot and DescribeSnapshots.

@@ -1,6 +1,6 @@
 package org.vbs.core.service;
 
-import org.vbs.plugins.spi.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 
 /** Where the workflows get the configured volume driver from (the plugin host, or a test). */
 @FunctionalInterface

@@ -18,10 +18,10 @@ import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
-import org.vbs.plugins.spi.VolumeDriver;
-import org.vbs.plugins.spi.VolumeSpec;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
  * CreateVolume, DeleteVolume and DescribeVolumes. Metadata steps are short transactions; the

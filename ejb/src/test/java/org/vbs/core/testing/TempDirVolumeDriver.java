@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
-import org.vbs.plugins.spi.Capability;
+import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.DriverException;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
-import org.vbs.plugins.spi.VolumeDriver;
-import org.vbs.plugins.spi.VolumeSpec;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
  * A small real driver for the core's tests: files under a temp directory ({@code volumes/<id>},

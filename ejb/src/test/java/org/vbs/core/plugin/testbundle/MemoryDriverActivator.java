@@ -4,11 +4,11 @@ import java.util.Hashtable;
 import java.util.Set;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
-import org.vbs.plugins.spi.Capability;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
-import org.vbs.plugins.spi.VolumeDriver;
-import org.vbs.plugins.spi.VolumeSpec;
+import org.vbs.plugins.spi.volume.Capability;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
  * Packed into a bundle jar by {@code PluginHostTest}: registers a do-nothing driver named "memory",

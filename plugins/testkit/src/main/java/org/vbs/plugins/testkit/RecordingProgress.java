@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.vbs.plugins.spi.ProgressListener;
+import org.vbs.plugins.spi.volume.ProgressListener;
 
 /** A {@link ProgressListener} that remembers every percentage it was given, to check how a copy reported. */
 public final class RecordingProgress implements ProgressListener {

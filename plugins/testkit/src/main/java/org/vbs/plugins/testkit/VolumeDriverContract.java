@@ -22,12 +22,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.vbs.plugins.spi.Capability;
+import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.DriverException;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
-import org.vbs.plugins.spi.VolumeDriver;
-import org.vbs.plugins.spi.VolumeSpec;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeCapacity;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
  * The behaviour every {@link VolumeDriver} owes the service core, as one JUnit 5 suite. A driver's
@@ -87,8 +88,25 @@ public abstract class VolumeDriverContract {
     }
 
     @Test
-    void shouldHaveAStableLowercaseName() {
-        assertTrue(driver.name().matches("[a-z][a-z0-9-]*"), "driver name: " + driver.name());
+    void shouldReportACapacityThatHoldsTheSuitesVolumes() throws Exception {
+        VolumeCapacity capacity = driver.capacity();
+
+        assertTrue(capacity.freeBytes() <= capacity.totalBytes(), "free <= total: " + capacity);
+        assertTrue(capacity.largestVolumeBytes() >= VOLUME_SIZE, "largest volume >= the suite's: " + capacity);
+    }
+
+    @Test
+    void shouldExportAVolumeFromItsBackingPathAndRefuseAMissingOne() throws Exception {
+        String volumeId = newVolumeId();
+        driver.createVolume(new VolumeSpec(volumeId, VOLUME_SIZE));
+
+        Path backing = driver.backingPath(volumeId);
+
+        assertTrue(backing.isAbsolute(), "absolute: " + backing);
+        assertEquals(dataPathOf(volumeId).toRealPath(), backing.toRealPath());
+        String missing = newVolumeId();
+        assertMentions(assertDriverException(DriverException.Code.NOT_FOUND, () -> driver.backingPath(missing)),
+                missing);
     }
 
     // ---------------------------------------------------------------- create

@@ -8,8 +8,8 @@ import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
-import org.vbs.plugins.spi.Capability;
-import org.vbs.plugins.spi.VolumeDriver;
+import org.vbs.plugins.spi.volume.Capability;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 
 /**
  * Starts the file backend: opens the pool the host names in the framework property

@@ -3,8 +3,8 @@ package org.vbs.plugins.volume.file;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import org.vbs.plugins.spi.Capability;
-import org.vbs.plugins.spi.ProgressListener;
+import org.vbs.plugins.spi.volume.Capability;
+import org.vbs.plugins.spi.volume.ProgressListener;
 
 /** How a pool copies a volume's or snapshot's file: by sharing blocks, or byte by byte. */
 interface FileCopier {

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
-import org.vbs.plugins.spi.Capability;
+import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.DriverException;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
-import org.vbs.plugins.spi.VolumeDriver;
-import org.vbs.plugins.spi.VolumeSpec;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
  * Volumes and snapshots as sparse files in a pool directory (see {@link PoolLayout}). Snapshots and

@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
-import org.vbs.plugins.spi.Capability;
-import org.vbs.plugins.spi.ProgressListener;
+import org.vbs.plugins.spi.volume.Capability;
+import org.vbs.plugins.spi.volume.ProgressListener;
 
 /**
  * Copies by reflink ({@code cp --reflink=always}): the copy shares the source's blocks until either

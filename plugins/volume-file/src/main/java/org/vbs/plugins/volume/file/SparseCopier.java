@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import org.vbs.plugins.spi.Capability;
-import org.vbs.plugins.spi.ProgressListener;
+import org.vbs.plugins.spi.volume.Capability;
+import org.vbs.plugins.spi.volume.ProgressListener;
 
 /**
  * Copies byte by byte in chunks, for file systems without reflinks. All-zero chunks are not written,

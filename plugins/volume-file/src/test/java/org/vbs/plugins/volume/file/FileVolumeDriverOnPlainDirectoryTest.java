@@ -14,12 +14,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vbs.plugins.spi.Capability;
+import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.DriverException;
-import org.vbs.plugins.spi.ProgressListener;
-import org.vbs.plugins.spi.SnapshotRef;
-import org.vbs.plugins.spi.VolumeDriver;
-import org.vbs.plugins.spi.VolumeSpec;
+import org.vbs.plugins.spi.volume.ProgressListener;
+import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeSpec;
 import org.vbs.plugins.testkit.RecordingProgress;
 import org.vbs.plugins.testkit.VolumeDriverContract;
 

@@ -1,4 +1,4 @@
-package org.vbs.plugins.spi;
+package org.vbs.plugins.spi.volume;
 
 /** What a backend can do, as a closed set of names (never free-form strings). */
 public enum Capability {

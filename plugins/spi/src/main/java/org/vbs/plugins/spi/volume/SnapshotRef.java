@@ -1,4 +1,4 @@
-package org.vbs.plugins.spi;
+package org.vbs.plugins.spi.volume;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package org.vbs.plugins.spi;
+package org.vbs.plugins.spi.volume;
 
 /** Receives the progress of a long copy, as a percentage from 0 to 100. Called from the copying thread. */
 @FunctionalInterface

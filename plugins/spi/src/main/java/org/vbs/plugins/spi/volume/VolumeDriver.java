@@ -1,9 +1,11 @@
-package org.vbs.plugins.spi;
+package org.vbs.plugins.spi.volume;
 
+import java.nio.file.Path;
 import java.util.Set;
+import org.vbs.plugins.spi.DriverException;
 
 /**
- * A volume backend: creates and deletes the bytes behind volumes and snapshots on a volume server.
+ * A volume backend on one volume server: creates and deletes the bytes behind volumes and snapshots on a volume server.
  *
  * <p>Every method is blocking and idempotent in effect where it can be (deleting something that is
  * already gone succeeds). The service core runs long operations (copies) on its own threads and
@@ -15,12 +17,6 @@ import java.util.Set;
  */
 @org.osgi.annotation.versioning.ConsumerType
 public interface VolumeDriver {
-
-    /** The OSGi service property that names a driver, e.g. {@code "file"}. */
-    String NAME_PROPERTY = "vbs.driver.name";
-
-    /** A short, stable name an operator uses to choose this backend, e.g. {@code "file"}. */
-    String name();
 
     /** What this backend can do, as probed on its storage (not just what the code could do). */
     Set<Capability> capabilities();
@@ -49,4 +45,15 @@ public interface VolumeDriver {
 
     /** Whether the storage of this snapshot exists. */
     boolean snapshotExists(String snapshotId) throws DriverException;
+
+    /** How much this volume server can hold now: the core places new volumes with it. */
+    VolumeCapacity capacity() throws DriverException;
+
+    /**
+     * The file or block device on the volume server that holds the volume, for an export driver to
+     * back a LUN with.
+     *
+     * @throws DriverException {@code NOT_FOUND} when the volume's storage does not exist
+     */
+    Path backingPath(String volumeId) throws DriverException;
 }
