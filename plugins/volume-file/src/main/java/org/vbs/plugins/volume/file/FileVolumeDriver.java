@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 import org.vbs.plugins.spi.volume.Capability;
+import org.vbs.plugins.spi.CommandTemplates;
 import org.vbs.plugins.spi.DriverException;
+import org.vbs.plugins.spi.HostShell;
 import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
@@ -31,42 +35,38 @@ import org.vbs.plugins.spi.volume.VolumeSpec;
  * service core validates requests first, so either is a bug in the caller.
  */
 public final class FileVolumeDriver implements VolumeDriver {
-    /** The name operators choose this backend by. */
-    public static final String NAME = "file";
-
     private static final System.Logger LOG = System.getLogger(FileVolumeDriver.class.getName());
 
     private final PoolLayout pool;
     private final FileCopier copier;
     private final Set<Capability> capabilities;
 
-    private FileVolumeDriver(PoolLayout pool, FileCopier copier) {
+    private final long largestFile;
+
+    private FileVolumeDriver(PoolLayout pool, FileCopier copier) throws DriverException {
         this.pool = pool;
         this.copier = copier;
         this.capabilities = Set.of(Capability.THIN_PROVISIONING, Capability.CLONE_FROM_SNAPSHOT, copier.snapshotKind());
+        this.largestFile = FileSizeLimit.probe(pool.workDir());
     }
 
-    /** Opens a pool (making its directories if missing) and probes whether its file system has reflinks. */
-    public static FileVolumeDriver open(Path poolDir) throws DriverException {
+    /**
+     * Opens a pool (making its directories if missing), probes whether its file system has reflinks and
+     * how large a file it can hold.
+     *
+     * @param shell the shell of the host the pool is on: the service's own host (the driver also works on
+     *        the pool with Java file I/O)
+     */
+    public static FileVolumeDriver open(Path poolDir, HostShell shell, CommandTemplates templates)
+            throws DriverException {
         PoolLayout pool = PoolLayout.prepare(poolDir);
-        boolean reflinks;
-        try {
-            reflinks = ReflinkCopier.worksIn(pool.workDir());
-        } catch (IOException e) {
-            throw new DriverException(DriverException.Code.CONFIGURATION,
-                    "cannot probe for reflinks in the file volume pool " + pool.root() + ": " + e, e);
-        }
-        return new FileVolumeDriver(pool, reflinks ? new ReflinkCopier() : new SparseCopier());
+        return new FileVolumeDriver(pool, FileCopier.probe(shell, templates, pool.workDir()));
     }
 
-    /** A driver that copies byte by byte even where reflinks work: lets tests exercise the fallback anywhere. */
-    static FileVolumeDriver openWithFullCopies(Path poolDir) throws DriverException {
-        return new FileVolumeDriver(PoolLayout.prepare(poolDir), new SparseCopier());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+    /** A driver that makes full (sparse) copies even where reflinks work: lets tests exercise them anywhere. */
+    static FileVolumeDriver openWithFullCopies(Path poolDir, HostShell shell, CommandTemplates templates)
+            throws DriverException {
+        return new FileVolumeDriver(PoolLayout.prepare(poolDir), FileCopier.fullCopies(shell, templates));
     }
 
     @Override
@@ -82,6 +82,7 @@ public final class FileVolumeDriver implements VolumeDriver {
     @Override
     public void createVolume(VolumeSpec spec) throws DriverException {
         Path target = pool.volume(spec.volumeId());
+        requireFileSize(spec, "volume " + spec.volumeId());
         build(target, "volume " + spec.volumeId(), work -> extend(work, spec.sizeBytes()));
     }
 
@@ -97,10 +98,13 @@ public final class FileVolumeDriver implements VolumeDriver {
             throw new IllegalArgumentException(what + ": " + spec.sizeBytes()
                     + " bytes is smaller than the snapshot's " + snapshotSize + " bytes");
         }
+        requireFileSize(spec, what);
         requireSpace(snapshot, what);
         build(target, what, work -> {
-            copier.copy(snapshot, work, progress);
+            progress.progress(0);
+            copier.copy(snapshot, work);
             extend(work, spec.sizeBytes());
+            progress.progress(100);
         });
     }
 
@@ -116,7 +120,11 @@ public final class FileVolumeDriver implements VolumeDriver {
         String what = "snapshot " + snapshot.snapshotId() + " of volume " + snapshot.volumeId();
         requireFile(volume, what, "volume " + snapshot.volumeId());
         requireSpace(volume, what);
-        build(target, what, work -> copier.copy(volume, work, progress));
+        build(target, what, work -> {
+            progress.progress(0);
+            copier.copy(volume, work);
+            progress.progress(100);
+        });
     }
 
     @Override
@@ -134,10 +142,39 @@ public final class FileVolumeDriver implements VolumeDriver {
         return Files.isRegularFile(pool.snapshot(snapshotId));
     }
 
+    @Override
+    public VolumeCapacity capacity() throws DriverException {
+        try {
+            FileStore store = Files.getFileStore(pool.workDir());
+            return new VolumeCapacity(store.getTotalSpace(), store.getUsableSpace(), largestFile);
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Code.IO_ERROR, "cannot read the capacity of the pool "
+                    + pool.root() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Path backingPath(String volumeId) throws DriverException {
+        Path file = pool.volume(volumeId);
+        if (!Files.isRegularFile(file)) {
+            throw new DriverException(DriverException.Code.NOT_FOUND, "volume " + volumeId + " has no storage in the pool "
+                    + pool.root() + " (no " + file + ")");
+        }
+        return file;
+    }
+
     /** Fills a new file under a temporary name. */
     @FunctionalInterface
     private interface Filler {
-        void fill(Path work) throws IOException;
+        void fill(Path work) throws IOException, DriverException;
+    }
+
+    private void requireFileSize(VolumeSpec spec, String what) throws DriverException {
+        if (spec.sizeBytes() > largestFile) {
+            throw new DriverException(DriverException.Code.INSUFFICIENT_CAPACITY, "cannot create " + what + ": "
+                    + spec.sizeBytes() + " bytes is more than the largest file the pool " + pool.root()
+                    + " can hold (" + largestFile + " bytes)");
+        }
     }
 
     /**
@@ -164,7 +201,7 @@ public final class FileVolumeDriver implements VolumeDriver {
         } catch (IOException e) {
             discard(work, e);
             throw new DriverException(DriverException.Code.IO_ERROR, "cannot create " + what + ": " + e, e);
-        } catch (RuntimeException | Error e) {
+        } catch (DriverException | RuntimeException | Error e) {
             discard(work, e);
             throw e;
         }

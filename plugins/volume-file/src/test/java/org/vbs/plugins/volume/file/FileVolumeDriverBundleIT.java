@@ -1,14 +1,13 @@
 package org.vbs.plugins.volume.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -22,18 +21,21 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.vbs.plugins.spi.DriverConfig;
+import org.vbs.plugins.spi.DriverException;
+import org.vbs.plugins.spi.DriverFactory;
+import org.vbs.plugins.spi.SpiPackages;
 import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
- * The packaged bundle in a real Felix framework set up as the plugin host does (the SPI package
- * exported by the system bundle): its manifest resolves, its activator registers the driver as a
- * named service on the configured pool, and without a pool it refuses to start and registers nothing.
+ * The packaged bundle in a real Felix framework set up as the plugin host does (the SPI packages
+ * exported by the system bundle): its manifest resolves, its activator registers the driver factory,
+ * whose drivers work on the configured pool and whose templates load from inside the bundle; without
+ * a pool the factory refuses, naming the property and the host, and makes nothing.
  */
 class FileVolumeDriverBundleIT {
-    private static final String NAME_FILTER = "(" + VolumeDriver.NAME_PROPERTY + "=" + FileVolumeDriver.NAME + ")";
-
     @TempDir
     Path work;
 
@@ -48,44 +50,62 @@ class FileVolumeDriverBundleIT {
     }
 
     @Test
-    void shouldRegisterTheFileDriverOnTheConfiguredPoolAndUnregisterItOnStop() throws Exception {
+    void shouldRegisterTheFileDriverFactoryThatMakesDriversAndUnregisterItOnStop() throws Exception {
         Path pool = work.resolve("pool");
-        BundleContext host = startFramework(Map.of(Activator.POOL_PROPERTY, pool.toString()));
+        BundleContext host = startFramework();
         Bundle bundle = host.installBundle(bundleJar().toUri().toString());
 
         bundle.start();
 
         assertEquals(Bundle.ACTIVE, bundle.getState());
-        Collection<ServiceReference<VolumeDriver>> references = host.getServiceReferences(VolumeDriver.class, NAME_FILTER);
-        assertEquals(1, references.size());
-        VolumeDriver driver = host.getService(references.iterator().next());
+        DriverFactory<?> factory = fileFactory(host);
+        assertEquals(VolumeDriver.class, factory.kind());
+        VolumeDriver driver = (VolumeDriver) factory.create(
+                new DriverConfig("local", Map.of(FileVolumeDriverFactory.POOL, pool.toString()), Map.of()),
+                LocalPool.SHELL);
         assertTrue(driver.capabilities().contains(Capability.THIN_PROVISIONING));
         driver.createVolume(new VolumeSpec("vol-0123456789abcdef0", 1L << 20));
         assertTrue(Files.isRegularFile(pool.resolve("volumes/vol-0123456789abcdef0.img")));
 
         bundle.stop();
 
-        assertTrue(host.getServiceReferences(VolumeDriver.class, null).isEmpty());
+        assertEquals(null, host.getServiceReferences(DriverFactory.class.getName(), null));
     }
 
     @Test
-    void shouldRefuseToStartWithoutAPoolAndRegisterNothing() throws Exception {
-        assertNull(System.getProperty(Activator.POOL_PROPERTY), "the test needs the property unset");
-        BundleContext host = startFramework(Map.of());
+    void shouldRefuseToMakeADriverWithoutAPoolAndMakeNothing() throws Exception {
+        BundleContext host = startFramework();
         Bundle bundle = host.installBundle(bundleJar().toUri().toString());
+        bundle.start();
+        DriverFactory<?> factory = fileFactory(host);
 
-        BundleException e = assertThrows(BundleException.class, bundle::start);
+        DriverException e = assertThrows(DriverException.class,
+                () -> factory.create(new DriverConfig("vs1", Map.of(), Map.of()), LocalPool.SHELL));
 
-        assertTrue(messages(e).contains(Activator.POOL_PROPERTY), messages(e));
-        assertEquals(Bundle.RESOLVED, bundle.getState());
-        assertTrue(host.getServiceReferences(VolumeDriver.class, null).isEmpty());
+        assertEquals(DriverException.Code.CONFIGURATION, e.code());
+        assertTrue(e.getMessage().contains("'" + FileVolumeDriverFactory.POOL + "'") && e.getMessage().contains("vs1"),
+                e.getMessage());
+        assertEquals(List.of("felix-cache"), listWork());
     }
 
-    private BundleContext startFramework(Map<String, String> properties) throws BundleException {
-        Map<String, String> config = new HashMap<>(properties);
+    private static DriverFactory<?> fileFactory(BundleContext host) throws Exception {
+        ServiceReference<?>[] references = host.getServiceReferences(DriverFactory.class.getName(), "(&("
+                + DriverFactory.ID_PROPERTY + "=file)(" + DriverFactory.KIND_PROPERTY + "=VolumeDriver))");
+        assertEquals(1, references == null ? 0 : references.length);
+        return (DriverFactory<?>) host.getService(references[0]);
+    }
+
+    private List<String> listWork() throws Exception {
+        try (var names = Files.list(work)) {
+            return names.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private BundleContext startFramework() throws BundleException {
+        Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.vbs.plugins.spi;version=1.0.0");
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SpiPackages.SYSTEM_PACKAGES_EXTRA);
         config.put("felix.service.urlhandlers", "false");
         framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
         framework.start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class FileVolumeDriverOnXfsTest extends VolumeDriverContract {
 
     @Override
     protected VolumeDriver newDriver() throws DriverException {
-        return FileVolumeDriver.open(pool());
+        return FileVolumeDriver.open(pool(), LocalPool.SHELL, LocalPool.templates());
     }
 
     @Override
@@ -110,9 +111,19 @@ class FileVolumeDriverOnXfsTest extends VolumeDriverContract {
     void shouldRefuseFullCopiesLargerThanThePoolLeavingNothing() throws Exception {
         String volumeId = newVolumeId();
         driver().createVolume(new VolumeSpec(volumeId, TIB));
+        // A sparse copy needs the space of the data extents only: hold more data than is left free.
+        long data = freeSpace() * 3 / 5 / MIB * MIB;
+        try (FileChannel channel = FileChannel.open(dataPathOf(volumeId), StandardOpenOption.WRITE)) {
+            ByteBuffer chunk = ByteBuffer.allocate((int) MIB);
+            for (long offset = 0; offset < data; offset += MIB) {
+                chunk.clear();
+                chunk.put(0, (byte) 1);
+                channel.write(chunk, offset);
+            }
+        }
         SnapshotRef snapshot = new SnapshotRef(newSnapshotId(), volumeId, TIB);
         driver().createSnapshot(snapshot, ProgressListener.NONE);
-        FileVolumeDriver fullCopies = FileVolumeDriver.openWithFullCopies(pool());
+        FileVolumeDriver fullCopies = FileVolumeDriver.openWithFullCopies(pool(), LocalPool.SHELL, LocalPool.templates());
         Set<String> before = storageObjects();
         SnapshotRef another = new SnapshotRef(newSnapshotId(), volumeId, TIB);
         String cloneId = newVolumeId();

@@ -3,10 +3,11 @@ package org.vbs.plugins.volume.file;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+
+import org.vbs.plugins.testkit.tools.ExecResult;
 
 /** What tests read from a pool's files beyond their content. */
 final class PoolFiles {
@@ -24,8 +25,8 @@ final class PoolFiles {
 
     /** The bytes the file system has allocated to a file (st_blocks), which is what sparseness saves. */
     static long allocatedBytes(Path file) throws IOException {
-        LocalCommand stat = LocalCommand.run(List.of("stat", "--format=%b %B", "--", file.toString()));
-        if (!stat.succeeded()) {
+        ExecResult stat = ExecResult.of("stat", "--format=%b %B", "--", file.toString());
+        if (stat.exitCode() != 0) {
             throw new IOException("stat " + file + " failed: " + stat.output());
         }
         String[] blocksAndSize = stat.output().split(" ");

@@ -5,7 +5,8 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+
+import org.vbs.plugins.testkit.tools.ExecResult;
 
 /**
  * A real xfs file system with reflink=1 on a loop device, made from a sparse image file in a temporary
@@ -101,8 +102,8 @@ final class XfsLoopPool implements AutoCloseable {
 
     /** Runs a command and returns what it printed; a failure says what the xfs setup needs. */
     private static String run(String... argv) throws IOException {
-        LocalCommand command = LocalCommand.run(List.of(argv));
-        if (!command.succeeded()) {
+        ExecResult command = ExecResult.of(argv);
+        if (command.exitCode() != 0) {
             throw new IOException(String.join(" ", argv) + " failed with exit code " + command.exitCode() + ": "
                     + command.output() + " (the xfs pool needs root and the Debian packages xfsprogs and mount)");
         }
