@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.ws.api.annotation.EndpointConfig;
 import org.vbs.core.api.PluginStatus;
+import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeService;
 import org.vbs.security.GridIdentity;
@@ -71,54 +72,55 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public CreateVolumeResponseType createVolume(CreateVolumeType request) throws VbsFault {
-        return call("CreateVolume", (caller, requestId) ->
-                responses.createdVolume(requestId, volumes.createVolume(caller, requests.createVolume(request))));
+        return call("CreateVolume", call -> responses.createdVolume(call.requestId(),
+                volumes.createVolume(call, requests.createVolume(request))));
     }
 
     @Override
     public DeleteVolumeResponseType deleteVolume(DeleteVolumeType request) throws VbsFault {
-        return call("DeleteVolume", (caller, requestId) -> {
-            volumes.deleteVolume(caller, requests.required(request.getVolumeId(), "volumeId"));
-            return responses.deletedVolume(requestId);
+        return call("DeleteVolume", call -> {
+            volumes.deleteVolume(call, requests.required(request.getVolumeId(), "volumeId"));
+            return responses.deletedVolume(call.requestId());
         });
     }
 
     @Override
     public DescribeVolumesResponseType describeVolumes(DescribeVolumesType request) throws VbsFault {
-        return call("DescribeVolumes", (caller, requestId) ->
-                responses.volumes(requestId, volumes.describeVolumes(caller, requests.describeVolumes(request))));
+        return call("DescribeVolumes", call -> responses.volumes(call.requestId(),
+                volumes.describeVolumes(call, requests.describeVolumes(request))));
     }
 
     @Override
     public CreateSnapshotResponseType createSnapshot(CreateSnapshotType request) throws VbsFault {
-        return call("CreateSnapshot", (caller, requestId) -> responses.createdSnapshot(requestId,
-                volumes.createSnapshot(caller, requests.required(request.getVolumeId(), "volumeId"),
+        return call("CreateSnapshot", call -> responses.createdSnapshot(call.requestId(),
+                volumes.createSnapshot(call, requests.required(request.getVolumeId(), "volumeId"),
                         requests.snapshotDescription(request))));
     }
 
     @Override
     public DeleteSnapshotResponseType deleteSnapshot(DeleteSnapshotType request) throws VbsFault {
-        return call("DeleteSnapshot", (caller, requestId) -> {
-            volumes.deleteSnapshot(caller, requests.required(request.getSnapshotId(), "snapshotId"));
-            return responses.deletedSnapshot(requestId);
+        return call("DeleteSnapshot", call -> {
+            volumes.deleteSnapshot(call, requests.required(request.getSnapshotId(), "snapshotId"));
+            return responses.deletedSnapshot(call.requestId());
         });
     }
 
     @Override
     public DescribeSnapshotsResponseType describeSnapshots(DescribeSnapshotsType request) throws VbsFault {
-        return call("DescribeSnapshots", (caller, requestId) -> responses.snapshots(requestId,
-                volumes.describeSnapshots(caller, requests.describeSnapshots(request))));
+        return call("DescribeSnapshots", call -> responses.snapshots(call.requestId(),
+                volumes.describeSnapshots(call, requests.describeSnapshots(request))));
     }
 
     @Override
     public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
-        return call("DescribePlugins", (caller, requestId) -> responses.plugins(requestId, plugins.bundles(caller)));
+        return call("DescribePlugins", call -> responses.plugins(call.requestId(),
+                plugins.bundles(call.caller())));
     }
 
     /** One operation's body, given the signed caller and the fresh request id. */
     @FunctionalInterface
     private interface Operation<T> {
-        T run(GridIdentity caller, String requestId);
+        T run(RequestContext request);
     }
 
     /**
@@ -130,7 +132,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         GridIdentity caller = null;
         try {
             caller = CallerIdentity.of(context);
-            return body.run(caller, requestId);
+            return body.run(new RequestContext(requestId, caller));
         } catch (VbsException refusal) {
             LOG.debugf("%s refused: request %s, caller %s, %s: %s", operation, requestId, caller,
                     refusal.code().code(), refusal.getMessage());

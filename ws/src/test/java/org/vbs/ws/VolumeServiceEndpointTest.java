@@ -24,6 +24,7 @@ import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.Page;
 import org.vbs.core.api.PluginStatus;
+import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
@@ -57,6 +58,8 @@ class VolumeServiceEndpointTest {
         assertEquals("CN=Alice,OU=People,O=Grid", service.callers.get(0).dn());
         UUID.fromString(first.getRequestId());
         assertNotEquals(first.getRequestId(), second.getRequestId());
+        // The service logs under the id the caller gets back.
+        assertEquals(List.of(first.getRequestId(), second.getRequestId()), service.requestIds);
     }
 
     @Test
@@ -178,48 +181,50 @@ class VolumeServiceEndpointTest {
     /** Records who called; answers CreateVolume with a fixed volume or throws the set failure. */
     private static final class RecordingVolumeService implements VolumeService {
         final List<GridIdentity> callers = new ArrayList<>();
+        final List<String> requestIds = new ArrayList<>();
         RuntimeException failure;
 
-        private void called(GridIdentity caller) {
-            callers.add(caller);
+        private void called(RequestContext request) {
+            callers.add(request.caller());
+            requestIds.add(request.requestId());
             if (failure != null) {
                 throw failure;
             }
         }
 
         @Override
-        public Volume createVolume(GridIdentity caller, CreateVolumeRequest request) {
+        public Volume createVolume(RequestContext caller, CreateVolumeRequest request) {
             called(caller);
-            return new Volume("vol-0123456789abcdef0", caller.dn(), request.sizeGiB().orElseThrow(),
+            return new Volume("vol-0123456789abcdef0", caller.caller().dn(), request.sizeGiB().orElseThrow(),
                     Optional.empty(), VolumeState.CREATING, Optional.empty(), Instant.EPOCH, Map.of(), 1);
         }
 
         @Override
-        public Volume deleteVolume(GridIdentity caller, String volumeId) {
+        public Volume deleteVolume(RequestContext caller, String volumeId) {
             called(caller);
             throw new UnsupportedOperationException("not used by these tests");
         }
 
         @Override
-        public Page<Volume> describeVolumes(GridIdentity caller, DescribeRequest request) {
+        public Page<Volume> describeVolumes(RequestContext caller, DescribeRequest request) {
             called(caller);
             throw new UnsupportedOperationException("not used by these tests");
         }
 
         @Override
-        public Snapshot createSnapshot(GridIdentity caller, String volumeId, String description) {
+        public Snapshot createSnapshot(RequestContext caller, String volumeId, String description) {
             called(caller);
             throw new UnsupportedOperationException("not used by these tests");
         }
 
         @Override
-        public void deleteSnapshot(GridIdentity caller, String snapshotId) {
+        public void deleteSnapshot(RequestContext caller, String snapshotId) {
             called(caller);
             throw new UnsupportedOperationException("not used by these tests");
         }
 
         @Override
-        public Page<Snapshot> describeSnapshots(GridIdentity caller, DescribeRequest request) {
+        public Page<Snapshot> describeSnapshots(RequestContext caller, DescribeRequest request) {
             called(caller);
             throw new UnsupportedOperationException("not used by these tests");
         }

@@ -15,14 +15,15 @@ import java.util.stream.Stream;
  *   (CreateSnapshot)
  *        |
  *        v
- *     pending --copy done--> completed
- *        |                       |
- *        | copy failed           | DeleteSnapshot could not remove the storage
- *        v                       v
- *      error &lt;-----------------+
+ *     pending --copy done--> completed --DeleteSnapshot--> deleting --storage removed--> (gone)
+ *        |                                                    ^  |
+ *        | copy failed                     DeleteSnapshot     |  | the storage could not be removed
+ *        v                                                    |  v
+ *      error ------------------------------------------------+  error
  * </pre>
  *
- * Deleting a completed or failed snapshot is not a move: the entry is removed, then its storage.
+ * {@code deleting} is internal: the snapshot is already gone for its owner (not described, not
+ * usable), while the storage is removed.
  */
 public enum SnapshotState {
     /** The copy is running; {@code progress} says how far it is. */
@@ -30,14 +31,17 @@ public enum SnapshotState {
     /** The copy is done; volumes can be made from it. */
     COMPLETED("completed"),
     /** The copy (or the removal of the storage) failed; {@code stateReason} says why. */
-    ERROR("error");
+    ERROR("error"),
+    /** Its storage is being removed; invisible to its owner. */
+    DELETING("deleting");
 
     private static final Map<SnapshotState, Set<SnapshotState>> MOVES = new EnumMap<>(SnapshotState.class);
 
     static {
         MOVES.put(PENDING, EnumSet.of(COMPLETED, ERROR));
-        MOVES.put(COMPLETED, EnumSet.of(ERROR));
-        MOVES.put(ERROR, EnumSet.noneOf(SnapshotState.class));
+        MOVES.put(COMPLETED, EnumSet.of(ERROR, DELETING));
+        MOVES.put(ERROR, EnumSet.of(DELETING));
+        MOVES.put(DELETING, EnumSet.of(ERROR));
     }
 
     private final String wireName;

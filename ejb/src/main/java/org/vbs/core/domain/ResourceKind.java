@@ -7,12 +7,14 @@ import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
 
 /**
- * The two kinds of resource, with their id syntax ({@code vol-}/{@code snap-} + 17 lowercase hex
- * digits) and their fault codes.
+ * The kinds of resource, with their id syntax ({@code vol-}/{@code snap-}/{@code op-} + 17 lowercase
+ * hex digits) and their fault codes.
  */
 public enum ResourceKind {
     VOLUME("vol-", "volume", ErrorCode.INVALID_VOLUME_ID_MALFORMED, ErrorCode.INVALID_VOLUME_NOT_FOUND),
-    SNAPSHOT("snap-", "snapshot", ErrorCode.INVALID_SNAPSHOT_ID_MALFORMED, ErrorCode.INVALID_SNAPSHOT_NOT_FOUND);
+    SNAPSHOT("snap-", "snapshot", ErrorCode.INVALID_SNAPSHOT_ID_MALFORMED, ErrorCode.INVALID_SNAPSHOT_NOT_FOUND),
+    /** A journalled operation: internal, its ids never come from or go to a caller. */
+    OPERATION("op-", "operation", ErrorCode.INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR);
 
     /** How many hex digits follow the prefix. */
     public static final int HEX_DIGITS = 17;

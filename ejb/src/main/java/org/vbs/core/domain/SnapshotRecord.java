@@ -13,18 +13,20 @@ import org.vbs.core.api.SnapshotState;
  * {@link VolumeRecord}, and serializable through a proxy for the same reason.
  *
  * @param owner the owner's DN (RFC 2253)
+ * @param host the volume server holding the snapshot's storage (its volume's)
  * @param volumeSizeGiB the size of the volume when the snapshot was taken
  * @param description the caller's description; empty when none was given
  * @param progress 0..100
  * @param stateReason why the snapshot is in {@code error}
  */
-public record SnapshotRecord(String id, String owner, String volumeId, long volumeSizeGiB, String description,
+public record SnapshotRecord(String id, String owner, String host, String volumeId, long volumeSizeGiB, String description,
                              SnapshotState state, int progress, Optional<String> stateReason, Instant startTime,
                              long version) implements Serializable {
 
     public SnapshotRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(host, "host");
         Objects.requireNonNull(volumeId, "volumeId");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(state, "state");
@@ -38,7 +40,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
     /** A new snapshot: {@code pending} at 0%, version 0. */
     public static SnapshotRecord pending(String id, String owner, VolumeRecord volume, String description,
                                          Instant now) {
-        return new SnapshotRecord(id, owner, volume.id(), volume.sizeGiB(), description, SnapshotState.PENDING, 0,
+        return new SnapshotRecord(id, owner, volume.host(), volume.id(), volume.sizeGiB(), description, SnapshotState.PENDING, 0,
                 Optional.empty(), now, 0);
     }
 
@@ -50,7 +52,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
     public SnapshotRecord moveTo(SnapshotState next, Optional<String> reason, String operation) {
         state.requireMove(id, next, operation);
         int nextProgress = next == SnapshotState.COMPLETED ? 100 : progress;
-        return new SnapshotRecord(id, owner, volumeId, volumeSizeGiB, description, next, nextProgress, reason,
+        return new SnapshotRecord(id, owner, host, volumeId, volumeSizeGiB, description, next, nextProgress, reason,
                 startTime, version + 1);
     }
 
@@ -60,7 +62,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
      */
     public SnapshotRecord markError(String reason, String operation) {
         if (state == SnapshotState.ERROR) {
-            return new SnapshotRecord(id, owner, volumeId, volumeSizeGiB, description, state, progress,
+            return new SnapshotRecord(id, owner, host, volumeId, volumeSizeGiB, description, state, progress,
                     Optional.of(reason), startTime, version + 1);
         }
         return moveTo(SnapshotState.ERROR, Optional.of(reason), operation);
@@ -68,7 +70,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
 
     /** The next version with a new progress figure (same state). */
     public SnapshotRecord withProgress(int percent) {
-        return new SnapshotRecord(id, owner, volumeId, volumeSizeGiB, description, state, percent, stateReason,
+        return new SnapshotRecord(id, owner, host, volumeId, volumeSizeGiB, description, state, percent, stateReason,
                 startTime, version + 1);
     }
 
@@ -105,6 +107,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
 
         private final String id;
         private final String owner;
+        private final String host;
         private final String volumeId;
         private final long volumeSizeGiB;
         private final String description;
@@ -117,6 +120,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
         SerialForm(SnapshotRecord r) {
             id = r.id;
             owner = r.owner;
+            host = r.host;
             volumeId = r.volumeId;
             volumeSizeGiB = r.volumeSizeGiB;
             description = r.description;
@@ -129,7 +133,7 @@ public record SnapshotRecord(String id, String owner, String volumeId, long volu
 
         @Serial
         private Object readResolve() {
-            return new SnapshotRecord(id, owner, volumeId, volumeSizeGiB, description, state, progress,
+            return new SnapshotRecord(id, owner, host, volumeId, volumeSizeGiB, description, state, progress,
                     Optional.ofNullable(stateReason), startTime, version);
         }
     }

@@ -18,11 +18,12 @@ import org.vbs.core.api.VolumeState;
  * not serializable and the cache marshals values with Java serialization semantics.
  *
  * @param owner the owner's DN (RFC 2253)
+ * @param host the volume server holding the volume's storage
  * @param snapshotId the snapshot the volume is copied from, if any
  * @param stateReason why the volume is in {@code error}
  * @param clientToken the caller's idempotency token, kept so deleting the volume frees it
  */
-public record VolumeRecord(String id, String owner, long sizeGiB, Optional<String> snapshotId,
+public record VolumeRecord(String id, String owner, String host, long sizeGiB, Optional<String> snapshotId,
                            VolumeState state, Optional<String> stateReason, Instant createTime,
                            Map<String, String> tags, Optional<String> clientToken, long version)
         implements Serializable {
@@ -30,6 +31,7 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
     public VolumeRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(host, "host");
         Objects.requireNonNull(snapshotId, "snapshotId");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(stateReason, "stateReason");
@@ -39,9 +41,9 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
     }
 
     /** A new claim: {@code creating}, version 0. */
-    public static VolumeRecord creating(String id, String owner, long sizeGiB, Optional<String> snapshotId,
+    public static VolumeRecord creating(String id, String owner, String host, long sizeGiB, Optional<String> snapshotId,
                                         Map<String, String> tags, Optional<String> clientToken, Instant now) {
-        return new VolumeRecord(id, owner, sizeGiB, snapshotId, VolumeState.CREATING, Optional.empty(), now,
+        return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, VolumeState.CREATING, Optional.empty(), now,
                 tags, clientToken, 0);
     }
 
@@ -53,7 +55,7 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
      */
     public VolumeRecord moveTo(VolumeState next, Optional<String> reason, String operation) {
         state.requireMove(id, next, operation);
-        return new VolumeRecord(id, owner, sizeGiB, snapshotId, next, reason, createTime, tags, clientToken,
+        return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, next, reason, createTime, tags, clientToken,
                 version + 1);
     }
 
@@ -62,7 +64,7 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
      * without changing it (CreateSnapshot), so a concurrent change of the volume conflicts with it.
      */
     public VolumeRecord touched() {
-        return new VolumeRecord(id, owner, sizeGiB, snapshotId, state, stateReason, createTime, tags, clientToken,
+        return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, state, stateReason, createTime, tags, clientToken,
                 version + 1);
     }
 
@@ -90,6 +92,7 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
 
         private final String id;
         private final String owner;
+        private final String host;
         private final long sizeGiB;
         private final String snapshotId;
         private final VolumeState state;
@@ -102,6 +105,7 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
         SerialForm(VolumeRecord r) {
             id = r.id;
             owner = r.owner;
+            host = r.host;
             sizeGiB = r.sizeGiB;
             snapshotId = r.snapshotId.orElse(null);
             state = r.state;
@@ -115,7 +119,7 @@ public record VolumeRecord(String id, String owner, long sizeGiB, Optional<Strin
 
         @Serial
         private Object readResolve() {
-            return new VolumeRecord(id, owner, sizeGiB, Optional.ofNullable(snapshotId), state,
+            return new VolumeRecord(id, owner, host, sizeGiB, Optional.ofNullable(snapshotId), state,
                     Optional.ofNullable(stateReason), createTime, tags, Optional.ofNullable(clientToken), version);
         }
     }

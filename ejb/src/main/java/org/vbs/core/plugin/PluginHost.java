@@ -16,31 +16,27 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
-import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
-import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.PluginStatus;
-import org.vbs.core.api.VbsException;
 import org.vbs.core.domain.Causes;
-import org.vbs.core.service.VolumeDriverSource;
-import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.core.host.DriverKind;
+import org.vbs.plugins.spi.DriverFactory;
+import org.vbs.plugins.spi.SpiPackages;
 
 /**
  * An embedded Apache Felix that runs the plugin bundles. At start it installs every {@code *.jar}
  * of the plugin directory, then starts them; a jar that fails to install, resolve or start is
  * logged at ERROR with its file and the reason and kept in {@link #bundles()}, never ignored.
  *
- * <p>The system bundle exports the SPI package from this class's own class loader, so the service
- * and the bundles share one {@link VolumeDriver} class. Drivers are found through the OSGi service
- * registry by their {@value VolumeDriver#NAME_PROPERTY} property.
+ * <p>The system bundle exports the SPI packages from this class's own class loader, so the service
+ * and the bundles share one class of each SPI type. Bundles register {@link DriverFactory} services;
+ * {@link #factory} finds one by its kind and id.
  */
-public final class PluginHost implements VolumeDriverSource, AutoCloseable {
-    /** The SPI package and version the system bundle exports to plugins. */
-    static final String SPI_EXPORT = "org.vbs.plugins.spi;version=1.0.0";
+public final class PluginHost implements AutoCloseable {
     static final String NOT_INSTALLED = "NOT_INSTALLED";
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
@@ -53,16 +49,20 @@ public final class PluginHost implements VolumeDriverSource, AutoCloseable {
         }
     }
 
-    private final PluginHostConfig config;
+    /**
+     * A driver factory as the registry holds it now. The service id changes whenever the factory is
+     * registered anew (its bundle updated or restarted), so a driver made from an older one is stale.
+     */
+    public record Factory(long serviceId, DriverFactory<?> factory) {
+    }
+
     private final Framework framework;
-    private final ServiceTracker<VolumeDriver, VolumeDriver> drivers;
+    private final ServiceTracker<Object, Object> factories;
     private final List<PluginFile> plugins;
 
-    private PluginHost(PluginHostConfig config, Framework framework,
-                       ServiceTracker<VolumeDriver, VolumeDriver> drivers, List<PluginFile> plugins) {
-        this.config = config;
+    private PluginHost(Framework framework, ServiceTracker<Object, Object> factories, List<PluginFile> plugins) {
         this.framework = framework;
-        this.drivers = drivers;
+        this.factories = factories;
         this.plugins = List.copyOf(plugins);
     }
 
@@ -81,27 +81,27 @@ public final class PluginHost implements VolumeDriverSource, AutoCloseable {
                     e);
         }
         BundleContext context = framework.getBundleContext();
+        ServiceTracker<Object, Object> factories = new ServiceTracker<>(context, DriverFactory.class.getName(), null);
+        factories.open();
         List<PluginFile> plugins = startAll(context, config.pluginDir());
-        ServiceTracker<VolumeDriver, VolumeDriver> drivers =
-                new ServiceTracker<>(context, driverFilter(context, config.driverName()), null);
-        drivers.open();
-        PluginHost host = new PluginHost(config, framework, drivers, plugins);
-        if (drivers.getService() == null) {
-            LOG.errorf("No volume driver named '%s' is registered after starting the plugins of %s: volume"
-                    + " operations will fail with ServiceUnavailable until one is", config.driverName(),
-                    config.pluginDir());
-        }
-        return host;
+        return new PluginHost(framework, factories, plugins);
     }
 
-    @Override
-    public VolumeDriver driver() {
-        VolumeDriver driver = drivers.getService();
-        if (driver == null) {
-            throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "No volume driver named '" + config.driverName()
-                    + "' is available: an operator must install and start its plugin (see the plugin status).");
+    /** The factory registered now for this kind of driver and id, if a started bundle provides one. */
+    public Optional<Factory> factory(DriverKind kind, String driverId) {
+        ServiceReference<Object>[] references = factories.getServiceReferences();
+        if (references == null) {
+            return Optional.empty();
         }
-        return driver;
+        for (ServiceReference<Object> reference : references) {
+            if (driverId.equals(reference.getProperty(DriverFactory.ID_PROPERTY))
+                    && kind.serviceKind().equals(reference.getProperty(DriverFactory.KIND_PROPERTY))
+                    && factories.getService(reference) instanceof DriverFactory<?> factory
+                    && kind.contract().equals(factory.kind())) {
+                return Optional.of(new Factory((Long) reference.getProperty(Constants.SERVICE_ID), factory));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every jar of the plugin directory, with its bundle's current state and any problem. */
@@ -112,7 +112,7 @@ public final class PluginHost implements VolumeDriverSource, AutoCloseable {
     /** Stops every bundle and the framework. */
     @Override
     public void close() {
-        drivers.close();
+        factories.close();
         try {
             framework.stop();
             FrameworkEvent event = framework.waitForStop(STOP_TIMEOUT_MILLIS);
@@ -135,20 +135,10 @@ public final class PluginHost implements VolumeDriverSource, AutoCloseable {
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // Otherwise Felix installs JVM-wide URL handlers, which belong to the server, not to us.
         properties.put("felix.service.urlhandlers", "false");
-        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SPI_EXPORT);
-        properties.put(PluginHostConfig.VOLUME_POOL_PROPERTY, config.volumePool().toString());
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SpiPackages.SYSTEM_PACKAGES_EXTRA);
         properties.put("felix.log.logger", new FelixLog());
         properties.put("felix.log.level", String.valueOf(FelixLog.LOG_WARNING));
         return properties;
-    }
-
-    private static Filter driverFilter(BundleContext context, String name) {
-        try {
-            return context.createFilter("(&(" + Constants.OBJECTCLASS + "=" + VolumeDriver.class.getName() + ")("
-                    + VolumeDriver.NAME_PROPERTY + "=" + name + "))");
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException("driver name '" + name + "' makes an invalid filter", e);
-        }
     }
 
     /** Installs every jar first (so bundles can wire to each other), then starts them, then checks them. */

@@ -8,25 +8,39 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import org.jboss.logging.Logger;
 import org.vbs.core.api.PluginStatus;
-import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.core.config.VbsHome;
+import org.vbs.core.host.HostRegistration;
+import org.vbs.core.host.Hosts;
+import org.vbs.core.host.HostsDirectory;
 
 /**
- * Runs the {@link PluginHost} for the life of the deployment: started before the service core
- * (which depends on it), stopped at undeploy or shutdown. The host is thread-safe, so calls are not
- * serialized by the container.
+ * Runs the {@link PluginHost} for the life of the deployment, and the registered hosts' drivers made
+ * from its factories: started before the service (which depends on it), stopped at undeploy or
+ * shutdown. Hosts are read from {@code $VBS_HOME/hosts} at start; operators' command-template
+ * overrides from {@code $VBS_HOME/templates}. Thread-safe, so calls are not serialized.
  */
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class PluginHostBean {
+    private static final Logger LOG = Logger.getLogger(PluginHostBean.class);
+
     private PluginHost host;
+    private Hosts hosts;
 
     @PostConstruct
     void start() {
         host = PluginHost.start(PluginHostConfig.fromSystemProperties());
+        Path home = VbsHome.resolve();
+        List<HostRegistration> registrations = readHosts(home.resolve(HostsDirectory.DIRECTORY));
+        hosts = new PluginDrivers(() -> registrations, host, home.resolve("templates"));
     }
 
     @PreDestroy
@@ -34,13 +48,31 @@ public class PluginHostBean {
         host.close();
     }
 
-    /** @see PluginHost#driver() */
-    public VolumeDriver driver() {
-        return host.driver();
+    /** The registered hosts and their drivers. */
+    public Hosts hosts() {
+        return hosts;
     }
 
     /** @see PluginHost#bundles() */
     public List<PluginStatus.Bundle> bundles() {
         return host.bundles();
+    }
+
+    private static List<HostRegistration> readHosts(Path dir) {
+        try {
+            List<HostRegistration> registrations = HostsDirectory.read(dir);
+            if (registrations.isEmpty()) {
+                LOG.errorf("No host is registered in %s: volume operations fail with ServiceUnavailable until one is",
+                        dir);
+            }
+            // Driver ids only: a driver's properties may hold a secret.
+            registrations.forEach(h -> LOG.infof("Host %s (%s, %s): drivers %s", h.name(),
+                    h.transport().name().toLowerCase(Locale.ROOT), h.address(), h.drivers().entrySet().stream()
+                            .map(d -> d.getKey().prefix() + "=" + d.getValue().driverId()).toList()));
+            return registrations;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("the host registrations in " + dir + " cannot be read: " + e.getMessage(),
+                    e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.vbs.core.service;
 
 import java.util.List;
 import java.util.Optional;
+import org.vbs.core.api.SnapshotState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
@@ -23,7 +24,8 @@ final class OwnedResources {
     }
 
     Optional<SnapshotRecord> snapshot(String owner, String id) {
-        return store.snapshot(id).filter(s -> s.isOwnedBy(owner));
+        // A snapshot being deleted is already gone for its owner.
+        return store.snapshot(id).filter(s -> s.isOwnedBy(owner) && s.state() != SnapshotState.DELETING);
     }
 
     /** @throws org.vbs.core.api.VbsException InvalidVolume.NotFound (also for another owner's volume) */

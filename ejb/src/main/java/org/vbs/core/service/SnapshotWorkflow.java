@@ -1,7 +1,9 @@
 package org.vbs.core.service;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
@@ -15,17 +17,23 @@ import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationKind;
+import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.Plan;
+import org.vbs.core.ops.Step;
 import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 
 /**
- * CreateSnapshot, DeleteSnapshot and DescribeSnapshots.
+ * CreateSnapshot, DeleteSnapshot and DescribeSnapshots, as operations of the
+ * {@link org.vbs.core.ops.StepRunner}:
  *
  * <pre>
- * create: 'pending' 0% (committed) -> (async) driver copy, progress every +5% -> 'completed' 100%
- *         copy fails: the driver's partial storage removed, 'error' with the reason
- * delete: entry and index removed (the entry is the lock: nobody can use the snapshot after that)
- *         -> driver.deleteSnapshot; driver fails: the entry comes back in 'error' with the reason
+ * create: 'pending' 0% | copy (async), progress every +5% | 'completed' 100%     interrupted: rolled back
+ *         rolled back: the partial copy removed, 'error' with the reason
+ * delete: 'deleting' (invisible from then on) | delete-storage | removed + index  interrupted: resumed
+ *         rolled back: 'error' with the reason (DeleteSnapshot may be tried again)
  * </pre>
  */
 final class SnapshotWorkflow {
@@ -33,6 +41,8 @@ final class SnapshotWorkflow {
     static final String DELETE = "DeleteSnapshot";
     /** Progress is written to the cache when it has grown by this many percent. */
     static final int PROGRESS_STEP = 5;
+    private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
+    private static final Duration STORAGE_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(SnapshotWorkflow.class);
 
@@ -47,39 +57,33 @@ final class SnapshotWorkflow {
     Snapshot create(String owner, String volumeId, String description) {
         ResourceKind.VOLUME.requireWellFormed(volumeId);
         String checkedDescription = RequestRules.requireDescription(description);
-        SnapshotRecord pending = core.transactions().run(CREATE + ": pending snapshot of " + volumeId, () -> {
-            VolumeRecord volume = owned.requireVolume(owner, volumeId);
-            volume.state().requireOneOf(volumeId, CREATE, EnumSet.of(VolumeState.AVAILABLE));
-            // Written so that a concurrent DeleteVolume conflicts with this step and then sees the snapshot.
-            core.store().replaceVolume(volume, volume.touched());
-            SnapshotRecord snapshot;
-            do {
-                snapshot = SnapshotRecord.pending(core.ids().next(ResourceKind.SNAPSHOT), owner, volume,
-                        checkedDescription, core.clock().instant());
-            } while (!core.store().insertSnapshot(snapshot));
-            return snapshot;
-        });
-        LOG.infof("%s: %s of %s pending", CREATE, pending.id(), volumeId);
+        OperationRecord operation = core.transactions().runForOwner(owner, CREATE + ": pending snapshot of "
+                + volumeId, () -> {
+                    VolumeRecord volume = owned.requireVolume(owner, volumeId);
+                    volume.state().requireOneOf(volumeId, CREATE, EnumSet.of(VolumeState.AVAILABLE));
+                    // Written so that a concurrent DeleteVolume conflicts with this step and then sees the snapshot.
+                    core.store().replaceVolume(volume, volume.touched());
+                    SnapshotRecord snapshot;
+                    do {
+                        snapshot = SnapshotRecord.pending(core.ids().next(ResourceKind.SNAPSHOT), owner, volume,
+                                checkedDescription, core.clock().instant());
+                    } while (!core.store().insertSnapshot(snapshot));
+                    return Operations.journal(core, OperationKind.CREATE_SNAPSHOT, snapshot.id(), owner, Map.of());
+                });
+        SnapshotRecord pending = current(operation.resourceId());
+        LOG.infof("%s: %s of %s pending, operation %s", CREATE, pending.id(), volumeId, operation.id());
         try {
-            core.executor().execute(() -> copy(pending));
+            core.runner().runLater(operation, core.executor());
         } catch (RejectedExecutionException e) {
-            VbsException fault = new VbsException(ErrorCode.SERVICE_UNAVAILABLE,
-                    "The service is too busy to start snapshot copies; retry later.", e);
-            try {
-                core.transactions().run(CREATE + ": undo " + pending.id(), () -> core.store().removeSnapshot(pending));
-            } catch (RuntimeException undoFailure) {
-                fault.addSuppressed(undoFailure);
-                LOG.errorf(undoFailure, "%s: %s could not be removed after its copy was refused; it stays pending"
-                        + " until the next start reconciles it", CREATE, pending.id());
-            }
-            throw fault;
+            LOG.warnf("%s: the executor is saturated; copying %s in the request's thread", CREATE, pending.id());
+            core.runner().run(operation);
         }
         return pending.toSnapshot();
     }
 
     void delete(String owner, String snapshotId) {
         ResourceKind.SNAPSHOT.requireWellFormed(snapshotId);
-        SnapshotRecord removed = core.transactions().run(DELETE + ": remove " + snapshotId, () -> {
+        OperationRecord operation = core.transactions().run(DELETE + ": " + snapshotId + " -> deleting", () -> {
             SnapshotRecord current = owned.requireSnapshot(owner, snapshotId);
             current.state().requireOneOf(snapshotId, DELETE, EnumSet.of(SnapshotState.COMPLETED, SnapshotState.ERROR));
             List<String> copying = core.store().volumesOf(owner).stream()
@@ -90,17 +94,11 @@ final class SnapshotWorkflow {
                         + snapshotId + " while volume(s) " + String.join(", ", copying)
                         + " are being created from it: wait until they are available.");
             }
-            core.store().removeSnapshot(current);
-            return current;
+            core.store().replaceSnapshot(current, current.moveTo(SnapshotState.DELETING, Optional.empty(), DELETE));
+            return Operations.journal(core, OperationKind.DELETE_SNAPSHOT, snapshotId, owner, Map.of());
         });
-        LOG.infof("%s: %s removed from the metadata; removing its storage", DELETE, snapshotId);
-        try {
-            core.drivers().driver().deleteSnapshot(snapshotId);
-        } catch (Exception e) {
-            VbsException fault = DriverFaults.of(e, "deleting the storage of " + snapshotId);
-            restoreAsError(removed, fault);
-            throw fault;
-        }
+        LOG.infof("%s: %s is deleting, operation %s", DELETE, snapshotId, operation.id());
+        core.runner().run(operation);
         LOG.infof("%s: %s deleted", DELETE, snapshotId);
     }
 
@@ -110,59 +108,54 @@ final class SnapshotWorkflow {
                 DescribeFilters.snapshots(request.filters()), SnapshotRecord::toSnapshot);
     }
 
-    /** Runs on the executor, after the pending snapshot committed. */
-    private void copy(SnapshotRecord pending) {
-        LOG.infof("%s: %s copying %s", CREATE, pending.id(), pending.volumeId());
-        try {
-            core.drivers().driver().createSnapshot(
-                    new SnapshotRef(pending.id(), pending.volumeId(), pending.volumeSizeBytes()),
-                    new ThrottledProgress(pending.id()));
-        } catch (Exception e) {
-            VbsException fault = DriverFaults.of(e, "copying " + pending.volumeId() + " into " + pending.id());
-            LOG.errorf(e, "%s: %s failed", CREATE, pending.id());
-            String reason = "The copy failed: " + fault.getMessage();
-            try {
-                core.drivers().driver().deleteSnapshot(pending.id());
-            } catch (Exception cleanupFailure) {
-                LOG.errorf(cleanupFailure, "%s: the partial storage of %s could not be removed", CREATE, pending.id());
-                reason += " Its partial storage could not be removed: " + cleanupFailure.getMessage();
-            }
-            finish(pending.id(), SnapshotState.ERROR, Optional.of(reason));
-            return;
-        }
-        finish(pending.id(), SnapshotState.COMPLETED, Optional.empty());
+    /** The plans of the operations this workflow starts. */
+    Plan plan(OperationRecord operation) {
+        String snapshotId = operation.resourceId();
+        return switch (operation.kind()) {
+            case CREATE_SNAPSHOT -> new Plan(List.of(
+                    Step.metadata("pending", Operations.STARTED, (op, reason) -> markError(snapshotId, reason, CREATE)),
+                    Step.storage("copy", COPY_TIMEOUT, op -> copy(snapshotId),
+                            (op, reason) -> driverOf(snapshotId).deleteSnapshot(snapshotId)),
+                    Step.metadata("completed", op -> move(snapshotId, SnapshotState.COMPLETED),
+                            Step.Compensation.NOTHING)),
+                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(snapshotId, reason, CREATE));
+            case DELETE_SNAPSHOT -> new Plan(List.of(
+                    Step.metadata("deleting", Operations.STARTED, (op, reason) -> markError(snapshotId, reason
+                            + ": the snapshot's storage may remain. Delete the snapshot again.", DELETE)),
+                    Step.storage("delete-storage", STORAGE_TIMEOUT,
+                            op -> driverOf(snapshotId).deleteSnapshot(snapshotId), Step.Compensation.NOTHING),
+                    Step.metadata("remove", op -> core.store().removeSnapshot(current(snapshotId)),
+                            Step.Compensation.NOTHING)),
+                    Plan.Recovery.RESUME, (op, reason) -> markError(snapshotId, reason, DELETE));
+            default -> throw new IllegalArgumentException("not a snapshot operation: " + operation);
+        };
     }
 
-    /** The last step of a copy; if even that cannot be written, the next start's reconciler ends the snapshot. */
-    private void finish(String snapshotId, SnapshotState next, Optional<String> reason) {
-        try {
-            core.transactions().run(CREATE + ": " + snapshotId + " -> " + next.wireName(), () -> {
-                SnapshotRecord current = core.store().snapshot(snapshotId).orElseThrow(() -> new IllegalStateException(
-                        snapshotId + " vanished while it was pending"));
-                core.store().replaceSnapshot(current, current.moveTo(next, reason, CREATE));
-            });
-            LOG.infof("%s: %s %s%s", CREATE, snapshotId, next.wireName(), reason.map(r -> ": " + r).orElse(""));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: %s could not be recorded as %s; it stays pending until the next start reconciles it",
-                    CREATE, snapshotId, next.wireName());
-        }
+    private void copy(String snapshotId) throws Exception {
+        SnapshotRecord pending = current(snapshotId);
+        driverOf(snapshotId).createSnapshot(new SnapshotRef(pending.id(), pending.volumeId(), pending.volumeSizeBytes()),
+                new ThrottledProgress(pending.id()));
     }
 
-    /** Compensation of a failed storage removal: the entry returns, in 'error', so the owner can retry. */
-    private void restoreAsError(SnapshotRecord removed, VbsException fault) {
-        String reason = DELETE + " could not remove the storage: " + fault.getMessage() + " Delete it again.";
-        try {
-            boolean restored = core.transactions().run(DELETE + ": restore " + removed.id() + " as error",
-                    () -> core.store().insertSnapshot(removed.markError(reason, DELETE)));
-            if (!restored) {
-                throw new IllegalStateException(removed.id() + " was claimed again while it was being deleted");
-            }
-            LOG.errorf("%s: %s is in error: %s", DELETE, removed.id(), reason);
-        } catch (RuntimeException restoreFailure) {
-            fault.addSuppressed(restoreFailure);
-            LOG.errorf(restoreFailure, "%s: %s is gone from the metadata but its storage may remain", DELETE,
-                    removed.id());
-        }
+    private VolumeDriver driverOf(String snapshotId) {
+        return core.hosts().volumeDriver(current(snapshotId).host());
+    }
+
+    private SnapshotRecord current(String snapshotId) {
+        return core.store().snapshot(snapshotId).orElseThrow(() -> new IllegalStateException(
+                snapshotId + " vanished while an operation on it was running"));
+    }
+
+    // The metadata actions below run inside the runner's transactions.
+
+    private void move(String snapshotId, SnapshotState next) {
+        SnapshotRecord current = current(snapshotId);
+        core.store().replaceSnapshot(current, current.moveTo(next, Optional.empty(), CREATE));
+    }
+
+    private void markError(String snapshotId, String reason, String operation) {
+        core.store().snapshot(snapshotId).ifPresent(current ->
+                core.store().replaceSnapshot(current, current.markError(reason, operation)));
     }
 
     /** Writes the copy's progress with a compare-and-set each time it has grown by {@link #PROGRESS_STEP}%. */

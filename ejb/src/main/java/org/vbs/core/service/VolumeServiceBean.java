@@ -1,56 +1,217 @@
 package org.vbs.core.service;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Local;
-import jakarta.ejb.Stateless;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.transaction.TransactionManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.infinispan.Cache;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.Page;
+import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.Snapshot;
+import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeService;
-import org.vbs.security.GridIdentity;
+import org.vbs.core.domain.IdGenerator;
+import org.vbs.core.domain.SnapshotRecord;
+import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.host.Hosts;
+import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.Plan;
+import org.vbs.core.ops.StepRunner;
+import org.vbs.core.plugin.PluginHostBean;
+import org.vbs.core.store.MetadataStore;
+import org.vbs.core.store.MetadataTransactions;
+import org.vbs.core.store.OwnedIds;
+import org.vbs.core.store.OwnerKey;
+import org.vbs.core.store.TokenEntry;
+import org.vbs.core.store.TokenKey;
 
 /**
- * The {@link VolumeService} EJB the endpoints call. Bean-managed transactions, so the container
- * opens none around a call: the workflows run their own short metadata transactions.
+ * The service facade, and the only layer between the endpoints and the workflows: it puts the
+ * request id into the log context of everything the call does, runs the workflow, and translates
+ * whatever fails into the caller's fault ({@link CallerFaults}), logging the details under the
+ * request id.
+ *
+ * <p>A startup singleton: it builds the core once from the container's resources (the "vbs" cache
+ * container's caches, the transaction manager, the managed executor and thread factory, the plugin
+ * host), hands the journal's interrupted operations to recovery, and then serves calls concurrently.
+ * Bean-managed transactions: the workflows open their own short metadata transactions, none around
+ * storage work.
  */
-@Stateless
+@Singleton
+@Startup
+@DependsOn("PluginHostBean")
 @Local(VolumeService.class)
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionManagement(TransactionManagementType.BEAN)
 public class VolumeServiceBean implements VolumeService {
+    /** How long a node holds an operation without renewing it before another node may take it over. */
+    static final Duration LEASE = Duration.ofSeconds(60);
+
+    private static final Logger LOG = Logger.getLogger(VolumeServiceBean.class);
+
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
+    private Cache<String, VolumeRecord> volumeCache;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/snapshots")
+    private Cache<String, SnapshotRecord> snapshotCache;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/owners")
+    private Cache<OwnerKey, OwnedIds> ownerCache;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/client-tokens")
+    private Cache<TokenKey, TokenEntry> tokenCache;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/operations")
+    private Cache<String, OperationRecord> operationCache;
+    @Resource(lookup = "java:jboss/TransactionManager")
+    private TransactionManager transactionManager;
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    private ManagedExecutorService executor;
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    private ManagedThreadFactory threadFactory;
     @EJB
-    private ServiceCoreBean core;
+    private PluginHostBean plugins;
 
-    @Override
-    public Volume createVolume(GridIdentity caller, CreateVolumeRequest request) {
-        return core.service().createVolume(caller, request);
+    private ExecutorService driverCalls;
+    private VolumeWorkflow volumes;
+    private SnapshotWorkflow snapshots;
+
+    /** Everything a core needs besides its workflows (which the assembly makes). */
+    record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
+                 ExecutorService driverCalls, Clock clock, IdGenerator ids, String node, Duration lease) {
+    }
+
+    @PostConstruct
+    void start() {
+        MetadataTransactions transactions = new MetadataTransactions(transactionManager);
+        MetadataStore store = new MetadataStore(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache,
+                transactions);
+        driverCalls = Executors.newCachedThreadPool(threadFactory);
+        CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
+                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE));
+        Recovery.start(core, executor);
+    }
+
+    @PreDestroy
+    void stop() {
+        driverCalls.shutdownNow();
+    }
+
+    /**
+     * Wires the workflows, the step runner and their plans into this facade (the container's path and
+     * the tests' path alike).
+     *
+     * @return the core, for recovery
+     */
+    CoreContext assemble(Parts parts) {
+        StepRunner runner = new StepRunner(parts.store(), parts.transactions(), this::plan, parts.node(), parts.clock(),
+                parts.lease(), parts.driverCalls());
+        CoreContext core = new CoreContext(parts.store(), parts.transactions(), parts.hosts(), runner, parts.executor(),
+                parts.clock(), parts.ids());
+        volumes = new VolumeWorkflow(core);
+        snapshots = new SnapshotWorkflow(core);
+        return core;
     }
 
     @Override
-    public Volume deleteVolume(GridIdentity caller, String volumeId) {
-        return core.service().deleteVolume(caller, volumeId);
+    public Volume createVolume(RequestContext request, CreateVolumeRequest createRequest) {
+        Objects.requireNonNull(createRequest, "createRequest");
+        return call(VolumeWorkflow.CREATE, request, () -> volumes.create(owner(request), createRequest));
     }
 
     @Override
-    public Page<Volume> describeVolumes(GridIdentity caller, DescribeRequest request) {
-        return core.service().describeVolumes(caller, request);
+    public Volume deleteVolume(RequestContext request, String volumeId) {
+        return call(VolumeWorkflow.DELETE, request, () -> volumes.delete(owner(request), volumeId));
     }
 
     @Override
-    public Snapshot createSnapshot(GridIdentity caller, String volumeId, String description) {
-        return core.service().createSnapshot(caller, volumeId, description);
+    public Page<Volume> describeVolumes(RequestContext request, DescribeRequest describeRequest) {
+        Objects.requireNonNull(describeRequest, "describeRequest");
+        return call("DescribeVolumes", request, () -> volumes.describe(owner(request), describeRequest));
     }
 
     @Override
-    public void deleteSnapshot(GridIdentity caller, String snapshotId) {
-        core.service().deleteSnapshot(caller, snapshotId);
+    public Snapshot createSnapshot(RequestContext request, String volumeId, String description) {
+        return call(SnapshotWorkflow.CREATE, request, () -> snapshots.create(owner(request), volumeId, description));
     }
 
     @Override
-    public Page<Snapshot> describeSnapshots(GridIdentity caller, DescribeRequest request) {
-        return core.service().describeSnapshots(caller, request);
+    public void deleteSnapshot(RequestContext request, String snapshotId) {
+        call(SnapshotWorkflow.DELETE, request, () -> {
+            snapshots.delete(owner(request), snapshotId);
+            return null;
+        });
+    }
+
+    @Override
+    public Page<Snapshot> describeSnapshots(RequestContext request, DescribeRequest describeRequest) {
+        Objects.requireNonNull(describeRequest, "describeRequest");
+        return call("DescribeSnapshots", request, () -> snapshots.describe(owner(request), describeRequest));
+    }
+
+    /** The plan of a journalled operation, by its kind. */
+    private Plan plan(OperationRecord operation) {
+        return switch (operation.kind()) {
+            case CREATE_VOLUME, CREATE_VOLUME_FROM_SNAPSHOT, DELETE_VOLUME -> volumes.plan(operation);
+            case CREATE_SNAPSHOT, DELETE_SNAPSHOT -> snapshots.plan(operation);
+        };
+    }
+
+    private static String owner(RequestContext request) {
+        return request.caller().dn();
+    }
+
+    private static <T> T call(String operation, RequestContext request, Supplier<T> work) {
+        Objects.requireNonNull(request, "request");
+        MDC.put(RequestContext.LOG_KEY, request.requestId());
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            VbsException fault = CallerFaults.of(e, request.requestId());
+            if (fault == e) {
+                LOG.debugf("%s for %s refused (request %s): %s %s", operation, request.caller(), request.requestId(),
+                        fault.code().code(), fault.getMessage());
+            } else {
+                LOG.errorf(e, "%s for %s failed (request %s), answered %s", operation, request.caller(),
+                        request.requestId(), fault.code().code());
+            }
+            throw fault;
+        } finally {
+            MDC.remove(RequestContext.LOG_KEY);
+        }
+    }
+
+    /** WildFly's node name (unique in a cluster), else this machine's host name. */
+    private static String nodeName() {
+        String node = System.getProperty("jboss.node.name");
+        if (node != null && !node.isBlank()) {
+            return node;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("this node has no name: set jboss.node.name", e);
+        }
     }
 }

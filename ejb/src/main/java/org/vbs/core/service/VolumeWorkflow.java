@@ -1,7 +1,9 @@
 package org.vbs.core.service;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
@@ -16,34 +18,39 @@ import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationKind;
+import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.Plan;
+import org.vbs.core.ops.Step;
 import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
-import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
- * CreateVolume, DeleteVolume and DescribeVolumes. Metadata steps are short transactions; the
- * storage work runs between them, each with its compensation:
+ * CreateVolume, DeleteVolume and DescribeVolumes. Creating and deleting are operations of the
+ * {@link org.vbs.core.ops.StepRunner}: a claim that commits with the journal record, then the steps of
+ * their plans, each with its compensation (no roll-back code here):
  *
  * <pre>
- * create (empty):         claim 'creating' -> driver.createVolume -> 'available'
- *                         driver fails: remove claim + index + token, fault (nothing left behind)
- * create (from snapshot): claim 'creating' -> (after commit, async) driver copy -> 'available'
- *                         copy fails: remove the partial storage, 'error' with the reason
- * delete:                 'deleting' -> driver.deleteVolume -> 'deleted' and removed with its index and token
- *                         driver fails: 'error' with the reason (DeleteVolume may be tried again)
+ * create (empty):         claim 'creating' | create-storage | 'available'         interrupted: rolled back
+ * create (from snapshot): claim 'creating' | copy (async)   | 'available'         interrupted: resumed
+ *                         rolled back: the copy removed, the volume 'error' with the reason
+ * delete:                 'deleting'       | delete-storage | removed + index + token   interrupted: resumed
+ *                         rolled back: 'error' with the reason (DeleteVolume may be tried again)
  * </pre>
  */
 final class VolumeWorkflow {
     static final String CREATE = "CreateVolume";
     static final String DELETE = "DeleteVolume";
+    private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
+    private static final Duration STORAGE_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(VolumeWorkflow.class);
 
-    /** A claim: the volume, and whether it is an earlier call's (same client token) rather than new. */
-    private record Claim(VolumeRecord volume, boolean replayed) {
+    /** A claim: the volume, the operation that makes it (none when an earlier call's volume is returned). */
+    private record Claim(VolumeRecord volume, Optional<OperationRecord> operation) {
     }
 
     private final CoreContext core;
@@ -64,27 +71,37 @@ final class VolumeWorkflow {
         RequestRules.requireTags(request.tags());
         Optional<String> token = RequestRules.requireClientToken(request.clientToken());
         String fingerprint = ClientTokens.fingerprint(request);
+        // Placement asks the drivers, so it happens before the claim's transaction, not inside it.
+        Optional<String> host = snapshotId.isPresent() ? Optional.empty()
+                : Optional.of(Placement.choose(core.hosts(), size.orElseThrow() << 30));
 
-        Claim claim = core.transactions().run(CREATE + ": claim a volume for " + owner,
-                () -> claim(owner, request, token, fingerprint));
+        Claim claim = core.transactions().runForOwner(owner, CREATE + ": claim a volume for " + owner,
+                () -> claim(owner, request, host, token, fingerprint));
         VolumeRecord volume = claim.volume();
-        if (claim.replayed()) {
+        if (claim.operation().isEmpty()) {
             LOG.infof("%s: %s retried with the same client token; returning it (%s)", CREATE, volume.id(),
                     volume.state().wireName());
             return volume.toVolume();
         }
-        LOG.infof("%s: %s claimed for %s (%d GiB%s)", CREATE, volume.id(), owner, volume.sizeGiB(),
-                volume.snapshotId().map(s -> ", from " + s).orElse(""));
+        OperationRecord operation = claim.operation().get();
+        LOG.infof("%s: %s claimed on %s for %s (%d GiB%s), operation %s", CREATE, volume.id(), volume.host(), owner,
+                volume.sizeGiB(), volume.snapshotId().map(s -> ", from " + s).orElse(""), operation.id());
         if (volume.snapshotId().isPresent()) {
-            startCopy(volume);
+            try {
+                core.runner().runLater(operation, core.executor());
+            } catch (RejectedExecutionException e) {
+                LOG.warnf("%s: the executor is saturated; copying %s in the request's thread", CREATE, volume.id());
+                core.runner().run(operation);
+            }
             return volume.toVolume();
         }
-        return createEmpty(volume).toVolume();
+        core.runner().run(operation);
+        return current(volume.id()).toVolume();
     }
 
     Volume delete(String owner, String volumeId) {
         ResourceKind.VOLUME.requireWellFormed(volumeId);
-        VolumeRecord deleting = core.transactions().run(DELETE + ": " + volumeId + " -> deleting", () -> {
+        OperationRecord operation = core.transactions().run(DELETE + ": " + volumeId + " -> deleting", () -> {
             VolumeRecord current = owned.requireVolume(owner, volumeId);
             VolumeRecord next = current.moveTo(VolumeState.DELETING, Optional.empty(), DELETE);
             List<String> pending = core.store().snapshotsOf(owner).stream()
@@ -96,25 +113,13 @@ final class VolumeWorkflow {
                         + " are pending: wait until they are completed.");
             }
             core.store().replaceVolume(current, next);
-            return next;
+            return Operations.journal(core, OperationKind.DELETE_VOLUME, volumeId, owner, Map.of());
         });
-        LOG.infof("%s: %s is deleting", DELETE, volumeId);
-        try {
-            core.drivers().driver().deleteVolume(volumeId);
-        } catch (Exception e) {
-            VbsException fault = DriverFaults.of(e, "deleting the storage of " + volumeId);
-            markError(deleting.id(), DELETE, DELETE + " could not remove the storage: " + fault.getMessage()
-                    + " Delete the volume again.", fault);
-            throw fault;
-        }
-        VolumeRecord deleted = core.transactions().run(DELETE + ": " + volumeId + " deleting -> deleted", () -> {
-            VolumeRecord current = core.store().volume(volumeId).orElseThrow(() -> gone(volumeId));
-            VolumeRecord next = current.moveTo(VolumeState.DELETED, Optional.empty(), DELETE);
-            core.store().removeVolume(current);
-            return next;
-        });
+        VolumeRecord deleting = current(volumeId);
+        LOG.infof("%s: %s is deleting, operation %s", DELETE, volumeId, operation.id());
+        core.runner().run(operation);
         LOG.infof("%s: %s deleted", DELETE, volumeId);
-        return deleted.toVolume();
+        return deleting.moveTo(VolumeState.DELETED, Optional.empty(), DELETE).toVolume();
     }
 
     Page<Volume> describe(String owner, DescribeRequest request) {
@@ -123,15 +128,47 @@ final class VolumeWorkflow {
                 DescribeFilters.volumes(request.filters()), VolumeRecord::toVolume);
     }
 
-    /** The first metadata step: an earlier claim with this token, or a new 'creating' entry. */
-    private Claim claim(String owner, CreateVolumeRequest request, Optional<String> token, String fingerprint) {
+    /** The plans of the operations this workflow starts. */
+    Plan plan(OperationRecord operation) {
+        String volumeId = operation.resourceId();
+        return switch (operation.kind()) {
+            case CREATE_VOLUME -> new Plan(List.of(
+                    Step.metadata("claim", Operations.STARTED, (op, reason) -> removeClaim(volumeId)),
+                    Step.storage("create-storage", STORAGE_TIMEOUT,
+                            op -> driverOf(volumeId).createVolume(spec(volumeId)),
+                            (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
+                    Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
+                            Step.Compensation.NOTHING)),
+                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, CREATE));
+            case CREATE_VOLUME_FROM_SNAPSHOT -> new Plan(List.of(
+                    Step.metadata("claim", Operations.STARTED, (op, reason) -> markError(volumeId, reason, CREATE)),
+                    Step.storage("copy", COPY_TIMEOUT, op -> copy(volumeId),
+                            (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
+                    Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
+                            Step.Compensation.NOTHING)),
+                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, CREATE));
+            case DELETE_VOLUME -> new Plan(List.of(
+                    Step.metadata("deleting", Operations.STARTED, (op, reason) -> markError(volumeId, reason
+                            + ": the volume's storage may remain. Delete the volume again.", DELETE)),
+                    Step.storage("delete-storage", STORAGE_TIMEOUT, op -> driverOf(volumeId).deleteVolume(volumeId),
+                            Step.Compensation.NOTHING),
+                    Step.metadata("remove", op -> remove(volumeId), Step.Compensation.NOTHING)),
+                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, DELETE));
+            default -> throw new IllegalArgumentException("not a volume operation: " + operation);
+        };
+    }
+
+    /** The claim's transaction: an earlier claim with this token, or a new 'creating' entry and its operation. */
+    private Claim claim(String owner, CreateVolumeRequest request, Optional<String> placedOn, Optional<String> token,
+                        String fingerprint) {
         if (token.isPresent()) {
             Optional<TokenEntry> earlier = core.store().token(new TokenKey(owner, token.get()));
             if (earlier.isPresent()) {
-                return replay(token.get(), earlier.get(), fingerprint);
+                return new Claim(replay(earlier.get(), fingerprint), Optional.empty());
             }
         }
         long sizeGiB;
+        String host;
         if (request.snapshotId().isPresent()) {
             SnapshotRecord source = owned.requireSnapshot(owner, request.snapshotId().get());
             source.state().requireOneOf(source.id(), CREATE, EnumSet.of(SnapshotState.COMPLETED));
@@ -142,149 +179,79 @@ final class VolumeWorkflow {
             }
             // Written so that a concurrent DeleteSnapshot of the source conflicts with this claim.
             core.store().replaceSnapshot(source, source.touched());
+            host = source.host();
         } else {
             sizeGiB = request.sizeGiB().orElseThrow();
+            host = placedOn.orElseThrow();
         }
         Optional<TokenEntry> tokenEntry;
         VolumeRecord volume;
         do {
-            volume = VolumeRecord.creating(core.ids().next(ResourceKind.VOLUME), owner, sizeGiB,
+            volume = VolumeRecord.creating(core.ids().next(ResourceKind.VOLUME), owner, host, sizeGiB,
                     request.snapshotId(), request.tags(), token, core.clock().instant());
             tokenEntry = token.isPresent() ? Optional.of(new TokenEntry(volume.id(), fingerprint)) : Optional.empty();
         } while (!core.store().insertVolume(volume, tokenEntry));
-        return new Claim(volume, false);
+        OperationKind kind = request.snapshotId().isPresent() ? OperationKind.CREATE_VOLUME_FROM_SNAPSHOT
+                : OperationKind.CREATE_VOLUME;
+        return new Claim(volume, Optional.of(Operations.journal(core, kind, volume.id(), owner, Map.of())));
     }
 
-    private Claim replay(String token, TokenEntry earlier, String fingerprint) {
+    private VolumeRecord replay(TokenEntry earlier, String fingerprint) {
         if (!earlier.fingerprint().equals(fingerprint)) {
             throw new VbsException(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH, "The client token was already used by a "
                     + CREATE + " with other parameters (it made " + earlier.volumeId()
                     + "); use a new token for a new volume.");
         }
-        VolumeRecord volume = core.store().volume(earlier.volumeId()).orElseThrow(() -> new IllegalStateException(
+        return core.store().volume(earlier.volumeId()).orElseThrow(() -> new IllegalStateException(
                 "client token of " + earlier.volumeId() + " outlived its volume"));
-        return new Claim(volume, true);
     }
 
-    private VolumeRecord createEmpty(VolumeRecord claimed) {
-        try {
-            core.drivers().driver().createVolume(new VolumeSpec(claimed.id(), claimed.sizeBytes()));
-        } catch (Exception e) {
-            VbsException fault = DriverFaults.of(e, "creating the storage of " + claimed.id());
-            LOG.warnf("%s: %s failed in the driver (%s); undoing the claim", CREATE, claimed.id(), fault.getMessage());
-            undoClaim(claimed, fault);
-            throw fault;
-        }
-        try {
-            VolumeRecord available = finish(claimed.id(), VolumeState.AVAILABLE, Optional.empty(), CREATE);
-            LOG.infof("%s: %s available", CREATE, claimed.id());
-            return available;
-        } catch (RuntimeException e) {
-            // The storage exists but the metadata cannot say so: take both back.
-            VbsException fault = e instanceof VbsException v ? v : new VbsException(ErrorCode.INTERNAL_ERROR,
-                    CREATE + " could not record " + claimed.id() + " as available: " + e.getMessage(), e);
-            removeStorage(claimed.id(), fault);
-            undoClaim(claimed, fault);
-            throw fault;
-        }
+    private void copy(String volumeId) throws Exception {
+        VolumeRecord volume = current(volumeId);
+        String snapshotId = volume.snapshotId().orElseThrow();
+        // DeleteSnapshot is refused while a volume is being created from it, so the source is there.
+        SnapshotRecord source = core.store().snapshot(snapshotId).orElseThrow(() -> new IllegalStateException(
+                "source snapshot " + snapshotId + " of " + volumeId + " is gone"));
+        driverOf(volumeId).createVolumeFromSnapshot(spec(volumeId),
+                new SnapshotRef(source.id(), source.volumeId(), source.volumeSizeBytes()), ProgressListener.NONE);
     }
 
-    private void startCopy(VolumeRecord claimed) {
-        try {
-            core.executor().execute(() -> copyFromSnapshot(claimed));
-        } catch (RejectedExecutionException e) {
-            VbsException fault = new VbsException(ErrorCode.SERVICE_UNAVAILABLE,
-                    "The service is too busy to start copying " + claimed.snapshotId().orElseThrow() + " into a volume;"
-                            + " retry later.", e);
-            undoClaim(claimed, fault);
-            throw fault;
-        }
+    private VolumeSpec spec(String volumeId) {
+        VolumeRecord volume = current(volumeId);
+        return new VolumeSpec(volume.id(), volume.sizeBytes());
     }
 
-    /** Runs on the executor, after the claim committed: the copy, then 'available' or 'error'. */
-    private void copyFromSnapshot(VolumeRecord claimed) {
-        String snapshotId = claimed.snapshotId().orElseThrow();
-        LOG.infof("%s: %s copying from %s", CREATE, claimed.id(), snapshotId);
-        try {
-            // DeleteSnapshot is refused while a volume is being created from it, so the source is there.
-            SnapshotRecord source = core.store().snapshot(snapshotId).orElseThrow(() -> new IllegalStateException(
-                    "source snapshot " + snapshotId + " of " + claimed.id() + " is gone"));
-            VolumeDriver driver = core.drivers().driver();
-            driver.createVolumeFromSnapshot(new VolumeSpec(claimed.id(), claimed.sizeBytes()),
-                    new SnapshotRef(source.id(), source.volumeId(), source.volumeSizeBytes()), ProgressListener.NONE);
-        } catch (Exception e) {
-            VbsException fault = DriverFaults.of(e, "copying " + snapshotId + " into " + claimed.id());
-            LOG.errorf(e, "%s: %s could not be copied from %s", CREATE, claimed.id(), snapshotId);
-            removeStorage(claimed.id(), fault);
-            markError(claimed.id(), CREATE, "The copy from " + snapshotId + " failed: " + fault.getMessage()
-                    + suppressedNote(fault), fault);
-            return;
-        }
-        try {
-            finish(claimed.id(), VolumeState.AVAILABLE, Optional.empty(), CREATE);
-            LOG.infof("%s: %s available (copied from %s)", CREATE, claimed.id(), snapshotId);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: %s was copied but could not be recorded as available; removing it", CREATE,
-                    claimed.id());
-            removeStorage(claimed.id(), e);
-            markError(claimed.id(), CREATE, "The copy finished but could not be recorded: " + e.getMessage(), e);
-        }
+    private org.vbs.plugins.spi.volume.VolumeDriver driverOf(String volumeId) {
+        return core.hosts().volumeDriver(current(volumeId).host());
     }
 
-    private VolumeRecord finish(String volumeId, VolumeState next, Optional<String> reason, String operation) {
-        return core.transactions().run(operation + ": " + volumeId + " -> " + next.wireName(), () -> {
-            VolumeRecord current = core.store().volume(volumeId).orElseThrow(() -> gone(volumeId));
-            VolumeRecord moved = current.moveTo(next, reason, operation);
-            core.store().replaceVolume(current, moved);
-            return moved;
+    private VolumeRecord current(String volumeId) {
+        return core.store().volume(volumeId).orElseThrow(() -> new IllegalStateException(
+                volumeId + " vanished while an operation on it was running"));
+    }
+
+    // The metadata actions below run inside the runner's transactions.
+
+    private void move(String volumeId, VolumeState next, Optional<String> reason) {
+        VolumeRecord current = current(volumeId);
+        core.store().replaceVolume(current, current.moveTo(next, reason, CREATE));
+    }
+
+    private void markError(String volumeId, String reason, String operation) {
+        core.store().volume(volumeId).ifPresent(current -> {
+            if (current.state() != VolumeState.ERROR) {
+                core.store().replaceVolume(current, current.moveTo(VolumeState.ERROR, Optional.of(reason), operation));
+            }
         });
     }
 
-    /** Compensation of a claim: removes the entry, its index entry and its token; 'error' if even that fails. */
-    private void undoClaim(VolumeRecord claimed, Exception failure) {
-        try {
-            core.transactions().run(CREATE + ": undo the claim of " + claimed.id(), () -> {
-                VolumeRecord current = core.store().volume(claimed.id()).orElseThrow(() -> gone(claimed.id()));
-                core.store().removeVolume(current);
-            });
-            LOG.infof("%s: claim of %s undone", CREATE, claimed.id());
-        } catch (RuntimeException undoFailure) {
-            failure.addSuppressed(undoFailure);
-            LOG.errorf(undoFailure, "%s: the claim of %s could not be undone", CREATE, claimed.id());
-            markError(claimed.id(), CREATE, CREATE + " failed (" + failure.getMessage()
-                    + ") and its claim could not be removed.", failure);
-        }
+    private void removeClaim(String volumeId) {
+        core.store().volume(volumeId).ifPresent(current -> core.store().removeVolume(current));
     }
 
-    /** Moves a volume to 'error'; if even that fails, the failure is attached and logged (the reconciler retries). */
-    private void markError(String volumeId, String operation, String reason, Exception failure) {
-        try {
-            finish(volumeId, VolumeState.ERROR, Optional.of(reason), operation);
-            LOG.errorf("%s: %s is in error: %s", operation, volumeId, reason);
-        } catch (RuntimeException markFailure) {
-            failure.addSuppressed(markFailure);
-            LOG.errorf(markFailure, "%s: %s could not be moved to error (reason was: %s); it stays until the next"
-                    + " start reconciles it", operation, volumeId, reason);
-        }
-    }
-
-    /** Removes a volume's storage after a failure; a failure to do so is attached to {@code failure}. */
-    private void removeStorage(String volumeId, Exception failure) {
-        try {
-            core.drivers().driver().deleteVolume(volumeId);
-        } catch (Exception cleanupFailure) {
-            failure.addSuppressed(cleanupFailure);
-            LOG.errorf(cleanupFailure, "%s: the storage of %s could not be removed after a failure", CREATE,
-                    volumeId);
-        }
-    }
-
-    private static String suppressedNote(Exception failure) {
-        return failure.getSuppressed().length == 0 ? ""
-                : " Its partial storage could not be removed: " + failure.getSuppressed()[0].getMessage();
-    }
-
-    private static IllegalStateException gone(String volumeId) {
-        return new IllegalStateException(volumeId + " vanished while a step of its workflow was running");
+    private void remove(String volumeId) {
+        VolumeRecord current = current(volumeId);
+        current.moveTo(VolumeState.DELETED, Optional.empty(), DELETE);
+        core.store().removeVolume(current);
     }
 }

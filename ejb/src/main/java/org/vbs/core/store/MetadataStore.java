@@ -11,9 +11,10 @@ import org.infinispan.Cache;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationRecord;
 
 /**
- * Typed access to the four metadata caches. Reads work anywhere; every write must run inside a
+ * Typed access to the five metadata caches (the fifth is the operation journal). Reads work anywhere; every write must run inside a
  * step of {@link MetadataTransactions}, so an entity, its owner-index entry and its client token
  * change together or not at all.
  *
@@ -25,15 +26,17 @@ public final class MetadataStore {
     private final Cache<String, SnapshotRecord> snapshots;
     private final Cache<OwnerKey, OwnedIds> owners;
     private final Cache<TokenKey, TokenEntry> tokens;
+    private final Cache<String, OperationRecord> operations;
     private final MetadataTransactions transactions;
 
     public MetadataStore(Cache<String, VolumeRecord> volumes, Cache<String, SnapshotRecord> snapshots,
                          Cache<OwnerKey, OwnedIds> owners, Cache<TokenKey, TokenEntry> tokens,
-                         MetadataTransactions transactions) {
+                         Cache<String, OperationRecord> operations, MetadataTransactions transactions) {
         this.volumes = Objects.requireNonNull(volumes, "volumes");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.owners = Objects.requireNonNull(owners, "owners");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.operations = Objects.requireNonNull(operations, "operations");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
     }
 
@@ -134,6 +137,34 @@ public final class MetadataStore {
         requireTransaction();
         compareAndRemove(snapshots, expected.id(), expected, SnapshotRecord::version);
         unindex(expected.owner(), ResourceKind.SNAPSHOT, expected.id());
+    }
+
+    public Optional<OperationRecord> operation(String id) {
+        return Optional.ofNullable(operations.get(id));
+    }
+
+    /** Every journalled operation: for recovery at start-up. */
+    public List<OperationRecord> allOperations() {
+        return List.copyOf(operations.values());
+    }
+
+    /** Journals a new operation; false when the id is taken (nothing written; try another id). */
+    public boolean insertOperation(OperationRecord operation) {
+        requireTransaction();
+        return operations.putIfAbsent(operation.id(), operation) == null;
+    }
+
+    /** Compare-and-set of a journal record. */
+    public void replaceOperation(OperationRecord expected, OperationRecord next) {
+        requireTransaction();
+        requireNextVersion(expected.id(), expected.version(), next.id(), next.version());
+        compareAndSet(operations, expected.id(), expected, next, OperationRecord::version);
+    }
+
+    /** Removes a finished operation's record, if the cache still holds {@code expected}. */
+    public void removeOperation(OperationRecord expected) {
+        requireTransaction();
+        compareAndRemove(operations, expected.id(), expected, OperationRecord::version);
     }
 
     private void index(String owner, ResourceKind kind, String id) {

@@ -6,8 +6,11 @@ import jakarta.transaction.NotSupportedException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.ErrorCode;
@@ -26,19 +29,30 @@ import org.vbs.core.domain.Causes;
  */
 public final class MetadataTransactions {
     /**
-     * How often a step is tried before the caller gets a retriable fault. The owner index is one
-     * key per owner, so one owner's parallel calls conflict on it: enough attempts, spaced by a
-     * growing random pause, let a burst of them all commit instead of colliding again in lockstep.
+     * How often a step is tried before the caller gets a retriable fault. Steps of one owner that
+     * write its index entry are serialized on this node ({@link #runForOwner}), so they do not
+     * collide; what remains are real races with other requests or nodes, which a few attempts settle.
      */
     static final int ATTEMPTS = 12;
+    /**
+     * How long a step that records finished storage work keeps being retried: giving up would leave
+     * a resource whose storage is done (or gone) recorded as still in progress.
+     */
+    static final Duration FINISH_PATIENCE = Duration.ofMinutes(10);
     private static final long MAX_PAUSE_MILLIS = 200;
+    /** Lock stripes for owners' index writes: enough that unrelated owners rarely share one. */
+    private static final int STRIPES = 256;
 
     private static final Logger LOG = Logger.getLogger(MetadataTransactions.class);
 
     private final TransactionManager tm;
+    private final ReentrantLock[] ownerLocks = new ReentrantLock[STRIPES];
 
     public MetadataTransactions(TransactionManager tm) {
         this.tm = Objects.requireNonNull(tm, "tm");
+        for (int i = 0; i < STRIPES; i++) {
+            ownerLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -47,13 +61,59 @@ public final class MetadataTransactions {
      *        rolled back and nothing it wrote stays)
      */
     public <T> T run(String step, Supplier<T> work) {
+        return attempt(step, work, ATTEMPTS, Optional.empty());
+    }
+
+    /** For a step that returns nothing. */
+    public void run(String step, Runnable work) {
+        run(step, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * A step that writes {@code owner}'s index entry (a create or a removal). One owner's index is one
+     * entry, so this node runs such steps of one owner one at a time instead of letting them collide
+     * and retry; the lock is held from begin to commit, never across storage work.
+     */
+    public <T> T runForOwner(String owner, String step, Supplier<T> work) {
+        return attempt(step, work, ATTEMPTS, Optional.of(lockOf(owner)));
+    }
+
+    /**
+     * A step that records what finished storage work did: retried until it commits or refuses, for up
+     * to {@link #FINISH_PATIENCE}, because abandoning it would leave the metadata behind the storage.
+     *
+     * @param owner the owner whose index the step may write
+     */
+    public <T> T finish(String owner, String step, Supplier<T> work) {
+        long deadline = System.nanoTime() + FINISH_PATIENCE.toNanos();
+        for (int round = 1; ; round++) {
+            try {
+                return attempt(step, work, ATTEMPTS, Optional.of(lockOf(owner)));
+            } catch (VbsException e) {
+                if (!(e.getCause() instanceof ConcurrentUpdateException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warnf("%s: still not committed after %d rounds of %d attempts; trying on", step, round, ATTEMPTS);
+            }
+        }
+    }
+
+    private <T> T attempt(String step, Supplier<T> work, int attempts, Optional<ReentrantLock> lock) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return once(step, work);
+                lock.ifPresent(ReentrantLock::lock);
+                try {
+                    return once(step, work);
+                } finally {
+                    lock.ifPresent(ReentrantLock::unlock);
+                }
             } catch (ConcurrentUpdateException e) {
-                if (attempt == ATTEMPTS) {
+                if (attempt == attempts) {
                     throw new VbsException(ErrorCode.INTERNAL_ERROR, "The metadata step '" + step
-                            + "' was not committed after " + ATTEMPTS
+                            + "' was not committed after " + attempts
                             + " attempts (concurrent changes or a store failure); retry the request. Last cause: "
                             + e.getMessage(), e);
                 }
@@ -61,6 +121,10 @@ public final class MetadataTransactions {
                 pauseBeforeRetry(step, attempt);
             }
         }
+    }
+
+    private ReentrantLock lockOf(String owner) {
+        return ownerLocks[Math.floorMod(owner.hashCode(), STRIPES)];
     }
 
     private static void pauseBeforeRetry(String step, int attempt) {
@@ -72,14 +136,6 @@ public final class MetadataTransactions {
             throw new VbsException(ErrorCode.INTERNAL_ERROR,
                     "The metadata step '" + step + "' was interrupted while waiting to retry", e);
         }
-    }
-
-    /** For a step that returns nothing. */
-    public void run(String step, Runnable work) {
-        run(step, () -> {
-            work.run();
-            return null;
-        });
     }
 
     /** Whether the calling thread is inside a transaction (the store's writes require one). */

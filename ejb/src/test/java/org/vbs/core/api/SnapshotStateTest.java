@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SnapshotStateTest {
     private static final Map<SnapshotState, Set<SnapshotState>> EXPECTED = Map.of(
             SnapshotState.PENDING, EnumSet.of(SnapshotState.COMPLETED, SnapshotState.ERROR),
+            SnapshotState.COMPLETED, EnumSet.of(SnapshotState.ERROR, SnapshotState.DELETING),
+            SnapshotState.ERROR, EnumSet.of(SnapshotState.DELETING),
             // Only when DeleteSnapshot could not remove the storage.
-            SnapshotState.COMPLETED, EnumSet.of(SnapshotState.ERROR),
-            SnapshotState.ERROR, EnumSet.noneOf(SnapshotState.class));
+            SnapshotState.DELETING, EnumSet.of(SnapshotState.ERROR));
 
     static Stream<Arguments> everyPair() {
         return Stream.of(SnapshotState.values())

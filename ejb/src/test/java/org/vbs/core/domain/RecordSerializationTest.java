@@ -28,9 +28,9 @@ class RecordSerializationTest {
 
     @Test
     void shouldRoundTripVolumesWithAndWithoutOptionalValues() throws Exception {
-        VolumeRecord bare = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane,O=Grid", 1, Optional.empty(),
+        VolumeRecord bare = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane,O=Grid", "local", 1, Optional.empty(),
                 Map.of(), Optional.empty(), T);
-        VolumeRecord full = new VolumeRecord("vol-0123456789abcdef1", "CN=Jane,O=Grid", 16_384,
+        VolumeRecord full = new VolumeRecord("vol-0123456789abcdef1", "CN=Jane,O=Grid", "local", 16_384,
                 Optional.of("snap-0123456789abcdef0"), VolumeState.ERROR, Optional.of("the copy failed"), T,
                 Map.of("name", "data", "team", "x"), Optional.of("token-1"), 7);
         assertEquals(bare, roundTrip(bare));
@@ -39,7 +39,7 @@ class RecordSerializationTest {
 
     @Test
     void shouldRoundTripSnapshotsWithAndWithoutAReason() throws Exception {
-        VolumeRecord volume = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane,O=Grid", 8, Optional.empty(),
+        VolumeRecord volume = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane,O=Grid", "local", 8, Optional.empty(),
                 Map.of(), Optional.empty(), T);
         SnapshotRecord pending = SnapshotRecord.pending("snap-0123456789abcdef0", "CN=Jane,O=Grid", volume, "", T);
         SnapshotRecord failed = pending.moveTo(SnapshotState.ERROR, Optional.of("disk full"), "test");
@@ -69,9 +69,9 @@ class RecordSerializationTest {
         Map<String, String> ba = new LinkedHashMap<>();
         ba.put("b", "2");
         ba.put("a", "1");
-        VolumeRecord one = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane", 1, Optional.empty(), ab,
+        VolumeRecord one = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane", "local", 1, Optional.empty(), ab,
                 Optional.empty(), T);
-        VolumeRecord two = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane", 1, Optional.empty(), ba,
+        VolumeRecord two = VolumeRecord.creating("vol-0123456789abcdef0", "CN=Jane", "local", 1, Optional.empty(), ba,
                 Optional.empty(), T);
         assertArrayEquals(serialize(one), serialize(two));
     }

@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.PluginStatus;
+import org.vbs.core.host.DriverKind;
+import org.vbs.core.host.DriverRegistration;
+import org.vbs.core.host.HostRegistration;
+import org.vbs.core.host.Hosts;
 import org.vbs.core.plugin.testbundle.MemoryDriverActivator;
 
 /** A real Felix, real bundle jars written by the test. */
@@ -30,8 +35,15 @@ class PluginHostTest {
     @TempDir
     Path dir;
 
-    private PluginHostConfig config(String driverName) {
-        return new PluginHostConfig(dir.resolve("felix"), dir.resolve("plugins"), dir.resolve("pool"), driverName);
+    private PluginHostConfig config() {
+        return new PluginHostConfig(dir.resolve("felix"), dir.resolve("plugins"));
+    }
+
+    /** The drivers of one registered host "vs1" whose volume driver is {@code driverId} with size 42. */
+    private Hosts hosts(PluginHost host, String driverId) {
+        HostRegistration vs1 = new HostRegistration("vs1", HostRegistration.Transport.LOCAL, "127.0.0.1",
+                Optional.empty(), Map.of(DriverKind.VOLUME, new DriverRegistration(driverId, Map.of("size", "42"))));
+        return new PluginDrivers(() -> List.of(vs1), host, dir.resolve("templates"));
     }
 
     private Path plugins() throws IOException {
@@ -47,7 +59,7 @@ class PluginHostTest {
         main.putValue("Bundle-SymbolicName", symbolicName);
         main.putValue("Bundle-Version", "1.2.3");
         main.putValue("Bundle-Activator", ACTIVATOR);
-        main.putValue("Import-Package", "org.osgi.framework, org.vbs.plugins.spi;version=\"[1.0,2)\"" + extraImports);
+        main.putValue("Import-Package", "org.osgi.framework, org.vbs.plugins.spi;version=\"[2.0,3)\", org.vbs.plugins.spi.volume;version=\"[2.0,3)\"" + extraImports);
         Path jar = plugins().resolve(file);
         Path classes = Path.of(MemoryDriverActivator.class.getResource("MemoryDriverActivator.class").toURI())
                 .getParent();
@@ -68,10 +80,10 @@ class PluginHostTest {
     }
 
     @Test
-    void shouldStartThePluginDirectorysBundlesAndFindTheDriverByName() throws Exception {
+    void shouldStartThePluginDirectorysBundlesAndMakeAHostsDriverFromItsFactory() throws Exception {
         memoryBundle("memory.jar", "test.memory", "");
-        try (PluginHost host = PluginHost.start(config("memory"))) {
-            assertEquals("memory", host.driver().name());
+        try (PluginHost host = PluginHost.start(config())) {
+            assertEquals(42, hosts(host, "memory").volumeDriver("vs1").capacity().totalBytes());
             assertEquals(List.of(new PluginStatus.Bundle("memory.jar", Optional.of("test.memory"),
                     Optional.of("1.2.3"), "ACTIVE", Optional.empty())), host.bundles());
         }
@@ -86,7 +98,7 @@ class PluginHostTest {
         }
         Files.writeString(plugins().resolve("notes.txt"), "not a jar name: ignored");
 
-        try (PluginHost host = PluginHost.start(config("memory"))) {
+        try (PluginHost host = PluginHost.start(config())) {
             List<PluginStatus.Bundle> bundles = host.bundles();
 
             assertEquals(List.of("garbage.jar", "memory.jar", "unresolved.jar"),
@@ -102,30 +114,32 @@ class PluginHostTest {
             assertTrue(unresolved.problem().orElseThrow().contains("com.example.missing"), unresolved.toString());
 
             assertEquals(Optional.empty(), only(bundles, "memory.jar").problem());
-            assertEquals("memory", host.driver().name());
+            assertEquals(42, hosts(host, "memory").volumeDriver("vs1").capacity().totalBytes());
         }
     }
 
     @Test
     void shouldAnswerServiceUnavailableNamingTheDriverThatIsMissing() throws Exception {
         memoryBundle("memory.jar", "test.memory", "");
-        try (PluginHost host = PluginHost.start(config("file"))) {
-            assertFault(ErrorCode.SERVICE_UNAVAILABLE, host::driver, "'file'");
+        try (PluginHost host = PluginHost.start(config())) {
+            assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> hosts(host, "file").volumeDriver("vs1"), "'file'");
+            assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> hosts(host, "memory").volumeDriver("vs2"), "'vs2'");
+            assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> hosts(host, "memory").exportDriver("vs1"), "export");
         }
     }
 
     @Test
     void shouldStartWithoutPluginsWhenTheDirectoryIsMissing() {
-        try (PluginHost host = PluginHost.start(config("file"))) {
+        try (PluginHost host = PluginHost.start(config())) {
             assertEquals(List.of(), host.bundles());
-            assertFault(ErrorCode.SERVICE_UNAVAILABLE, host::driver, "'file'");
+            assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> hosts(host, "file").volumeDriver("vs1"), "'file'");
         }
     }
 
     @Test
-    void shouldRefuseDriverNamesThatWouldBreakTheServiceFilter() {
-        for (String name : new String[] {"", "file)(x=*", "a b", "x".repeat(65)}) {
-            assertThrows(IllegalArgumentException.class, () -> config(name), name);
+    void shouldRefuseDriverIdsThatWouldBreakTheServiceFilter() {
+        for (String id : new String[] {"", "file)(x=*", "a b", "x".repeat(65), "File"}) {
+            assertThrows(IllegalArgumentException.class, () -> new DriverRegistration(id, Map.of()), id);
         }
     }
 }

@@ -75,8 +75,8 @@ class DeleteVolumeTest {
     void shouldPutTheVolumeInErrorWhenTheDriverCannotDeleteItAndAllowDeletingAgain() {
         fixture.driver.fail(Operation.DELETE_VOLUME, DriverException.Code.IO_ERROR);
 
-        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.deleteVolume(JANE, volume.id()), "IO_ERROR",
-                volume.id());
+        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.deleteVolume(JANE, volume.id()),
+                "request " + JANE.requestId());
 
         Volume failed = fixture.metadata.store().volume(volume.id()).orElseThrow().toVolume();
         assertEquals(VolumeState.ERROR, failed.state());

@@ -35,7 +35,7 @@ class MetadataStoreTest {
     }
 
     private static VolumeRecord volume(String id, Optional<String> token) {
-        return VolumeRecord.creating(id, JANE, 1, Optional.empty(), Map.of("k", "v"), token, T);
+        return VolumeRecord.creating(id, JANE, "local", 1, Optional.empty(), Map.of("k", "v"), token, T);
     }
 
     @Test
@@ -75,7 +75,7 @@ class MetadataStoreTest {
     void shouldNotClaimATakenIdAndWriteNothingForIt() {
         VolumeRecord first = volume("vol-0000000000000000b", Optional.empty());
         tx.run("insert", () -> store.insertVolume(first, Optional.empty()));
-        VolumeRecord second = VolumeRecord.creating(first.id(), "CN=Other", 5, Optional.empty(), Map.of(),
+        VolumeRecord second = VolumeRecord.creating(first.id(), "CN=Other", "local", 5, Optional.empty(), Map.of(),
                 Optional.of("t2"), T);
 
         assertFalse(tx.run("insert again", () -> store.insertVolume(second,

@@ -14,6 +14,7 @@ import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
 import org.infinispan.util.concurrent.IsolationLevel;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
 import org.vbs.core.store.OwnedIds;
@@ -22,7 +23,7 @@ import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 
 /**
- * The four metadata caches in a real embedded Infinispan, configured like the server's where it
+ * The five metadata caches in a real embedded Infinispan, configured like the server's where it
  * matters: transactional, OPTIMISTIC, REPEATABLE_READ (so a lost compare-and-set fails its commit),
  * and every value stored in serialized form (Java serialization), so a value that does not marshal
  * fails here as it would in WildFly.
@@ -44,12 +45,12 @@ public final class EmbeddedMetadata implements AutoCloseable {
                 .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
         cache.locking().isolationLevel(IsolationLevel.REPEATABLE_READ);
         Configuration configuration = cache.build();
-        for (String name : new String[] {"volumes", "snapshots", "owners", "client-tokens"}) {
+        for (String name : new String[] {"volumes", "snapshots", "owners", "client-tokens", "operations"}) {
             manager.defineConfiguration(name, configuration);
         }
         tm = volumes().getAdvancedCache().getTransactionManager();
         transactions = new MetadataTransactions(tm);
-        store = new MetadataStore(volumes(), snapshots(), owners(), tokens(), transactions);
+        store = new MetadataStore(volumes(), snapshots(), owners(), tokens(), operations(), transactions);
     }
 
     public Cache<String, VolumeRecord> volumes() {
@@ -68,6 +69,10 @@ public final class EmbeddedMetadata implements AutoCloseable {
         return manager.getCache("client-tokens");
     }
 
+    public Cache<String, OperationRecord> operations() {
+        return manager.getCache("operations");
+    }
+
     public TransactionManager transactionManager() {
         return tm;
     }
@@ -80,9 +85,10 @@ public final class EmbeddedMetadata implements AutoCloseable {
         return store;
     }
 
-    /** Whether all four caches are empty: the "nothing left behind" check. */
+    /** Whether all five caches are empty: the "nothing left behind" check. */
     public boolean isEmpty() {
-        return volumes().isEmpty() && snapshots().isEmpty() && owners().isEmpty() && tokens().isEmpty();
+        return volumes().isEmpty() && snapshots().isEmpty() && owners().isEmpty() && tokens().isEmpty()
+                && operations().isEmpty();
     }
 
     @Override

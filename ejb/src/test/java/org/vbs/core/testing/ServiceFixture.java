@@ -2,37 +2,56 @@ package org.vbs.core.testing;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.api.VolumeService;
 import org.vbs.core.domain.IdGenerator;
+import org.vbs.core.host.DriverKind;
+import org.vbs.core.host.DriverRegistration;
+import org.vbs.core.host.HostRegistration;
+import org.vbs.core.host.Hosts;
 import org.vbs.core.service.CoreContext;
-import org.vbs.core.service.VolumeDriverSource;
-import org.vbs.core.service.VolumeServiceCore;
+import org.vbs.core.service.ServiceAssembly;
+import org.vbs.plugins.spi.export.ExportDriver;
+import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
+import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.security.GridIdentity;
 
 /**
- * The service core wired to real embedded Infinispan caches, a {@link TempDirVolumeDriver} and a
- * {@link QueuedExecutor}: everything a workflow test needs, and the "nothing changed" snapshot.
+ * The service facade wired to real embedded Infinispan caches, one volume server "local" with a
+ * {@link TempDirVolumeDriver}, and a {@link QueuedExecutor}: everything a workflow test needs, and the
+ * "nothing changed" snapshot.
  */
 public final class ServiceFixture implements AutoCloseable {
-    public static final GridIdentity JANE = new GridIdentity("CN=Jane Doe,OU=vbs,O=Grid");
-    public static final GridIdentity BOB = new GridIdentity("CN=Bob,OU=vbs,O=Grid");
+    public static final RequestContext JANE = new RequestContext("req-jane",
+            new GridIdentity("CN=Jane Doe,OU=vbs,O=Grid"));
+    public static final RequestContext BOB = new RequestContext("req-bob", new GridIdentity("CN=Bob,OU=vbs,O=Grid"));
+    public static final String HOST = "local";
+    public static final String NODE = "test-node";
+    public static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
 
-    /** Everything the service keeps: the four caches and the driver's files. */
+    /** Everything the service keeps: the five caches and the driver's files. */
     public record Contents(Map<Object, Object> volumes, Map<Object, Object> snapshots, Map<Object, Object> owners,
-                           Map<Object, Object> tokens, List<Path> files) {
+                           Map<Object, Object> tokens, Map<Object, Object> operations, List<Path> files) {
     }
 
     public final EmbeddedMetadata metadata = new EmbeddedMetadata();
     public final TempDirVolumeDriver driver;
     public final QueuedExecutor executor = new QueuedExecutor();
+    public final ExecutorService driverCalls = Executors.newCachedThreadPool();
+    public final ServiceAssembly assembly;
     public final CoreContext core;
-    public final VolumeServiceCore service;
+    public final VolumeService service;
     private volatile boolean driverInstalled = true;
 
     public ServiceFixture(Path root) {
@@ -41,18 +60,13 @@ public final class ServiceFixture implements AutoCloseable {
 
     public ServiceFixture(Path root, IdGenerator ids) {
         driver = new TempDirVolumeDriver(root);
-        VolumeDriverSource drivers = () -> {
-            if (!driverInstalled) {
-                throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "No volume driver named 'tempdir' is available");
-            }
-            return driver;
-        };
-        core = new CoreContext(metadata.store(), metadata.transactions(), drivers, executor,
-                Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC), ids);
-        service = new VolumeServiceCore(core);
+        assembly = ServiceAssembly.of(metadata.store(), metadata.transactions(), new TestHosts(),
+                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60));
+        core = assembly.core();
+        service = assembly.service();
     }
 
-    /** Makes the driver source answer as the plugin host does when no driver bundle is active. */
+    /** Makes the hosts answer as the plugin host does when no driver bundle is active. */
     public void uninstallDriver() {
         driverInstalled = false;
     }
@@ -63,11 +77,41 @@ public final class ServiceFixture implements AutoCloseable {
 
     public Contents contents() {
         return new Contents(new HashMap<>(metadata.volumes()), new HashMap<>(metadata.snapshots()),
-                new HashMap<>(metadata.owners()), new HashMap<>(metadata.tokens()), driver.files());
+                new HashMap<>(metadata.owners()), new HashMap<>(metadata.tokens()),
+                new HashMap<>(metadata.operations()), driver.files());
     }
 
     @Override
     public void close() {
+        driverCalls.shutdownNow();
         metadata.close();
+    }
+
+    /** One volume server, "local", whose volume driver is the temp-dir driver. */
+    private final class TestHosts implements Hosts {
+        @Override
+        public List<HostRegistration> registrations() {
+            return List.of(new HostRegistration(HOST, HostRegistration.Transport.LOCAL, "127.0.0.1", Optional.empty(),
+                    Map.of(DriverKind.VOLUME, new DriverRegistration("tempdir", Map.of()))));
+        }
+
+        @Override
+        public VolumeDriver volumeDriver(String host) {
+            if (!driverInstalled || !HOST.equals(host)) {
+                throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "No volume driver 'tempdir' is available for"
+                        + " host '" + host + "'");
+            }
+            return driver;
+        }
+
+        @Override
+        public ExportDriver exportDriver(String host) {
+            throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "no export driver in these tests");
+        }
+
+        @Override
+        public HypervisorDriver hypervisorDriver(String host) {
+            throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "no hypervisor driver in these tests");
+        }
     }
 }

@@ -19,6 +19,7 @@ import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
@@ -41,6 +42,7 @@ public final class TempDirVolumeDriver implements VolumeDriver {
     private final Map<Operation, DriverException.Code> failures = new EnumMap<>(Operation.class);
     private final List<Integer> progressSeen = new ArrayList<>();
     private IntConsumer progressObserver = percent -> { };
+    private long largestVolume = Long.MAX_VALUE;
 
     public TempDirVolumeDriver(Path root) {
         try {
@@ -86,9 +88,9 @@ public final class TempDirVolumeDriver implements VolumeDriver {
         progressObserver = observer;
     }
 
-    @Override
-    public String name() {
-        return "tempdir";
+    /** Makes {@link #capacity()} report this as the largest volume (placement then refuses larger ones). */
+    public synchronized void limitVolumesTo(long bytes) {
+        largestVolume = bytes;
     }
 
     @Override
@@ -151,6 +153,20 @@ public final class TempDirVolumeDriver implements VolumeDriver {
     @Override
     public boolean snapshotExists(String snapshotId) {
         return Files.exists(snapshots.resolve(snapshotId));
+    }
+
+    @Override
+    public synchronized VolumeCapacity capacity() {
+        return new VolumeCapacity(1L << 50, 1L << 49, largestVolume);
+    }
+
+    @Override
+    public Path backingPath(String volumeId) throws DriverException {
+        Path file = volumes.resolve(volumeId);
+        if (!Files.exists(file)) {
+            throw new DriverException(DriverException.Code.NOT_FOUND, volumeId + " does not exist");
+        }
+        return file;
     }
 
     private synchronized void check(Operation operation, String id) throws DriverException {

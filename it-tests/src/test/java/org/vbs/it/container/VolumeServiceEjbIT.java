@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeService;
@@ -59,7 +60,7 @@ public class VolumeServiceEjbIT {
     @Test
     public void parallelDeletesOfOneVolumeLetExactlyOneWin() throws Exception {
         // given one available volume
-        GridIdentity owner = newOwner();
+        RequestContext owner = newOwner();
         Volume volume = service.createVolume(owner, oneGiB());
 
         // when eight callers delete it at the same moment
@@ -84,7 +85,7 @@ public class VolumeServiceEjbIT {
     @Test
     public void parallelCreatesOfOneOwnerAreAllRecordedInItsIndex() throws Exception {
         // given a new owner
-        GridIdentity owner = newOwner();
+        RequestContext owner = newOwner();
 
         // when it creates eight volumes at the same moment (all touching its owner index entry)
         List<Object> outcomes = inParallel(() -> service.createVolume(owner, oneGiB()));
@@ -108,7 +109,7 @@ public class VolumeServiceEjbIT {
     @Test
     public void anotherOwnersVolumeIsNotFoundAndUntouched() {
         // given a volume of one owner
-        GridIdentity owner = newOwner();
+        RequestContext owner = newOwner();
         Volume volume = service.createVolume(owner, oneGiB());
 
         // when another owner deletes it
@@ -122,8 +123,10 @@ public class VolumeServiceEjbIT {
         service.deleteVolume(owner, volume.id());
     }
 
-    private static GridIdentity newOwner() {
-        return new GridIdentity("CN=ejb-it " + UUID.randomUUID() + ",OU=vbs,O=Grid");
+    /** A call by a new owner (each call of the test reuses its request id: it only names log lines). */
+    private static RequestContext newOwner() {
+        return new RequestContext("ejb-it-" + UUID.randomUUID(),
+                new GridIdentity("CN=ejb-it " + UUID.randomUUID() + ",OU=vbs,O=Grid"));
     }
 
     private static CreateVolumeRequest oneGiB() {

@@ -19,7 +19,8 @@ import org.vbs.security.pki.PkiLayout;
 
 /**
  * VBS_HOME directories for test servers, laid out as COMMON.md says: pki/ (made by the project's own
- * DevPkiSetup), pool/, plugins/, and the administrators file.
+ * DevPkiSetup), pool/, plugins/, the administrators file, and hosts/local.properties registering this
+ * machine as the volume server with the file driver on pool/.
  */
 public final class VbsHomes {
     /** A bundle whose only import no one exports: it installs but can never resolve. */
@@ -42,8 +43,8 @@ public final class VbsHomes {
 
     /**
      * Makes a VBS_HOME: the development PKI (CA, server and user credentials, server key and trust
-     * stores), an empty pool, the plugin directory with the bundles, and the development user as the
-     * only administrator.
+     * stores), an empty pool, the plugin directory with the bundles, the development user as the
+     * only administrator, and the local host as the volume server.
      */
     public static void make(Path vbsHome, List<Path> bundles) throws IOException {
         DevPkiSetup.ensure(PkiLayout.under(vbsHome), DevPki.DEFAULT_SERVER_HOST);
@@ -53,6 +54,9 @@ public final class VbsHomes {
             Files.copy(bundle, plugins.resolve(bundle.getFileName()));
         }
         Files.writeString(vbsHome.resolve(ADMINS_FILE), DevPki.USER_DN + "\n", StandardCharsets.UTF_8);
+        Path hosts = Files.createDirectories(vbsHome.resolve("hosts"));
+        Files.writeString(hosts.resolve("local.properties"), "transport=local\nvolume.driver=file\nvolume.pool="
+                + pool(vbsHome).toAbsolutePath() + "\n", StandardCharsets.UTF_8);
     }
 
     /** Puts a bundle that installs but cannot resolve into the plugin directory. */

@@ -1,29 +1,34 @@
 package org.vbs.core.plugin.testbundle;
 
+import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Set;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.vbs.plugins.spi.DriverConfig;
+import org.vbs.plugins.spi.DriverException;
+import org.vbs.plugins.spi.DriverFactory;
+import org.vbs.plugins.spi.HostShell;
 import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
+import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
- * Packed into a bundle jar by {@code PluginHostTest}: registers a do-nothing driver named "memory",
- * and refuses to start without the pool property the host must hand to bundles.
+ * Packed into a bundle jar by {@code PluginHostTest}: registers the factory of a do-nothing volume
+ * driver with id "memory", which needs the property "size" and reports it as its capacity.
  */
 public class MemoryDriverActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
-        if (context.getProperty("vbs.volume.file.pool") == null) {
-            throw new IllegalStateException("no vbs.volume.file.pool framework property");
-        }
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(VolumeDriver.NAME_PROPERTY, "memory");
-        context.registerService(VolumeDriver.class, new MemoryDriver(), properties);
+        properties.put(DriverFactory.ID_PROPERTY, "memory");
+        properties.put(DriverFactory.KIND_PROPERTY, "VolumeDriver");
+        context.registerService(DriverFactory.class.getName(), new MemoryFactory(), properties);
     }
 
     @Override
@@ -31,10 +36,33 @@ public class MemoryDriverActivator implements BundleActivator {
         // The framework unregisters the service.
     }
 
-    static final class MemoryDriver implements VolumeDriver {
+    static final class MemoryFactory implements DriverFactory<VolumeDriver> {
         @Override
-        public String name() {
+        public String id() {
             return "memory";
+        }
+
+        @Override
+        public Class<VolumeDriver> kind() {
+            return VolumeDriver.class;
+        }
+
+        @Override
+        public List<ConfigProperty> configProperties() {
+            return List.of(new ConfigProperty("size", "bytes it pretends to hold", true, false));
+        }
+
+        @Override
+        public VolumeDriver create(DriverConfig config, HostShell shell) throws DriverException {
+            return new MemoryDriver(Long.parseLong(config.require("size")));
+        }
+    }
+
+    static final class MemoryDriver implements VolumeDriver {
+        private final long size;
+
+        MemoryDriver(long size) {
+            this.size = size;
         }
 
         @Override
@@ -70,6 +98,16 @@ public class MemoryDriverActivator implements BundleActivator {
         @Override
         public boolean snapshotExists(String snapshotId) {
             return false;
+        }
+
+        @Override
+        public VolumeCapacity capacity() {
+            return new VolumeCapacity(size, size, size);
+        }
+
+        @Override
+        public Path backingPath(String volumeId) throws DriverException {
+            throw new DriverException(DriverException.Code.NOT_FOUND, volumeId + " is nowhere");
         }
     }
 }

@@ -31,13 +31,20 @@ public interface VolumeDriver {
     void createVolumeFromSnapshot(VolumeSpec spec, SnapshotRef source, ProgressListener progress)
             throws DriverException;
 
-    /** Deletes a volume's storage. Snapshots taken from it stay usable. Deleting a missing volume succeeds. */
+    /**
+     * Deletes a volume's storage, and whatever an interrupted create of it left (a partial copy): the
+     * core calls it to roll back a create a crash interrupted. Snapshots taken from the volume stay
+     * usable. Deleting a missing volume succeeds.
+     */
     void deleteVolume(String volumeId) throws DriverException;
 
     /** Takes a point-in-time copy of a volume. */
     void createSnapshot(SnapshotRef snapshot, ProgressListener progress) throws DriverException;
 
-    /** Deletes a snapshot's storage. Deleting a missing snapshot succeeds. */
+    /**
+     * Deletes a snapshot's storage, and whatever an interrupted copy of it left. Deleting a missing
+     * snapshot succeeds.
+     */
     void deleteSnapshot(String snapshotId) throws DriverException;
 
     /** Whether the storage of this volume exists (used by the core to reconcile after a crash). */

@@ -3,6 +3,7 @@ package org.vbs.plugins.volume.file;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -276,9 +277,19 @@ public final class FileVolumeDriver implements VolumeDriver {
         }
     }
 
-    private static void delete(Path file, String what) throws DriverException {
+    /**
+     * Deletes a file and whatever a copy of it interrupted by a crash left in {@code tmp/} (its
+     * temporary names start with the file's name), so a roll-back after a restart leaves nothing.
+     */
+    private void delete(Path file, String what) throws DriverException {
         try {
             Files.deleteIfExists(file);
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(pool.workDir(),
+                    file.getFileName() + "-*.part")) {
+                for (Path leftover : leftovers) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
         } catch (IOException e) {
             throw new DriverException(DriverException.Code.IO_ERROR, "cannot delete " + what + ": " + e, e);
         }

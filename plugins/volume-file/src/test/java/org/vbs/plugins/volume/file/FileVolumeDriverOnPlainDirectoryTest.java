@@ -217,6 +217,23 @@ class FileVolumeDriverOnPlainDirectoryTest extends VolumeDriverContract {
         assertEquals(largest, Files.size(dataPathOf(volumeId)));
     }
 
+    @Test
+    void shouldRemoveWhatACopyKilledMidwayLeftWhenItsSnapshotOrVolumeIsDeleted() throws Exception {
+        String volumeId = newVolumeId();
+        driver().createVolume(new VolumeSpec(volumeId, 4 * MIB));
+        Set<String> before = storageObjects();
+        String snapshotId = newSnapshotId();
+        String cloneId = newVolumeId();
+        // What a killed copy leaves: its temporary file, under the name the driver gives it.
+        Files.write(pool.resolve("tmp").resolve(snapshotId + ".img-8167112.part"), new byte[] {1});
+        Files.write(pool.resolve("tmp").resolve(cloneId + ".img-5531.part"), new byte[] {2});
+
+        driver().deleteSnapshot(snapshotId);
+        driver().deleteVolume(cloneId);
+
+        assertEquals(before, storageObjects());
+    }
+
     private void writeRandom(String volumeId, long offset, int length) throws Exception {
         byte[] data = new byte[length];
         new Random(offset).nextBytes(data);

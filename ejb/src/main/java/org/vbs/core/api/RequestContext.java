@@ -1,0 +1,21 @@
+package org.vbs.core.api;
+
+import java.util.Objects;
+import org.vbs.security.GridIdentity;
+
+/**
+ * Who calls, and the id of this call: every log line of the call carries the id (as the log context
+ * {@value #LOG_KEY}), and a fault returns it, so an operator finds a caller's failure in the log.
+ *
+ * @param requestId the id the endpoint gave the call (returned as RequestID)
+ * @param caller the signer: a caller sees, changes and deletes only what its DN owns
+ */
+public record RequestContext(String requestId, GridIdentity caller) {
+    /** The log context (MDC) key holding the request id. */
+    public static final String LOG_KEY = "vbs.request";
+
+    public RequestContext {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(caller, "caller");
+    }
+}

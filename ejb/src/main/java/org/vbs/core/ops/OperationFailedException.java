@@ -1,0 +1,22 @@
+package org.vbs.core.ops;
+
+/**
+ * An operation failed at a step and was rolled back (or, where even that failed, its resource was
+ * marked {@code error}). The cause is what the step raised: the service's one error translation turns
+ * it into the caller's fault.
+ */
+public final class OperationFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String step;
+
+    public OperationFailedException(OperationRecord operation, String step, Throwable cause) {
+        super(operation.kind().apiName() + " " + operation.id() + " of " + operation.resourceId() + " failed at step '"
+                + step + "'", cause);
+        this.step = step;
+    }
+
+    public String step() {
+        return step;
+    }
+}

@@ -1,0 +1,146 @@
+package org.vbs.core.ops;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One running operation as the journal (the replicated, persistent {@code operations} cache) keeps it.
+ * Written before the first step and after every step, so a node that takes it over knows which steps
+ * are done: steps {@code 0 .. stepsDone-1} are, step {@code stepsDone} may have begun.
+ *
+ * @param id the operation's id ({@code op-} + 17 hex digits)
+ * @param resourceId the volume or snapshot the operation is about
+ * @param owner the DN the resource belongs to
+ * @param node the service node running it; only that node acts on it while its lease lasts
+ * @param stepsDone how many of the plan's steps are done
+ * @param phase running forward, or rolling back (then {@code failure} says why)
+ * @param leaseExpiry until when {@code node} holds it; after that another node may take it over
+ * @param parameters what the steps need to run again after a restart (sizes, hosts, source ids)
+ * @param failure why it is rolling back
+ * @param version for compare-and-set, as the other records
+ */
+public record OperationRecord(String id, OperationKind kind, String resourceId, String owner, String node,
+                              int stepsDone, Phase phase, Instant leaseExpiry, Map<String, String> parameters,
+                              Optional<String> failure, long version) implements Serializable {
+
+    /** Forward, or back. */
+    public enum Phase {
+        RUNNING,
+        ROLLING_BACK
+    }
+
+    public OperationRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(resourceId, "resourceId");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(leaseExpiry, "leaseExpiry");
+        Objects.requireNonNull(failure, "failure");
+        parameters = Map.copyOf(parameters);
+        if (stepsDone < 0) {
+            throw new IllegalArgumentException("stepsDone must not be negative: " + stepsDone);
+        }
+    }
+
+    /** A new operation whose first step (the claim) commits with this record. */
+    public static OperationRecord started(String id, OperationKind kind, String resourceId, String owner, String node,
+                                          Instant leaseExpiry, Map<String, String> parameters) {
+        return new OperationRecord(id, kind, resourceId, owner, node, 1, Phase.RUNNING, leaseExpiry, parameters,
+                Optional.empty(), 0);
+    }
+
+    public String parameter(String name) {
+        String value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalStateException("operation " + id + " (" + kind + ") has no parameter " + name);
+        }
+        return value;
+    }
+
+    public OperationRecord withParameter(String name, String value) {
+        Map<String, String> next = new HashMap<>(parameters);
+        next.put(name, value);
+        return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase, leaseExpiry, next, failure,
+                version + 1);
+    }
+
+    public OperationRecord stepDone(int done, Instant lease) {
+        return new OperationRecord(id, kind, resourceId, owner, node, done, phase, lease, parameters, failure,
+                version + 1);
+    }
+
+    public OperationRecord rollingBack(String reason, Instant lease) {
+        return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, Phase.ROLLING_BACK, lease, parameters,
+                Optional.of(reason), version + 1);
+    }
+
+    public OperationRecord renewed(Instant lease) {
+        return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase, lease, parameters, failure,
+                version + 1);
+    }
+
+    public OperationRecord takenOverBy(String newNode, Instant lease) {
+        return new OperationRecord(id, kind, resourceId, owner, newNode, stepsDone, phase, lease, parameters, failure,
+                version + 1);
+    }
+
+    public boolean leaseExpiredAt(Instant now) {
+        return !leaseExpiry.isAfter(now);
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + id + " of " + resourceId + " (step " + stepsDone + ", " + phase + ", node " + node + ")";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new SerialForm(this);
+    }
+
+    /** The stored shape: plain serializable fields, absent values as null. */
+    private static final class SerialForm implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String id;
+        private final OperationKind kind;
+        private final String resourceId;
+        private final String owner;
+        private final String node;
+        private final int stepsDone;
+        private final Phase phase;
+        private final Instant leaseExpiry;
+        private final TreeMap<String, String> parameters;
+        private final String failure;
+        private final long version;
+
+        SerialForm(OperationRecord r) {
+            id = r.id;
+            kind = r.kind;
+            resourceId = r.resourceId;
+            owner = r.owner;
+            node = r.node;
+            stepsDone = r.stepsDone;
+            phase = r.phase;
+            leaseExpiry = r.leaseExpiry;
+            parameters = new TreeMap<>(r.parameters);
+            failure = r.failure.orElse(null);
+            version = r.version;
+        }
+
+        @Serial
+        private Object readResolve() {
+            return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase, leaseExpiry, parameters,
+                    Optional.ofNullable(failure), version);
+        }
+    }
+}

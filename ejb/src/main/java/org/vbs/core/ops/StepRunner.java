@@ -1,0 +1,356 @@
+package org.vbs.core.ops;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import org.vbs.core.domain.Causes;
+import org.vbs.core.store.MetadataStore;
+import org.vbs.core.store.MetadataTransactions;
+
+/**
+ * Runs operations step by step through their {@link Plan}, journalling each step, and rolls them
+ * back when a step fails: the steps done (and the failed one, which may have half happened) are
+ * compensated in reverse order. Metadata steps commit together with their journal record; storage
+ * steps run on a thread of their own, are cut off after their timeout, and keep the operation's lease
+ * renewed while they run.
+ *
+ * <p>A node acts on an operation only while its journal record names that node; a record taken over
+ * by another node (its lease had expired) makes this node stop without touching it again.
+ */
+public final class StepRunner {
+    /** The state reason of what a restart interrupted and rolled back. */
+    public static final String INTERRUPTED = "interrupted by a service restart";
+
+    private static final Logger LOG = Logger.getLogger(StepRunner.class);
+
+    /** This node lost the operation to another one (it took it over after the lease expired). */
+    private static final class LeaseLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLost(String message) {
+            super(message);
+        }
+    }
+
+    private final MetadataStore store;
+    private final MetadataTransactions transactions;
+    private final Function<OperationRecord, Plan> plans;
+    private final String node;
+    private final Clock clock;
+    private final Duration lease;
+    private final ExecutorService driverCalls;
+
+    /**
+     * @param plans the plan of each operation (built from its record, so it can be rebuilt after a restart)
+     * @param node this service node's name, written into the records it runs
+     * @param lease how long a record stays this node's without being renewed
+     * @param driverCalls where storage steps run (a pool of its own: a hung driver call ties up only its thread)
+     */
+    public StepRunner(MetadataStore store, MetadataTransactions transactions, Function<OperationRecord, Plan> plans,
+                      String node, Clock clock, Duration lease, ExecutorService driverCalls) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.plans = Objects.requireNonNull(plans, "plans");
+        this.node = Objects.requireNonNull(node, "node");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.driverCalls = Objects.requireNonNull(driverCalls, "driverCalls");
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** The lease expiry for a record written now. */
+    public Instant leaseFromNow() {
+        return clock.instant().plus(lease);
+    }
+
+    /**
+     * Runs the steps after the first (which committed with the record) to the end.
+     *
+     * @throws OperationFailedException when a step failed; the operation was then rolled back
+     */
+    public void run(OperationRecord started) {
+        Plan plan = plans.apply(started);
+        OperationRecord operation = started;
+        for (int i = operation.stepsDone(); i < plan.steps().size(); i++) {
+            Step step = plan.steps().get(i);
+            try {
+                operation = step.metadata() ? applyMetadata(operation, step, i, plan) : applyStorage(operation, step, i);
+            } catch (LeaseLost e) {
+                LOG.errorf("%s: %s; this node stops acting on it", operation, e.getMessage());
+                throw new OperationFailedException(operation, step.name(), e);
+            } catch (Exception e) {
+                LOG.warnf(e, "%s: step '%s' failed: %s; rolling back", operation, step.name(), Causes.describe(e));
+                String reason = operation.kind().apiName() + " failed at step '" + step.name() + "'";
+                rollBack(operation, step.metadata() ? i - 1 : i, reason, plan);
+                throw new OperationFailedException(operation, step.name(), e);
+            }
+        }
+        LOG.infof("%s: done", started.kind().apiName() + " " + started.id() + " of " + started.resourceId());
+    }
+
+    /**
+     * Runs {@link #run} on {@code executor}, with the caller's log context; a failure is logged there
+     * (the rollback already put the resource in a state the caller can see).
+     */
+    public void runLater(OperationRecord started, java.util.concurrent.Executor executor) {
+        Map<String, Object> context = MDC.getMap();
+        executor.execute(() -> {
+            context.forEach(MDC::put);
+            try {
+                run(started);
+            } catch (OperationFailedException e) {
+                LOG.debugf("%s ended rolled back", started);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s: failed unexpectedly", started);
+            } finally {
+                MDC.clear();
+            }
+        });
+    }
+
+    /**
+     * Finishes an operation a restart (or a dead node) interrupted: takes it over, then resumes or rolls
+     * it back as its plan says (one already rolling back goes on rolling back).
+     *
+     * @return false when another node took it over first
+     */
+    public boolean recover(OperationRecord found) {
+        OperationRecord operation;
+        try {
+            operation = transactions.finish(found.owner(), "take over " + found.id(), () -> {
+                OperationRecord current = store.operation(found.id()).orElseThrow(() ->
+                        new LeaseLost(found.id() + " is gone"));
+                if (!current.node().equals(node) && !current.leaseExpiredAt(clock.instant())) {
+                    throw new LeaseLost("node " + current.node() + " holds it");
+                }
+                OperationRecord mine = current.takenOverBy(node, leaseFromNow());
+                store.replaceOperation(current, mine);
+                return mine;
+            });
+        } catch (LeaseLost e) {
+            LOG.infof("%s: not taken over (%s)", found, e.getMessage());
+            return false;
+        }
+        Plan plan = plans.apply(operation);
+        int interrupted = operation.stepsDone();
+        boolean partialStorageStep = interrupted < plan.steps().size() && !plan.steps().get(interrupted).metadata();
+        int from = partialStorageStep ? interrupted : interrupted - 1;
+        if (operation.phase() == OperationRecord.Phase.ROLLING_BACK) {
+            LOG.warnf("%s: was rolling back; going on", operation);
+            rollBack(operation, from, operation.failure().orElse(INTERRUPTED), plan);
+        } else if (plan.onInterrupt() == Plan.Recovery.ROLL_BACK) {
+            LOG.warnf("%s: was interrupted; rolling it back", operation);
+            rollBack(operation, from, operation.kind().apiName() + " was " + INTERRUPTED, plan);
+        } else {
+            LOG.warnf("%s: was interrupted; resuming it", operation);
+            OperationRecord[] renewed = {operation};
+            if (partialStorageStep) {
+                Step step = plan.steps().get(interrupted);
+                try {
+                    callDriver(operation, step.name() + " (undo before resuming)", step.timeout(),
+                            () -> step.compensate(operation, INTERRUPTED), renewed);
+                } catch (Exception e) {
+                    LOG.errorf(e, "%s: what the interrupted step '%s' left cannot be removed", operation, step.name());
+                    giveUp(operation, plan, operation.kind().apiName() + " was " + INTERRUPTED
+                            + " and what it left could not be removed");
+                    return true;
+                }
+            }
+            try {
+                run(renewed[0]);
+            } catch (OperationFailedException e) {
+                LOG.warnf("%s: resuming failed; it was rolled back", operation);
+            }
+        }
+        return true;
+    }
+
+    private OperationRecord applyMetadata(OperationRecord operation, Step step, int index, Plan plan) {
+        boolean last = index == plan.steps().size() - 1;
+        return transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId() + ": "
+                + step.name(), () -> {
+                    OperationRecord current = mine(operation);
+                    try {
+                        step.apply(current);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException("metadata step '" + step.name() + "' failed", e);
+                    }
+                    if (last) {
+                        store.removeOperation(current);
+                        return current;
+                    }
+                    OperationRecord next = current.stepDone(index + 1, leaseFromNow());
+                    store.replaceOperation(current, next);
+                    return next;
+                });
+    }
+
+    private OperationRecord applyStorage(OperationRecord operation, Step step, int index) throws Exception {
+        OperationRecord[] renewed = {operation};
+        callDriver(operation, step.name(), step.timeout(), () -> step.apply(operation), renewed);
+        return journal(renewed[0], "step '" + step.name() + "' done", r -> r.stepDone(index + 1, leaseFromNow()));
+    }
+
+    /**
+     * Compensates steps {@code from .. 0}; step 0's compensation commits with the removal of the
+     * record. When a compensation fails, the rest cannot safely go on: the plan gives up (the resource
+     * goes to {@code error}).
+     */
+    private void rollBack(OperationRecord failed, int from, String reason, Plan plan) {
+        OperationRecord operation;
+        try {
+            operation = journal(failed, "rolling back", r -> r.phase() == OperationRecord.Phase.ROLLING_BACK
+                    ? r.renewed(leaseFromNow()) : r.rollingBack(reason, leaseFromNow()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: cannot record the rollback; the next recovery rolls it back", failed);
+            return;
+        }
+        for (int j = from; j >= 0; j--) {
+            Step step = plan.steps().get(j);
+            int stepIndex = j;
+            try {
+                if (step.metadata()) {
+                    OperationRecord at = operation;
+                    operation = transactions.finish(operation.owner(), operation.kind().apiName() + " "
+                            + operation.resourceId() + ": undo " + step.name(), () -> {
+                                OperationRecord current = mine(at);
+                                compensateMetadata(step, current, reason);
+                                if (stepIndex == 0) {
+                                    store.removeOperation(current);
+                                    return current;
+                                }
+                                OperationRecord next = current.stepDone(stepIndex, leaseFromNow());
+                                store.replaceOperation(current, next);
+                                return next;
+                            });
+                } else {
+                    OperationRecord at = operation;
+                    OperationRecord[] renewed = {operation};
+                    callDriver(operation, "undo " + step.name(), step.timeout(), () -> step.compensate(at, reason),
+                            renewed);
+                    operation = journal(renewed[0], "undid step '" + step.name() + "'",
+                            r -> r.stepDone(stepIndex, leaseFromNow()));
+                }
+            } catch (LeaseLost e) {
+                LOG.errorf("%s: %s; this node stops rolling it back", operation, e.getMessage());
+                return;
+            } catch (Exception e) {
+                LOG.errorf(e, "%s: undoing step '%s' failed: %s", operation, step.name(), Causes.describe(e));
+                giveUp(operation, plan, reason + ", and undoing step '" + step.name() + "' failed");
+                return;
+            }
+        }
+        LOG.infof("%s: rolled back (%s)", operation, reason);
+    }
+
+    private void giveUp(OperationRecord operation, Plan plan, String reason) {
+        try {
+            transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId()
+                    + ": give up", () -> {
+                        OperationRecord current = mine(operation);
+                        compensateMetadata(plan.giveUp()::run, current, reason);
+                        store.removeOperation(current);
+                        return null;
+                    });
+            LOG.errorf("%s: gave up: %s", operation, reason);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: cannot even record the failure; the next recovery tries again", operation);
+        }
+    }
+
+    private static void compensateMetadata(Step step, OperationRecord operation, String reason) {
+        compensateMetadata(step::compensate, operation, reason);
+    }
+
+    private static void compensateMetadata(Step.Compensation compensation, OperationRecord operation, String reason) {
+        try {
+            compensation.run(operation, reason);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("compensation failed", e);
+        }
+    }
+
+    /** Writes the next version of the record, if it is still this node's. */
+    private OperationRecord journal(OperationRecord operation, String what,
+                                    Function<OperationRecord, OperationRecord> change) {
+        return transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId() + ": "
+                + what, () -> {
+                    OperationRecord current = mine(operation);
+                    OperationRecord next = change.apply(current);
+                    store.replaceOperation(current, next);
+                    return next;
+                });
+    }
+
+    private OperationRecord mine(OperationRecord operation) {
+        OperationRecord current = store.operation(operation.id()).orElseThrow(() ->
+                new LeaseLost("its journal record is gone"));
+        if (!current.node().equals(node)) {
+            throw new LeaseLost("node " + current.node() + " took it over");
+        }
+        return current;
+    }
+
+    /** A storage call on the driver pool: cut off after {@code timeout}, renewing the lease meanwhile. */
+    private void callDriver(OperationRecord operation, String what, Duration timeout, DriverCall call,
+                            OperationRecord[] renewed) throws Exception {
+        Map<String, Object> context = MDC.getMap();
+        Future<Void> result = driverCalls.submit(() -> {
+            context.forEach(MDC::put);
+            try {
+                call.run();
+                return null;
+            } finally {
+                MDC.clear();
+            }
+        });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long renewEvery = Math.max(1, lease.toMillis() / 3);
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                result.cancel(true);
+                throw new TimeoutException(what + " of " + operation.resourceId() + " did not finish within "
+                        + timeout.toSeconds() + " s and was cut off");
+            }
+            try {
+                result.get(Math.min(left, renewEvery), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                renewed[0] = journal(renewed[0], "lease renewed", r -> r.renewed(leaseFromNow()));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception exception) {
+                    throw exception;
+                }
+                throw e;
+            } catch (InterruptedException e) {
+                result.cancel(true);
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface DriverCall {
+        void run() throws Exception;
+    }
+}

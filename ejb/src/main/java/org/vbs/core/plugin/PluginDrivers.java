@@ -1,0 +1,142 @@
+package org.vbs.core.plugin;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.domain.Causes;
+import org.vbs.core.host.DriverKind;
+import org.vbs.core.host.DriverRegistration;
+import org.vbs.core.host.HostRegistration;
+import org.vbs.core.host.Hosts;
+import org.vbs.hosts.LocalHostShell;
+import org.vbs.plugins.spi.DriverConfig;
+import org.vbs.plugins.spi.DriverException;
+import org.vbs.plugins.spi.HostShell;
+import org.vbs.plugins.spi.export.ExportDriver;
+import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
+import org.vbs.plugins.spi.volume.VolumeDriver;
+
+/**
+ * Makes each registered host's drivers from the factories the plugins register: one driver per host
+ * and kind, made on first use with the host's properties, its shell and the operator's template
+ * overrides ({@code <templatesDir>/<driverId>.properties}), and made again when its factory was
+ * registered anew (a bundle updated or restarted).
+ */
+public final class PluginDrivers implements Hosts {
+    private static final Logger LOG = Logger.getLogger(PluginDrivers.class);
+
+    private record Key(String host, DriverKind kind) {
+    }
+
+    private record Made(long factoryServiceId, Object driver) {
+    }
+
+    private final Supplier<List<HostRegistration>> registrations;
+    private final PluginHost plugins;
+    private final Path templatesDir;
+    private final Map<Key, Made> made = new ConcurrentHashMap<>();
+
+    public PluginDrivers(Supplier<List<HostRegistration>> registrations, PluginHost plugins, Path templatesDir) {
+        this.registrations = Objects.requireNonNull(registrations, "registrations");
+        this.plugins = Objects.requireNonNull(plugins, "plugins");
+        this.templatesDir = Objects.requireNonNull(templatesDir, "templatesDir");
+    }
+
+    @Override
+    public List<HostRegistration> registrations() {
+        return registrations.get();
+    }
+
+    @Override
+    public VolumeDriver volumeDriver(String host) {
+        return (VolumeDriver) driver(host, DriverKind.VOLUME);
+    }
+
+    @Override
+    public ExportDriver exportDriver(String host) {
+        return (ExportDriver) driver(host, DriverKind.EXPORT);
+    }
+
+    @Override
+    public HypervisorDriver hypervisorDriver(String host) {
+        return (HypervisorDriver) driver(host, DriverKind.HYPERVISOR);
+    }
+
+    private Object driver(String hostName, DriverKind kind) {
+        HostRegistration host = registrations().stream().filter(h -> h.name().equals(hostName)).findFirst()
+                .orElseThrow(() -> unavailable("No host named '" + hostName + "' is registered."));
+        DriverRegistration registration = host.driver(kind).orElseThrow(() -> unavailable("Host '" + hostName
+                + "' has no " + kind.prefix() + " driver registered."));
+        PluginHost.Factory factory = plugins.factory(kind, registration.driverId()).orElseThrow(() -> unavailable(
+                "No " + kind.prefix() + " driver '" + registration.driverId() + "' is available for host '" + hostName
+                        + "': an operator must install and start its plugin (see the plugin status)."));
+        Key key = new Key(hostName, kind);
+        Made current = made.get(key);
+        if (current != null && current.factoryServiceId() == factory.serviceId()) {
+            return current.driver();
+        }
+        synchronized (this) {
+            current = made.get(key);
+            if (current != null && current.factoryServiceId() == factory.serviceId()) {
+                return current.driver();
+            }
+            Object driver = create(host, kind, registration, factory);
+            made.put(key, new Made(factory.serviceId(), driver));
+            return driver;
+        }
+    }
+
+    private Object create(HostRegistration host, DriverKind kind, DriverRegistration registration,
+                          PluginHost.Factory factory) {
+        try {
+            DriverConfig config = new DriverConfig(host.name(), registration.properties(),
+                    templateOverrides(registration.driverId()));
+            Object driver = factory.factory().create(config, shell(host));
+            LOG.infof("Host %s: %s driver '%s' ready", host.name(), kind.prefix(), registration.driverId());
+            return driver;
+        } catch (DriverException | IOException | RuntimeException e) {
+            LOG.errorf(e, "Host %s: the %s driver '%s' cannot be made: %s", host.name(), kind.prefix(),
+                    registration.driverId(), Causes.describe(e));
+            throw unavailable("The " + kind.prefix() + " driver of host '" + host.name()
+                    + "' is not working; an operator must check its configuration (see the service log).");
+        }
+    }
+
+    private static HostShell shell(HostRegistration host) {
+        return switch (host.transport()) {
+            case LOCAL -> new LocalHostShell(host.name());
+            case SSH -> throw new IllegalStateException("host " + host.name()
+                    + ": transport ssh is not available in this version");
+        };
+    }
+
+    private Map<String, String> templateOverrides(String driverId) throws IOException {
+        Path file = templatesDir.resolve(driverId + ".properties");
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        Map<String, String> overrides = new HashMap<>();
+        properties.stringPropertyNames().forEach(k -> overrides.put(k, properties.getProperty(k)));
+        return overrides;
+    }
+
+    private static VbsException unavailable(String message) {
+        return new VbsException(ErrorCode.SERVICE_UNAVAILABLE, message);
+    }
+}

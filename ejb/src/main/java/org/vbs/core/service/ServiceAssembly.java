@@ -1,0 +1,35 @@
+package org.vbs.core.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import org.vbs.core.api.VolumeService;
+import org.vbs.core.domain.IdGenerator;
+import org.vbs.core.host.Hosts;
+import org.vbs.core.store.MetadataStore;
+import org.vbs.core.store.MetadataTransactions;
+
+/**
+ * The facade wired outside the container, over given parts (embedded caches, in-test drivers): how
+ * the core's tests build the very service the container runs.
+ *
+ * @param core what recovery and the tests' inspections work with
+ * @param service the facade
+ */
+public record ServiceAssembly(CoreContext core, VolumeService service) {
+
+    public static ServiceAssembly of(MetadataStore store, MetadataTransactions transactions, Hosts hosts,
+                                     Executor executor, ExecutorService driverCalls, Clock clock, IdGenerator ids,
+                                     String node, Duration lease) {
+        VolumeServiceBean facade = new VolumeServiceBean();
+        CoreContext core = facade.assemble(new VolumeServiceBean.Parts(store, transactions, hosts, executor,
+                driverCalls, clock, ids, node, lease));
+        return new ServiceAssembly(core, facade);
+    }
+
+    /** Hands the journal's interrupted operations to recovery, as a (re)start does. */
+    public void recover(Executor on) {
+        Recovery.start(core, on);
+    }
+}

@@ -1,0 +1,187 @@
+package org.vbs.core.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vbs.core.testing.ServiceFixture.JANE;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vbs.core.api.CreateVolumeRequest;
+import org.vbs.core.api.Snapshot;
+import org.vbs.core.api.SnapshotState;
+import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeState;
+import org.vbs.core.domain.ResourceKind;
+import org.vbs.core.domain.SnapshotRecord;
+import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationKind;
+import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.StepRunner;
+import org.vbs.core.testing.QueuedExecutor;
+import org.vbs.core.testing.ServiceFixture;
+import org.vbs.core.testing.TempDirVolumeDriver.Operation;
+import org.vbs.plugins.spi.DriverException;
+
+/**
+ * What a crash leaves in the journal, and what the next start makes of it: every interrupted
+ * operation resumed or rolled back as its plan says, its partial storage removed, its journal record
+ * gone; another live node's operations left alone.
+ */
+class RecoveryTest {
+    @TempDir
+    Path dir;
+    private ServiceFixture fixture;
+    private Volume volume;
+    private Snapshot completed;
+
+    @BeforeEach
+    void start() {
+        fixture = new ServiceFixture(dir);
+        volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(2));
+        completed = fixture.service.createSnapshot(JANE, volume.id(), "");
+        fixture.executor.runAll();
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    private VolumeRecord volume(String id) {
+        return fixture.metadata.store().volume(id).orElseThrow();
+    }
+
+    private SnapshotRecord snapshot(String id) {
+        return fixture.metadata.store().snapshot(id).orElseThrow();
+    }
+
+    /** The service stopped after committing the pending snapshot, in the middle of its copy. */
+    private Snapshot interruptedSnapshot() throws IOException {
+        Snapshot pending = fixture.service.createSnapshot(JANE, volume.id(), "");
+        Files.writeString(fixture.driver.snapshotFile(pending.id()), "half a copy");
+        return pending;
+    }
+
+    /** The service stopped while copying a snapshot into a new volume. */
+    private Volume interruptedCopy() throws IOException {
+        Volume creating = fixture.service.createVolume(JANE, new CreateVolumeRequest(Optional.empty(),
+                Optional.of(completed.id()), Optional.empty(), Map.of()));
+        Files.writeString(fixture.driver.volumeFile(creating.id()), "half a copy");
+        return creating;
+    }
+
+    /** The service stopped after 'deleting' was committed (with its journal record), before the storage went. */
+    private Volume interruptedDelete(String node, Instant lease) {
+        Volume other = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        fixture.metadata.transactions().run("crash while deleting", () -> {
+            VolumeRecord current = volume(other.id());
+            fixture.metadata.store().replaceVolume(current,
+                    current.moveTo(VolumeState.DELETING, Optional.empty(), "DeleteVolume"));
+            fixture.metadata.store().insertOperation(OperationRecord.started("op-0123456789abcdef0",
+                    OperationKind.DELETE_VOLUME, other.id(), JANE.caller().dn(), node, lease, Map.of()));
+        });
+        return other;
+    }
+
+    /** A restart: the work queued before the crash never runs; recovery runs on a fresh executor. */
+    private void restart() {
+        QueuedExecutor afterRestart = new QueuedExecutor();
+        fixture.assembly.recover(afterRestart);
+        afterRestart.runAll();
+    }
+
+    @Test
+    void shouldRollBackOrResumeEveryInterruptedOperationAndLeaveNoJournalEntry() throws IOException {
+        Snapshot pending = interruptedSnapshot();
+        Volume creating = interruptedCopy();
+        Volume deleting = interruptedDelete(ServiceFixture.NODE, ServiceFixture.CLOCK.instant().plusSeconds(60));
+
+        restart();
+
+        // A snapshot interrupted mid-copy is rolled back: its partial copy removed, 'error' saying why.
+        SnapshotRecord failedSnapshot = snapshot(pending.id());
+        assertEquals(SnapshotState.ERROR, failedSnapshot.state());
+        assertTrue(failedSnapshot.stateReason().orElseThrow().contains(StepRunner.INTERRUPTED),
+                failedSnapshot.stateReason().toString());
+        assertFalse(Files.exists(fixture.driver.snapshotFile(pending.id())));
+        // A volume interrupted while copying from a snapshot is resumed: the half copy replaced by a whole one.
+        assertEquals(VolumeState.AVAILABLE, volume(creating.id()).state());
+        assertEquals(-1, Files.mismatch(fixture.driver.snapshotFile(completed.id()),
+                fixture.driver.volumeFile(creating.id())));
+        // A delete interrupted before the storage went is finished.
+        assertTrue(fixture.metadata.store().volume(deleting.id()).isEmpty());
+        assertFalse(fixture.metadata.store().idsOf(JANE.caller().dn(), ResourceKind.VOLUME).contains(deleting.id()));
+        assertFalse(Files.exists(fixture.driver.volumeFile(deleting.id())));
+        // What was finished before the crash is untouched, and the journal is empty.
+        assertEquals(VolumeState.AVAILABLE, volume(volume.id()).state());
+        assertEquals(SnapshotState.COMPLETED, snapshot(completed.id()).state());
+        assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
+    }
+
+    @Test
+    void shouldLeaveAnotherLiveNodesOperationAloneAndTakeOverOneWhoseLeaseExpired() {
+        Volume held = interruptedDelete("node-2", ServiceFixture.CLOCK.instant().plusSeconds(30));
+
+        restart();
+
+        assertEquals(VolumeState.DELETING, volume(held.id()).state());
+        assertEquals("node-2", fixture.metadata.operations().values().iterator().next().node());
+        assertTrue(Files.exists(fixture.driver.volumeFile(held.id())));
+
+        fixture.metadata.transactions().run("node-2's lease runs out", () -> {
+            OperationRecord current = fixture.metadata.operations().values().iterator().next();
+            fixture.metadata.store().replaceOperation(current, current.renewed(ServiceFixture.CLOCK.instant()));
+        });
+        restart();
+
+        assertTrue(fixture.metadata.store().volume(held.id()).isEmpty());
+        assertFalse(Files.exists(fixture.driver.volumeFile(held.id())));
+        assertTrue(fixture.metadata.operations().isEmpty());
+    }
+
+    @Test
+    void shouldPutAVolumeWhoseInterruptedDeleteCannotFinishInErrorSayingSo() {
+        Volume deleting = interruptedDelete(ServiceFixture.NODE, ServiceFixture.CLOCK.instant());
+        fixture.driver.fail(Operation.DELETE_VOLUME, DriverException.Code.IO_ERROR);
+
+        restart();
+
+        VolumeRecord notDeleted = volume(deleting.id());
+        assertEquals(VolumeState.ERROR, notDeleted.state());
+        assertTrue(notDeleted.stateReason().orElseThrow().contains("Delete the volume again"),
+                notDeleted.stateReason().toString());
+        assertTrue(Files.exists(fixture.driver.volumeFile(deleting.id())));
+        assertTrue(fixture.metadata.operations().isEmpty());
+
+        // Once the storage can be removed, the owner can delete it.
+        fixture.driver.heal();
+        fixture.service.deleteVolume(JANE, deleting.id());
+        assertFalse(Files.exists(fixture.driver.volumeFile(deleting.id())));
+    }
+
+    @Test
+    void shouldGiveUpOnARollBackWhoseStorageCannotBeRemovedAndMarkTheSnapshotError() throws IOException {
+        Snapshot pending = interruptedSnapshot();
+        fixture.driver.fail(Operation.DELETE_SNAPSHOT, DriverException.Code.IO_ERROR);
+
+        restart();
+
+        SnapshotRecord failed = snapshot(pending.id());
+        assertEquals(SnapshotState.ERROR, failed.state());
+        assertTrue(failed.stateReason().orElseThrow().contains("undoing step 'copy' failed"),
+                failed.stateReason().toString());
+        assertTrue(fixture.metadata.operations().isEmpty());
+        fixture.driver.heal();
+        fixture.service.deleteSnapshot(JANE, pending.id());
+        assertFalse(Files.exists(fixture.driver.snapshotFile(pending.id())));
+    }
+}
