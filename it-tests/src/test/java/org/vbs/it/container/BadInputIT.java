@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +46,7 @@ public class BadInputIT {
     private static final String UNKNOWN_SNAPSHOT = "snap-00000000000000000";
     /** Big enough that a full (non-reflink) copy is observably pending; sparse, so it costs no disk. */
     private static final long BIG_VOLUME_GIB = 4;
+    private static final long BIG_VOLUME_DATA_GIB = 3;
 
     private final Callers callers = Callers.ofArquillianServer();
     private final Pool pool = Pool.of(ItConfig.vbsHome());
@@ -155,10 +161,12 @@ public class BadInputIT {
 
     @Test
     public void deletingVolumeWhileItIsBeingSnapshottedIsRefused() throws Exception {
-        // given a big volume whose snapshot is still being copied (on a file system without reflinks the
-        // copy reads every byte, holes included: many GiB take seconds)
+        // given a volume holding GiBs of data whose snapshot is still being copied (a copy moves only the
+        // data extents, so the data has to be there; on a pool with reflinks the copy would be instant and
+        // this case cannot be staged: the unit tests cover it with a held copy)
         String big = user.createVolume(BIG_VOLUME_GIB).getVolumeId();
         user.awaitVolume(big, "available");
+        fillWithData(pool.volumeFile(big), BIG_VOLUME_DATA_GIB << 30);
         CreateSnapshotResponseType snapshot = user.createSnapshot(big, "in progress");
         assertEquals("pending", snapshot.getStatus());
 
@@ -177,6 +185,22 @@ public class BadInputIT {
 
         user.deleteVolumes(big);
         user.deleteSnapshots(snapshot.getSnapshotId());
+    }
+
+    /** Writes non-zero data over the first {@code bytes} of a volume file, as a guest would. */
+    private static void fillWithData(Path file, long bytes) throws IOException {
+        ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+        while (block.hasRemaining()) {
+            block.put((byte) 0x5a);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (long offset = 0; offset < bytes; offset += block.capacity()) {
+                block.clear();
+                while (block.hasRemaining()) {
+                    channel.write(block, offset + block.position());
+                }
+            }
+        }
     }
 
     /** A call that must fail with the code and change nothing. */
