@@ -2,6 +2,7 @@ package org.vbs.core.api;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,8 +12,9 @@ import java.util.Optional;
  */
 public record Volume(String id, String owner, long sizeGiB, Optional<String> snapshotId,
                      VolumeState state, Optional<String> stateReason, Instant createTime,
-                     Map<String, String> tags, long version) {
+                     Map<String, String> tags, Optional<VolumeAttachment> attachment, long version) {
     public Volume {
         tags = Map.copyOf(tags);
+        Objects.requireNonNull(attachment, "attachment");
     }
 }

@@ -22,4 +22,22 @@ public interface VolumeService {
     void deleteSnapshot(RequestContext request, String snapshotId);
 
     Page<Snapshot> describeSnapshots(RequestContext request, DescribeRequest describeRequest);
+
+    /**
+     * Exports the volume with fresh CHAP credentials and attaches it to an instance on a registered
+     * hypervisor host; returns when it is attached (the volume {@code in-use}) or rolled back.
+     *
+     * @param host the registered hypervisor host the instance runs on
+     * @param device the guest device name ({@code sdb}, {@code /dev/sdb}, {@code xvdb})
+     */
+    VolumeAttachment attachVolume(RequestContext request, String volumeId, String host, String instanceId,
+                                  String device);
+
+    /**
+     * Detaches the volume from its instance, removes its export and its CHAP secret; returns when it is
+     * {@code available} again (the attachment {@code detached}).
+     *
+     * @param force go on when the hypervisor host cannot be reached (the export is removed anyway)
+     */
+    VolumeAttachment detachVolume(RequestContext request, String volumeId, boolean force);
 }

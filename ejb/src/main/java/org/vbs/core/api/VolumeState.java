@@ -20,10 +20,18 @@ import java.util.stream.Stream;
  *        |   compensation failed     | DeleteVolume     | driver delete failed
  *        v                           v                  |
  *    available --DeleteVolume--> deleting --------------+
- *                                    |
- *                                    v
- *                                 deleted   (removed from the caches in the same step)
+ *     |    ^                         |
+ *     |    |                         v
+ *     |    |                      deleted   (removed from the caches in the same step)
+ *     |    +-- rolled back --+
+ *     |                      |
+ *     +--AttachVolume--> attaching --exported and attached--> in-use --DetachVolume--> detaching
+ *                                                               ^                         |
+ *          available <-----detached and unexported--------------|-------------------------+
+ *                                                               +------ rolled back ------+
  * </pre>
+ *
+ * Where undoing an attach or a detach fails too, the volume goes to {@code error} with the reason.
  *
  * A plain CreateVolume whose driver call fails is not a move: its claim is removed as if it had
  * never been made, and the caller gets the fault.
@@ -35,6 +43,12 @@ public enum VolumeState {
     AVAILABLE("available"),
     /** The storage is being removed. */
     DELETING("deleting"),
+    /** Being exported and attached to an instance. */
+    ATTACHING("attaching"),
+    /** Attached to an instance (see its attachment). */
+    IN_USE("in-use"),
+    /** Being detached from its instance and unexported. */
+    DETACHING("detaching"),
     /** The storage is gone; the entry leaves the caches in the same step. */
     DELETED("deleted"),
     /** Something failed that could not be undone; {@code stateReason} says what. Only DeleteVolume helps. */
@@ -44,10 +58,14 @@ public enum VolumeState {
 
     static {
         MOVES.put(CREATING, EnumSet.of(AVAILABLE, ERROR));
-        MOVES.put(AVAILABLE, EnumSet.of(DELETING));
+        MOVES.put(AVAILABLE, EnumSet.of(DELETING, ATTACHING));
+        MOVES.put(ATTACHING, EnumSet.of(IN_USE, AVAILABLE, ERROR));
+        MOVES.put(IN_USE, EnumSet.of(DETACHING, ERROR));
+        MOVES.put(DETACHING, EnumSet.of(AVAILABLE, IN_USE, ERROR));
         MOVES.put(DELETING, EnumSet.of(DELETED, ERROR));
         MOVES.put(DELETED, EnumSet.noneOf(VolumeState.class));
-        MOVES.put(ERROR, EnumSet.of(DELETING));
+        // A failed attach or detach leaves its attachment: DetachVolume with force cleans it up.
+        MOVES.put(ERROR, EnumSet.of(DELETING, DETACHING));
     }
 
     private final String wireName;

@@ -22,10 +22,12 @@ import org.vbs.core.api.VolumeState;
  * @param snapshotId the snapshot the volume is copied from, if any
  * @param stateReason why the volume is in {@code error}
  * @param clientToken the caller's idempotency token, kept so deleting the volume frees it
+ * @param attachment where it is attached (from AttachVolume until DetachVolume finishes)
  */
 public record VolumeRecord(String id, String owner, String host, long sizeGiB, Optional<String> snapshotId,
                            VolumeState state, Optional<String> stateReason, Instant createTime,
-                           Map<String, String> tags, Optional<String> clientToken, long version)
+                           Map<String, String> tags, Optional<String> clientToken, Optional<Attachment> attachment,
+                           long version)
         implements Serializable {
 
     public VolumeRecord {
@@ -37,6 +39,7 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
         Objects.requireNonNull(stateReason, "stateReason");
         Objects.requireNonNull(createTime, "createTime");
         Objects.requireNonNull(clientToken, "clientToken");
+        Objects.requireNonNull(attachment, "attachment");
         tags = Map.copyOf(tags);
     }
 
@@ -44,7 +47,7 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
     public static VolumeRecord creating(String id, String owner, String host, long sizeGiB, Optional<String> snapshotId,
                                         Map<String, String> tags, Optional<String> clientToken, Instant now) {
         return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, VolumeState.CREATING, Optional.empty(), now,
-                tags, clientToken, 0);
+                tags, clientToken, Optional.empty(), 0);
     }
 
     /**
@@ -56,7 +59,18 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
     public VolumeRecord moveTo(VolumeState next, Optional<String> reason, String operation) {
         state.requireMove(id, next, operation);
         return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, next, reason, createTime, tags, clientToken,
-                version + 1);
+                attachment, version + 1);
+    }
+
+    /**
+     * The next version in state {@code next} with this attachment (or none).
+     *
+     * @throws org.vbs.core.api.VbsException IncorrectState when the transition table forbids the move
+     */
+    public VolumeRecord moveWithAttachment(VolumeState next, Optional<Attachment> nextAttachment, String operation) {
+        state.requireMove(id, next, operation);
+        return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, next, Optional.empty(), createTime, tags,
+                clientToken, nextAttachment, version + 1);
     }
 
     /**
@@ -65,7 +79,7 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
      */
     public VolumeRecord touched() {
         return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, state, stateReason, createTime, tags, clientToken,
-                version + 1);
+                attachment, version + 1);
     }
 
     public boolean isOwnedBy(String ownerDn) {
@@ -77,7 +91,8 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
     }
 
     public Volume toVolume() {
-        return new Volume(id, owner, sizeGiB, snapshotId, state, stateReason, createTime, tags, version);
+        return new Volume(id, owner, sizeGiB, snapshotId, state, stateReason, createTime, tags,
+                attachment.map(a -> a.toAttachment(id)), version);
     }
 
     @Serial
@@ -100,6 +115,7 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
         private final Instant createTime;
         private final TreeMap<String, String> tags;
         private final String clientToken;
+        private final Attachment attachment;
         private final long version;
 
         SerialForm(VolumeRecord r) {
@@ -114,13 +130,15 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
             // Sorted, so equal records always marshal to equal bytes.
             tags = new TreeMap<>(r.tags);
             clientToken = r.clientToken.orElse(null);
+            attachment = r.attachment.orElse(null);
             version = r.version;
         }
 
         @Serial
         private Object readResolve() {
             return new VolumeRecord(id, owner, host, sizeGiB, Optional.ofNullable(snapshotId), state,
-                    Optional.ofNullable(stateReason), createTime, tags, Optional.ofNullable(clientToken), version);
+                    Optional.ofNullable(stateReason), createTime, tags, Optional.ofNullable(clientToken),
+                    Optional.ofNullable(attachment), version);
         }
     }
 }

@@ -6,7 +6,9 @@ public enum OperationKind {
     CREATE_VOLUME_FROM_SNAPSHOT("CreateVolume"),
     DELETE_VOLUME("DeleteVolume"),
     CREATE_SNAPSHOT("CreateSnapshot"),
-    DELETE_SNAPSHOT("DeleteSnapshot");
+    DELETE_SNAPSHOT("DeleteSnapshot"),
+    ATTACH_VOLUME("AttachVolume"),
+    DETACH_VOLUME("DetachVolume");
 
     private final String apiName;
 

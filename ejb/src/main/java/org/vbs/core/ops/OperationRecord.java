@@ -65,15 +65,15 @@ public record OperationRecord(String id, OperationKind kind, String resourceId, 
         return value;
     }
 
-    public OperationRecord withParameter(String name, String value) {
-        Map<String, String> next = new HashMap<>(parameters);
-        next.put(name, value);
-        return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase, leaseExpiry, next, failure,
-                version + 1);
+    public OperationRecord stepDone(int done, Instant lease) {
+        return stepDone(done, lease, Map.of());
     }
 
-    public OperationRecord stepDone(int done, Instant lease) {
-        return new OperationRecord(id, kind, resourceId, owner, node, done, phase, lease, parameters, failure,
+    /** The next version with {@code done} steps done and the parameters a step produced added. */
+    public OperationRecord stepDone(int done, Instant lease, Map<String, String> produced) {
+        Map<String, String> next = new HashMap<>(parameters);
+        next.putAll(produced);
+        return new OperationRecord(id, kind, resourceId, owner, node, done, phase, lease, next, failure,
                 version + 1);
     }
 

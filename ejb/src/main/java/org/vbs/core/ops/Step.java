@@ -1,6 +1,7 @@
 package org.vbs.core.ops;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * One step of an operation's plan. A step either works on storage through a driver
@@ -24,7 +25,11 @@ public interface Step {
         return Duration.ofMinutes(5);
     }
 
-    void apply(OperationRecord operation) throws Exception;
+    /**
+     * @return parameters for the later steps (e.g. where an export can be reached), journalled with
+     *         the step done; empty for most steps
+     */
+    Map<String, String> apply(OperationRecord operation) throws Exception;
 
     /**
      * @param reason why the operation is rolled back (for the resource's state reason)
@@ -45,8 +50,9 @@ public interface Step {
             }
 
             @Override
-            public void apply(OperationRecord operation) throws Exception {
+            public Map<String, String> apply(OperationRecord operation) throws Exception {
                 apply.run(operation);
+                return Map.of();
             }
 
             @Override
@@ -58,6 +64,14 @@ public interface Step {
 
     /** A storage step, cut off after {@code timeout}. */
     static Step storage(String name, Duration timeout, Action apply, Compensation compensate) {
+        return producing(name, timeout, operation -> {
+            apply.run(operation);
+            return Map.of();
+        }, compensate);
+    }
+
+    /** A storage step whose result later steps need (journalled as parameters), cut off after {@code timeout}. */
+    static Step producing(String name, Duration timeout, Producer apply, Compensation compensate) {
         return new Step() {
             @Override
             public String name() {
@@ -75,8 +89,8 @@ public interface Step {
             }
 
             @Override
-            public void apply(OperationRecord operation) throws Exception {
-                apply.run(operation);
+            public Map<String, String> apply(OperationRecord operation) throws Exception {
+                return apply.run(operation);
             }
 
             @Override
@@ -84,6 +98,12 @@ public interface Step {
                 compensate.run(operation, reason);
             }
         };
+    }
+
+    /** What a step that produces parameters does. */
+    @FunctionalInterface
+    interface Producer {
+        Map<String, String> run(OperationRecord operation) throws Exception;
     }
 
     /** What a step does. */

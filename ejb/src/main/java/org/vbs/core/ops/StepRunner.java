@@ -202,8 +202,10 @@ public final class StepRunner {
 
     private OperationRecord applyStorage(OperationRecord operation, Step step, int index) throws Exception {
         OperationRecord[] renewed = {operation};
-        callDriver(operation, step.name(), step.timeout(), () -> step.apply(operation), renewed);
-        return journal(renewed[0], "step '" + step.name() + "' done", r -> r.stepDone(index + 1, leaseFromNow()));
+        Map<String, String> produced = new java.util.concurrent.ConcurrentHashMap<>();
+        callDriver(operation, step.name(), step.timeout(), () -> produced.putAll(step.apply(operation)), renewed);
+        return journal(renewed[0], "step '" + step.name() + "' done",
+                r -> r.stepDone(index + 1, leaseFromNow(), produced));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.vbs.core.api.SnapshotState;
+import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.UserText;
@@ -41,6 +42,11 @@ final class DescribeFilters {
         VOLUME_FILTERS.put("size", new Attribute<>(v -> List.of(String.valueOf(v.sizeGiB())),
                 value -> number("size", value)));
         VOLUME_FILTERS.put("tag-key", new Attribute<>(v -> v.tags().keySet(), UnaryOperator.identity()));
+        VOLUME_FILTERS.put("attachment.instance-id", new Attribute<>(v -> v.attachment().stream()
+                .map(a -> a.instanceId()).toList(), UnaryOperator.identity()));
+        VOLUME_FILTERS.put("attachment.status", new Attribute<>(v -> v.attachment().stream()
+                .map(a -> a.status().wireName()).toList(), value -> known("attachment.status", value,
+                        Stream.of(VolumeAttachment.Status.values()).map(VolumeAttachment.Status::wireName))));
 
         SNAPSHOT_FILTERS.put("status", new Attribute<>(s -> List.of(s.state().wireName()),
                 value -> known("status", value, Stream.of(SnapshotState.values()).map(SnapshotState::wireName))));
@@ -55,7 +61,10 @@ final class DescribeFilters {
     private DescribeFilters() {
     }
 
-    /** Filters of DescribeVolumes: status, volume-id, snapshot-id, size, tag-key and tag:&lt;key&gt;. */
+    /**
+     * Filters of DescribeVolumes: status, volume-id, snapshot-id, size, tag-key, attachment.instance-id,
+     * attachment.status and tag:&lt;key&gt;.
+     */
     static Predicate<VolumeRecord> volumes(Map<String, List<String>> filters) {
         return compile(filters, "DescribeVolumes", name -> {
             if (name.startsWith(TAG_PREFIX) && name.length() > TAG_PREFIX.length()) {

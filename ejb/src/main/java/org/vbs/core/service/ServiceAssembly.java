@@ -9,6 +9,7 @@ import org.vbs.core.domain.IdGenerator;
 import org.vbs.core.host.Hosts;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
+import org.vbs.security.chap.SecretSealer;
 
 /**
  * The facade wired outside the container, over given parts (embedded caches, in-test drivers): how
@@ -21,10 +22,10 @@ public record ServiceAssembly(CoreContext core, VolumeService service) {
 
     public static ServiceAssembly of(MetadataStore store, MetadataTransactions transactions, Hosts hosts,
                                      Executor executor, ExecutorService driverCalls, Clock clock, IdGenerator ids,
-                                     String node, Duration lease) {
+                                     String node, Duration lease, SecretSealer sealer) {
         VolumeServiceBean facade = new VolumeServiceBean();
         CoreContext core = facade.assemble(new VolumeServiceBean.Parts(store, transactions, hosts, executor,
-                driverCalls, clock, ids, node, lease));
+                driverCalls, clock, ids, node, lease, sealer));
         return new ServiceAssembly(core, facade);
     }
 

@@ -34,7 +34,9 @@ import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeService;
+import org.vbs.core.config.VbsHome;
 import org.vbs.core.domain.IdGenerator;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
@@ -49,6 +51,9 @@ import org.vbs.core.store.OwnedIds;
 import org.vbs.core.store.OwnerKey;
 import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
+import org.vbs.security.chap.SecretSealer;
+import org.vbs.security.pki.PkiLayout;
+import org.vbs.security.pki.SealingKeys;
 
 /**
  * The service facade, and the only layer between the endpoints and the workflows: it puts the
@@ -96,10 +101,12 @@ public class VolumeServiceBean implements VolumeService {
     private ExecutorService driverCalls;
     private VolumeWorkflow volumes;
     private SnapshotWorkflow snapshots;
+    private AttachmentWorkflow attachments;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
-                 ExecutorService driverCalls, Clock clock, IdGenerator ids, String node, Duration lease) {
+                 ExecutorService driverCalls, Clock clock, IdGenerator ids, String node, Duration lease,
+                 SecretSealer sealer) {
     }
 
     @PostConstruct
@@ -108,8 +115,9 @@ public class VolumeServiceBean implements VolumeService {
         MetadataStore store = new MetadataStore(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache,
                 transactions);
         driverCalls = Executors.newCachedThreadPool(threadFactory);
+        SecretSealer sealer = new SecretSealer(SealingKeys.load(PkiLayout.under(VbsHome.resolve())));
         CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
-                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE));
+                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer));
         Recovery.start(core, executor);
     }
 
@@ -131,6 +139,7 @@ public class VolumeServiceBean implements VolumeService {
                 parts.clock(), parts.ids());
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
+        attachments = new AttachmentWorkflow(core, parts.sealer());
         return core;
     }
 
@@ -170,11 +179,24 @@ public class VolumeServiceBean implements VolumeService {
         return call("DescribeSnapshots", request, () -> snapshots.describe(owner(request), describeRequest));
     }
 
+    @Override
+    public VolumeAttachment attachVolume(RequestContext request, String volumeId, String host, String instanceId,
+                                         String device) {
+        return call(AttachmentWorkflow.ATTACH, request, () -> attachments.attach(owner(request), volumeId, host,
+                instanceId, device));
+    }
+
+    @Override
+    public VolumeAttachment detachVolume(RequestContext request, String volumeId, boolean force) {
+        return call(AttachmentWorkflow.DETACH, request, () -> attachments.detach(owner(request), volumeId, force));
+    }
+
     /** The plan of a journalled operation, by its kind. */
     private Plan plan(OperationRecord operation) {
         return switch (operation.kind()) {
             case CREATE_VOLUME, CREATE_VOLUME_FROM_SNAPSHOT, DELETE_VOLUME -> volumes.plan(operation);
             case CREATE_SNAPSHOT, DELETE_SNAPSHOT -> snapshots.plan(operation);
+            case ATTACH_VOLUME, DETACH_VOLUME -> attachments.plan(operation);
         };
     }
 

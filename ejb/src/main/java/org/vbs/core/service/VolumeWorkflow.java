@@ -103,6 +103,11 @@ final class VolumeWorkflow {
         ResourceKind.VOLUME.requireWellFormed(volumeId);
         OperationRecord operation = core.transactions().run(DELETE + ": " + volumeId + " -> deleting", () -> {
             VolumeRecord current = owned.requireVolume(owner, volumeId);
+            if (current.attachment().isPresent()) {
+                throw new VbsException(ErrorCode.INCORRECT_STATE, DELETE + " is not possible for volume " + volumeId
+                        + " while it is attached to instance " + current.attachment().get().instanceId()
+                        + " (" + current.state().wireName() + "): detach it first.");
+            }
             VolumeRecord next = current.moveTo(VolumeState.DELETING, Optional.empty(), DELETE);
             List<String> pending = core.store().snapshotsOf(owner).stream()
                     .filter(s -> s.volumeId().equals(volumeId) && s.state() == SnapshotState.PENDING)

@@ -18,10 +18,15 @@ class VolumeStateTest {
     /** The lifecycle as the issue states it, written out independently of the table under test. */
     private static final Map<VolumeState, Set<VolumeState>> EXPECTED = Map.of(
             VolumeState.CREATING, EnumSet.of(VolumeState.AVAILABLE, VolumeState.ERROR),
-            VolumeState.AVAILABLE, EnumSet.of(VolumeState.DELETING),
+            VolumeState.AVAILABLE, EnumSet.of(VolumeState.DELETING, VolumeState.ATTACHING),
             VolumeState.DELETING, EnumSet.of(VolumeState.DELETED, VolumeState.ERROR),
             VolumeState.DELETED, EnumSet.noneOf(VolumeState.class),
-            VolumeState.ERROR, EnumSet.of(VolumeState.DELETING));
+            // An attach goes through, or is rolled back; only a failed roll-back ends in error.
+            VolumeState.ATTACHING, EnumSet.of(VolumeState.IN_USE, VolumeState.AVAILABLE, VolumeState.ERROR),
+            VolumeState.IN_USE, EnumSet.of(VolumeState.DETACHING, VolumeState.ERROR),
+            VolumeState.DETACHING, EnumSet.of(VolumeState.AVAILABLE, VolumeState.IN_USE, VolumeState.ERROR),
+            // Force-detaching a volume whose attach or detach failed half-way.
+            VolumeState.ERROR, EnumSet.of(VolumeState.DELETING, VolumeState.DETACHING));
 
     static Stream<Arguments> everyPair() {
         return Stream.of(VolumeState.values())
@@ -69,6 +74,7 @@ class VolumeStateTest {
         for (VolumeState state : VolumeState.values()) {
             assertEquals(state, VolumeState.fromWireName(state.wireName()).orElseThrow());
         }
-        assertTrue(VolumeState.fromWireName("in-use").isEmpty());
+        assertEquals(VolumeState.IN_USE, VolumeState.fromWireName("in-use").orElseThrow());
+        assertTrue(VolumeState.fromWireName("in_use").isEmpty());
     }
 }

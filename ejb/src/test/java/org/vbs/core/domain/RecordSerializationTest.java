@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vbs.core.api.SnapshotState;
+import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeState;
 import org.vbs.core.store.OwnedIds;
 import org.vbs.core.store.OwnerKey;
@@ -32,7 +33,9 @@ class RecordSerializationTest {
                 Map.of(), Optional.empty(), T);
         VolumeRecord full = new VolumeRecord("vol-0123456789abcdef1", "CN=Jane,O=Grid", "local", 16_384,
                 Optional.of("snap-0123456789abcdef0"), VolumeState.ERROR, Optional.of("the copy failed"), T,
-                Map.of("name", "data", "team", "x"), Optional.of("token-1"), 7);
+                Map.of("name", "data", "team", "x"), Optional.of("token-1"), Optional.of(new Attachment("vm-42", "kvm7",
+                        "sdb", VolumeAttachment.Status.ATTACHED, T, "iqn.2026-11.org.vbs:vol-0123456789abcdef1.0a1b2c3d",
+                        "iqn.2026-11.org.vbs:initiator.kvm7", "vbs-0a1b2c3d4e5f", "c2VhbGVk")), 7);
         assertEquals(bare, roundTrip(bare));
         assertEquals(full, roundTrip(full));
     }

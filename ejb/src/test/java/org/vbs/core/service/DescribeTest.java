@@ -110,8 +110,10 @@ class DescribeTest {
                 () -> fixture.service.describeVolumes(JANE, filters(Map.of("colour", List.of("red")))),
                 "'colour'", "status", "tag:<key>");
         assertFault(ErrorCode.INVALID_PARAMETER_VALUE,
-                () -> fixture.service.describeVolumes(JANE, filters(Map.of("status", List.of("in-use")))),
-                "'in-use'", "available");
+                () -> fixture.service.describeVolumes(JANE, filters(Map.of("status", List.of("in_use")))),
+                "'in_use'", "available", "in-use");
+        assertFault(ErrorCode.INVALID_PARAMETER_VALUE, () -> fixture.service.describeVolumes(JANE,
+                filters(Map.of("attachment.status", List.of("plugged")))), "'plugged'", "attached");
         assertFault(ErrorCode.INVALID_PARAMETER_VALUE,
                 () -> fixture.service.describeVolumes(JANE, filters(Map.of("size", List.of("ten")))), "'ten'");
         assertFault(ErrorCode.INVALID_PARAMETER_VALUE,

@@ -1,6 +1,7 @@
 package org.vbs.core.testing;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
@@ -26,6 +29,7 @@ import org.vbs.plugins.spi.export.ExportDriver;
 import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.security.GridIdentity;
+import org.vbs.security.chap.SecretSealer;
 
 /**
  * The service facade wired to real embedded Infinispan caches, one volume server "local" with a
@@ -61,9 +65,19 @@ public final class ServiceFixture implements AutoCloseable {
     public ServiceFixture(Path root, IdGenerator ids) {
         driver = new TempDirVolumeDriver(root);
         assembly = ServiceAssembly.of(metadata.store(), metadata.transactions(), new TestHosts(),
-                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60));
+                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60), new SecretSealer(sealingKey()));
         core = assembly.core();
         service = assembly.service();
+    }
+
+    private static SecretKey sealingKey() {
+        try {
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(256);
+            return generator.generateKey();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Makes the hosts answer as the plugin host does when no driver bundle is active. */

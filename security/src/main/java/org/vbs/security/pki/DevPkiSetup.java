@@ -33,8 +33,8 @@ public final class DevPkiSetup {
 
     /**
      * Makes whatever of the layout is missing: the development CA, the server credential for the
-     * host, the development user credential ({@link DevPki#USER_DN}), server.p12, truststore.p12
-     * and crypto.properties.
+     * host, the development user credential ({@link DevPki#USER_DN}), server.p12, truststore.p12,
+     * crypto.properties and the sealing key store ({@link SealingKeys}).
      *
      * @param serverHost the host name (or IP address) the server certificate is for
      * @return the files created, in order (empty if nothing was missing)
@@ -51,7 +51,9 @@ public final class DevPkiSetup {
         setup.planCredential(layout.userCert(), layout.userKey(), "the development user credential",
                 ca -> ca.issueUser(DevPki.USER_DN));
         setup.planServerStores(newServer);
-        return NewFile.writeAll(setup.toCreate);
+        List<Path> created = new ArrayList<>(NewFile.writeAll(setup.toCreate));
+        SealingKeys.ensure(layout).ifPresent(created::add);
+        return created;
     }
 
     /**

@@ -43,6 +43,11 @@ public record PkiLayout(Path root) {
         return root.resolve("server").resolve("server.p12");
     }
 
+    /** The AES key that seals secrets at rest (CHAP secrets in the metadata), under the key store's password. */
+    public Path sealingKeyStore() {
+        return root.resolve("server").resolve("sealing.p12");
+    }
+
     public Path trustStore() {
         return root.resolve("server").resolve("truststore.p12");
     }

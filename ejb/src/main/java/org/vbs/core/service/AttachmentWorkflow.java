@@ -1,0 +1,266 @@
+package org.vbs.core.service;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.api.VolumeAttachment;
+import org.vbs.core.api.VolumeState;
+import org.vbs.core.domain.Attachment;
+import org.vbs.core.domain.ResourceKind;
+import org.vbs.core.domain.UserText;
+import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.host.DriverKind;
+import org.vbs.core.host.HostRegistration;
+import org.vbs.core.ops.OperationKind;
+import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.Plan;
+import org.vbs.core.ops.Step;
+import org.vbs.plugins.spi.ArgType;
+import org.vbs.plugins.spi.Secret;
+import org.vbs.plugins.spi.export.ChapCredentials;
+import org.vbs.plugins.spi.export.ExportRequest;
+import org.vbs.plugins.spi.export.ExportedTarget;
+import org.vbs.plugins.spi.hypervisor.DeviceAttachRequest;
+import org.vbs.security.chap.ChapSecrets;
+import org.vbs.security.chap.SecretSealer;
+
+/**
+ * AttachVolume and DetachVolume, as operations of the {@link org.vbs.core.ops.StepRunner}:
+ *
+ * <pre>
+ * attach: 'attaching' + attachment (fresh CHAP account, sealed) | export (volume server) |
+ *         attach-device (hypervisor host) | 'in-use'                               interrupted: rolled back
+ *         rolled back: device detached, target and account removed, 'available' again
+ * detach: 'detaching' | detach-device (with force: an unreachable host is passed over) | unexport |
+ *         'available', attachment and secret gone                                   interrupted: resumed
+ *         failed before the device went: 'in-use' again; after: 'error' saying what remains
+ * </pre>
+ *
+ * <p>IQN scheme: the target of an attachment is {@code iqn.2026-11.org.vbs:<volume-id>.<8 hex>} (a
+ * new one per attachment, so a stale initiator of an earlier attachment cannot reach it); the
+ * hypervisor host logs in as {@code iqn.2026-11.org.vbs:initiator.<host>}, the only name the target's
+ * ACL admits.
+ */
+final class AttachmentWorkflow {
+    static final String ATTACH = "AttachVolume";
+    static final String DETACH = "DetachVolume";
+    static final String IQN_PREFIX = "iqn.2026-11.org.vbs:";
+    private static final Duration HOST_TIMEOUT = Duration.ofMinutes(2);
+    private static final String PORTAL = "portal";
+    private static final String LUN = "lun";
+    private static final String FORCE = "force";
+
+    private static final Logger LOG = Logger.getLogger(AttachmentWorkflow.class);
+
+    private final CoreContext core;
+    private final OwnedResources owned;
+    private final SecretSealer sealer;
+    private final ChapSecrets chap = new ChapSecrets();
+
+    AttachmentWorkflow(CoreContext core, SecretSealer sealer) {
+        this.core = core;
+        this.owned = new OwnedResources(core.store());
+        this.sealer = sealer;
+    }
+
+    VolumeAttachment attach(String owner, String volumeId, String hostName, String instanceId, String device) {
+        ResourceKind.VOLUME.requireWellFormed(volumeId);
+        HostRegistration host = hypervisorHost(hostName);
+        String instance = typed(ArgType.INSTANCE, "InstanceId", instanceId);
+        String guestDevice = typed(ArgType.DEVICE, "Device", device);
+        String targetIqn = IQN_PREFIX + volumeId + "." + chap.newUser("").substring(0, 8);
+        char[] secret = chap.newSecret();
+        String sealed = sealer.seal(secret, Attachment.sealingContext(volumeId, targetIqn));
+        Arrays.fill(secret, '\0');
+        OperationRecord operation = core.transactions().run(ATTACH + ": " + volumeId + " -> attaching", () -> {
+            VolumeRecord current = owned.requireVolume(owner, volumeId);
+            current.state().requireOneOf(volumeId, ATTACH, EnumSet.of(VolumeState.AVAILABLE));
+            Optional<String> taken = core.store().volumesOf(owner).stream()
+                    .filter(v -> v.attachment().filter(a -> a.instanceId().equals(instance) && a.host().equals(
+                            host.name()) && a.device().equals(guestDevice)).isPresent())
+                    .map(VolumeRecord::id).findFirst();
+            if (taken.isPresent()) {
+                throw RequestRules.invalid("Device " + guestDevice + " of instance " + instance + " is already used by "
+                        + taken.get() + ".");
+            }
+            Attachment attachment = new Attachment(instance, host.name(), guestDevice,
+                    VolumeAttachment.Status.ATTACHING, core.clock().instant(), targetIqn, initiatorIqn(host.name()),
+                    chap.newUser("vbs-"), sealed);
+            core.store().replaceVolume(current, current.moveWithAttachment(VolumeState.ATTACHING,
+                    Optional.of(attachment), ATTACH));
+            return Operations.journal(core, OperationKind.ATTACH_VOLUME, volumeId, owner, Map.of());
+        });
+        LOG.infof("%s: %s attaching to %s on %s as %s, operation %s", ATTACH, volumeId, instance, host.name(),
+                guestDevice, operation.id());
+        core.runner().run(operation);
+        LOG.infof("%s: %s in use by %s on %s", ATTACH, volumeId, instance, host.name());
+        return current(volumeId).attachment().orElseThrow().toAttachment(volumeId);
+    }
+
+    VolumeAttachment detach(String owner, String volumeId, boolean force) {
+        ResourceKind.VOLUME.requireWellFormed(volumeId);
+        OperationRecord operation = core.transactions().run(DETACH + ": " + volumeId + " -> detaching", () -> {
+            VolumeRecord current = owned.requireVolume(owner, volumeId);
+            // A volume whose attach or detach failed half-way is in error with its attachment: force cleans up.
+            boolean leftInError = force && current.state() == VolumeState.ERROR && current.attachment().isPresent();
+            if (!leftInError) {
+                current.state().requireOneOf(volumeId, DETACH, EnumSet.of(VolumeState.IN_USE));
+            }
+            Attachment attachment = current.attachment().orElseThrow(() -> new IllegalStateException(
+                    volumeId + " is in use without an attachment"));
+            core.store().replaceVolume(current, current.moveWithAttachment(VolumeState.DETACHING,
+                    Optional.of(attachment.withStatus(VolumeAttachment.Status.DETACHING)), DETACH));
+            return Operations.journal(core, OperationKind.DETACH_VOLUME, volumeId, owner,
+                    Map.of(FORCE, String.valueOf(force)));
+        });
+        Attachment attachment = current(volumeId).attachment().orElseThrow();
+        LOG.infof("%s: %s detaching from %s on %s%s, operation %s", DETACH, volumeId, attachment.instanceId(),
+                attachment.host(), force ? " (forced)" : "", operation.id());
+        core.runner().run(operation);
+        LOG.infof("%s: %s available", DETACH, volumeId);
+        return attachment.withStatus(VolumeAttachment.Status.DETACHED).toAttachment(volumeId);
+    }
+
+    /** The plans of the operations this workflow starts. */
+    Plan plan(OperationRecord operation) {
+        String volumeId = operation.resourceId();
+        return switch (operation.kind()) {
+            case ATTACH_VOLUME -> new Plan(List.of(
+                    Step.metadata("attaching", Operations.STARTED,
+                            (op, reason) -> settle(volumeId, VolumeState.AVAILABLE, Optional.empty())),
+                    Step.producing("export", HOST_TIMEOUT, op -> export(volumeId),
+                            (op, reason) -> core.hosts().exportDriver(current(volumeId).host())
+                                    .unexport(attachmentOf(volumeId).targetIqn())),
+                    Step.storage("attach-device", HOST_TIMEOUT, op -> attachDevice(volumeId, op),
+                            (op, reason) -> core.hosts().hypervisorDriver(attachmentOf(volumeId).host())
+                                    .detach(attachmentOf(volumeId).instanceId(), volumeId)),
+                    Step.metadata("in-use", op -> settle(volumeId, VolumeState.IN_USE, Optional.of(
+                            attachmentOf(volumeId).withStatus(VolumeAttachment.Status.ATTACHED))),
+                            Step.Compensation.NOTHING)),
+                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, ATTACH));
+            case DETACH_VOLUME -> new Plan(List.of(
+                    Step.metadata("detaching", Operations.STARTED, (op, reason) -> settle(volumeId, VolumeState.IN_USE,
+                            Optional.of(attachmentOf(volumeId).withStatus(VolumeAttachment.Status.ATTACHED)))),
+                    Step.storage("detach-device", HOST_TIMEOUT, op -> detachDevice(volumeId, op),
+                            (op, reason) -> {
+                                if (op.stepsDone() > 1) {
+                                    throw new IllegalStateException("the device is already gone from the instance;"
+                                            + " its export remains: detach again with force");
+                                }
+                            }),
+                    Step.storage("unexport", HOST_TIMEOUT, op -> core.hosts().exportDriver(current(volumeId).host())
+                            .unexport(attachmentOf(volumeId).targetIqn()), Step.Compensation.NOTHING),
+                    Step.metadata("available", op -> settle(volumeId, VolumeState.AVAILABLE, Optional.empty()),
+                            Step.Compensation.NOTHING)),
+                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason
+                            + ". Detach the volume again with force.", DETACH));
+            default -> throw new IllegalArgumentException("not an attachment operation: " + operation);
+        };
+    }
+
+    private Map<String, String> export(String volumeId) throws Exception {
+        VolumeRecord volume = current(volumeId);
+        Attachment attachment = attachmentOf(volumeId);
+        HostRegistration hypervisor = hypervisorHost(attachment.host());
+        try (Secret secret = unsealed(volumeId, attachment)) {
+            ExportedTarget target = core.hosts().exportDriver(volume.host()).export(new ExportRequest(
+                    attachment.targetIqn(), volumeId, core.hosts().volumeDriver(volume.host()).backingPath(volumeId),
+                    attachment.initiatorIqn(), hypervisor.address(), credentials(attachment, secret)));
+            return Map.of(PORTAL, target.portal(), LUN, String.valueOf(target.lun()));
+        }
+    }
+
+    private void attachDevice(String volumeId, OperationRecord operation) throws Exception {
+        Attachment attachment = attachmentOf(volumeId);
+        ExportedTarget target = new ExportedTarget(attachment.targetIqn(), operation.parameter(PORTAL),
+                Integer.parseInt(operation.parameter(LUN)), volumeId);
+        try (Secret secret = unsealed(volumeId, attachment)) {
+            core.hosts().hypervisorDriver(attachment.host()).attach(new DeviceAttachRequest(attachment.instanceId(),
+                    attachment.device(), target, attachment.initiatorIqn(), credentials(attachment, secret)));
+        }
+    }
+
+    private void detachDevice(String volumeId, OperationRecord operation) throws Exception {
+        Attachment attachment = attachmentOf(volumeId);
+        try {
+            core.hosts().hypervisorDriver(attachment.host()).detach(attachment.instanceId(), volumeId);
+        } catch (Exception e) {
+            if (!Boolean.parseBoolean(operation.parameter(FORCE))) {
+                throw e;
+            }
+            LOG.warnf(e, "%s: %s: the hypervisor host %s did not detach it (%s); forced, so going on to remove the"
+                    + " export", DETACH, volumeId, attachment.host(), e.getMessage());
+        }
+    }
+
+    private Secret unsealed(String volumeId, Attachment attachment) {
+        char[] value = sealer.unseal(attachment.sealedSecret(),
+                Attachment.sealingContext(volumeId, attachment.targetIqn()));
+        try {
+            return Secret.of(value);
+        } finally {
+            Arrays.fill(value, '\0');
+        }
+    }
+
+    private static ChapCredentials credentials(Attachment attachment, Secret secret) {
+        return new ChapCredentials(attachment.chapUser(), secret, Optional.empty(), Optional.empty());
+    }
+
+    private HostRegistration hypervisorHost(String name) {
+        if (name == null || name.isBlank()) {
+            throw new VbsException(ErrorCode.MISSING_PARAMETER, ATTACH + " needs the hypervisor host (Host) the"
+                    + " instance runs on.");
+        }
+        return core.hosts().registrations().stream()
+                .filter(h -> h.name().equals(name) && h.driver(DriverKind.HYPERVISOR).isPresent())
+                .findFirst()
+                .orElseThrow(() -> RequestRules.invalid("Host " + UserText.quote(name)
+                        + " is not a registered hypervisor host."));
+    }
+
+    private static String initiatorIqn(String host) {
+        return IQN_PREFIX + "initiator." + host;
+    }
+
+    private static String typed(ArgType type, String parameter, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new VbsException(ErrorCode.MISSING_PARAMETER, ATTACH + " needs " + parameter + ".");
+        }
+        if (!type.accepts(value)) {
+            throw RequestRules.invalid("Invalid " + parameter + " " + UserText.quote(value) + ".");
+        }
+        return value;
+    }
+
+    private VolumeRecord current(String volumeId) {
+        return core.store().volume(volumeId).orElseThrow(() -> new IllegalStateException(
+                volumeId + " vanished while an operation on it was running"));
+    }
+
+    private Attachment attachmentOf(String volumeId) {
+        return current(volumeId).attachment().orElseThrow(() -> new IllegalStateException(
+                volumeId + " has no attachment while an attachment operation runs"));
+    }
+
+    // The metadata actions below run inside the runner's transactions.
+
+    private void settle(String volumeId, VolumeState next, Optional<Attachment> attachment) {
+        VolumeRecord current = current(volumeId);
+        core.store().replaceVolume(current, current.moveWithAttachment(next, attachment, ATTACH));
+    }
+
+    private void markError(String volumeId, String reason, String operation) {
+        core.store().volume(volumeId).ifPresent(current -> {
+            if (current.state() != VolumeState.ERROR) {
+                core.store().replaceVolume(current, current.moveTo(VolumeState.ERROR, Optional.of(reason), operation));
+            }
+        });
+    }
+}
