@@ -20,7 +20,8 @@ public final class TargetListing {
     private static final Pattern TARGET = Pattern.compile("^Target (\\d+): (\\S+)\\s*$");
     private static final Pattern SECTION = Pattern.compile("^ {4}(\\S.*):\\s*$");
     private static final Pattern LUN = Pattern.compile("^ {8}LUN: (\\d+)\\s*$");
-    private static final Pattern NEXUS = Pattern.compile("^ {8}I_T nexus: \\d+\\s*$");
+    private static final Pattern NEXUS = Pattern.compile("^ {8}I_T nexus: (\\d+)\\s*$");
+    private static final Pattern CONNECTION = Pattern.compile("^ {12}Connection: (\\d+)\\s*$");
     private static final Pattern LUN_FIELD = Pattern.compile("^ {12}([^:]+): ?(.*)$");
     private static final Pattern ENTRY = Pattern.compile("^ {8}(\\S+)( \\(outgoing\\))?\\s*$");
 
@@ -103,7 +104,9 @@ public final class TargetListing {
         private final List<String> incoming = new ArrayList<>();
         private final List<String> outgoing = new ArrayList<>();
         private final List<String> acl = new ArrayList<>();
-        private int sessions;
+        private final List<TgtTarget.Session> sessions = new ArrayList<>();
+        private long sid = -1;
+        private final List<Integer> connections = new ArrayList<>();
         private Integer lun;
         private String serial = "";
         private Optional<String> backing = Optional.empty();
@@ -115,11 +118,7 @@ public final class TargetListing {
 
         void read(String section, String line) {
             switch (section) {
-                case "I_T nexus information" -> {
-                    if (NEXUS.matcher(line).matches()) {
-                        sessions++;
-                    }
-                }
+                case "I_T nexus information" -> readNexus(line);
                 case "LUN information" -> readLun(line);
                 case "Account information" -> {
                     Matcher m = ENTRY.matcher(line);
@@ -137,6 +136,27 @@ public final class TargetListing {
                     // System information and parameters: nothing the driver needs.
                 }
             }
+        }
+
+        private void readNexus(String line) {
+            Matcher m = NEXUS.matcher(line);
+            if (m.matches()) {
+                endNexus();
+                sid = Long.parseLong(m.group(1));
+                return;
+            }
+            Matcher c = CONNECTION.matcher(line);
+            if (sid >= 0 && c.matches()) {
+                connections.add(Integer.parseInt(c.group(1)));
+            }
+        }
+
+        private void endNexus() {
+            if (sid >= 0) {
+                sessions.add(new TgtTarget.Session(sid, connections));
+            }
+            sid = -1;
+            connections.clear();
         }
 
         private void readLun(String line) {
@@ -170,6 +190,7 @@ public final class TargetListing {
         }
 
         TgtTarget build() {
+            endNexus();
             endLun();
             return new TgtTarget(tid, iqn, luns, incoming, outgoing, acl, sessions);
         }

@@ -39,8 +39,9 @@ import org.vbs.plugins.spi.export.ExportedTarget;
  * makes the target, its LUN and its CHAP accounts first and binds the ACL last: a session can never
  * start before CHAP guards the target. Any failure undoes the steps done so far, newest first (ACL,
  * accounts, LUN, target), and raises {@code IO_ERROR} naming the step and the IQN. unexport deletes the
- * target first ({@code --force} ends live sessions and takes the LUN, ACL and account bindings with it),
- * then the accounts, so a target never stands without CHAP.
+ * target first ({@code --force} takes the LUN, ACL, sessions and account bindings with it), then the
+ * accounts, so a target never stands without CHAP. {@code --force} alone fails while a session has
+ * commands in flight ("this logical unit is still active", measured): see {@link #deleteTarget}.
  *
  * <h2>Concurrency</h2>
  * tgt wants a numeric tid per target and answers "this target already exists" for a taken tid as for a
@@ -53,6 +54,8 @@ public final class TgtExportDriver implements ExportDriver {
     public static final int LUN = 1;
 
     private static final int TID_ATTEMPTS = 8;
+    /** How long unexport keeps trying to delete a target whose LUN still has commands in flight. */
+    private static final java.time.Duration DELETE_PATIENCE = java.time.Duration.ofSeconds(10);
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
             + "(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]{2,45}\\]");
@@ -129,11 +132,7 @@ public final class TgtExportDriver implements ExportDriver {
                 return;
             }
             TgtTarget target = found.get();
-            CommandResult deleted = tgtadm.run(Tgtadm.TARGET_DELETE, Tgtadm.values("tid", String.valueOf(target.tid())));
-            if (!deleted.succeeded() && !Tgtadm.says(deleted, Tgtadm.NO_TARGET)) {
-                throw new DriverException(DriverException.Code.IO_ERROR, "unexporting " + targetIqn + " (tid "
-                        + target.tid() + ") on host " + tgtadm.host() + " failed: " + Tgtadm.said(deleted));
-            }
+            deleteTarget(target);
             // After the target: an account deleted first would leave the target open without CHAP.
             for (String user : target.users()) {
                 if (listing.boundElsewhere(user, target.tid())) {
@@ -178,6 +177,77 @@ public final class TgtExportDriver implements ExportDriver {
             return List.copyOf(exports);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the target with {@code --force}. tgt deletes the LUNs before it ends the sessions and
+     * refuses while commands are in flight ("this logical unit is still active"), so then the ACL is
+     * unbound (no new login; the target stays guarded by CHAP), the sessions' connections are ended,
+     * and the deletion is tried again until the LUN is idle or {@link #DELETE_PATIENCE} has passed.
+     */
+    private void deleteTarget(TgtTarget target) throws DriverException {
+        String tid = String.valueOf(target.tid());
+        CommandResult result = tgtadm.run(Tgtadm.TARGET_DELETE, Tgtadm.values("tid", tid));
+        if (result.succeeded() || Tgtadm.says(result, Tgtadm.NO_TARGET)) {
+            return;
+        }
+        if (!Tgtadm.says(result, Tgtadm.STILL_ACTIVE)) {
+            throw deleteFailure(target, result);
+        }
+        for (String entry : target.acl()) {
+            boolean name = entry.startsWith("iqn.") || entry.startsWith("eui.") || entry.startsWith("naa.");
+            CommandResult unbound = name
+                    ? tgtadm.run(Tgtadm.ACL_UNBIND_NAME, Tgtadm.values("tid", tid, "initiatorName", entry))
+                    : tgtadm.run(Tgtadm.ACL_UNBIND_ADDRESS, Tgtadm.values("tid", tid, "initiatorAddress", entry));
+            if (!unbound.succeeded() && !Tgtadm.says(unbound, Tgtadm.NO_ACL)) {
+                throw deleteFailure(target, unbound);
+            }
+        }
+        long deadline = System.nanoTime() + DELETE_PATIENCE.toNanos();
+        long pauseMillis = 5;
+        int ended = 0;
+        while (true) {
+            Optional<TgtTarget> current = listing().byIqn(target.iqn());
+            if (current.isEmpty()) {
+                return;
+            }
+            for (TgtTarget.Session session : current.get().sessions()) {
+                for (int cid : session.connections()) {
+                    CommandResult closed = tgtadm.run(Tgtadm.CONN_DELETE, Tgtadm.values("tid", tid, "sid",
+                            String.valueOf(session.sid()), "cid", String.valueOf(cid)));
+                    if (closed.succeeded()) {
+                        ended++;
+                    } else if (!Tgtadm.says(closed, Tgtadm.NO_SESSION) && !Tgtadm.says(closed, Tgtadm.NO_CONNECTION)) {
+                        throw deleteFailure(target, closed);
+                    }
+                }
+            }
+            result = tgtadm.run(Tgtadm.TARGET_DELETE, Tgtadm.values("tid", tid));
+            if (result.succeeded() || Tgtadm.says(result, Tgtadm.NO_TARGET)) {
+                LOG.log(System.Logger.Level.INFO, "{0} (tid {1}) on host {2} was busy: ended {3} connection(s) to"
+                        + " delete it", target.iqn(), tid, tgtadm.host(), ended);
+                return;
+            }
+            if (!Tgtadm.says(result, Tgtadm.STILL_ACTIVE) || System.nanoTime() > deadline) {
+                throw deleteFailure(target, result);
+            }
+            pause(pauseMillis, target.iqn());
+            pauseMillis = Math.min(pauseMillis * 2, 200);
+        }
+    }
+
+    private DriverException deleteFailure(TgtTarget target, CommandResult result) {
+        return new DriverException(DriverException.Code.IO_ERROR, "unexporting " + target.iqn() + " (tid "
+                + target.tid() + ") on host " + tgtadm.host() + " failed: " + Tgtadm.said(result));
+    }
+
+    private void pause(long millis, String iqn) throws DriverException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(DriverException.Code.IO_ERROR, "interrupted while unexporting " + iqn, e);
         }
     }
 

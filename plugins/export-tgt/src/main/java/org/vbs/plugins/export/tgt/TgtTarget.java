@@ -12,15 +12,16 @@ import java.util.Optional;
  * @param incomingUsers the CHAP accounts an initiator logs in with
  * @param outgoingUsers the accounts the target answers mutual CHAP with (tgt allows one)
  * @param acl the initiator addresses and names admitted
- * @param sessions how many I_T nexuses (logged-in sessions) it has
+ * @param sessions its logged-in sessions (I_T nexuses) and their connections
  */
 public record TgtTarget(int tid, String iqn, List<Lun> luns, List<String> incomingUsers, List<String> outgoingUsers,
-                        List<String> acl, int sessions) {
+                        List<String> acl, List<Session> sessions) {
     public TgtTarget {
         luns = List.copyOf(luns);
         incomingUsers = List.copyOf(incomingUsers);
         outgoingUsers = List.copyOf(outgoingUsers);
         acl = List.copyOf(acl);
+        sessions = List.copyOf(sessions);
     }
 
     public Optional<Lun> lun(int number) {
@@ -30,6 +31,18 @@ public record TgtTarget(int tid, String iqn, List<Lun> luns, List<String> incomi
     /** Every account bound to the target, incoming and outgoing. */
     public List<String> users() {
         return java.util.stream.Stream.concat(incomingUsers.stream(), outgoingUsers.stream()).toList();
+    }
+
+    /**
+     * One I_T nexus: a session of an initiator.
+     *
+     * @param sid tgt's session id ({@code I_T nexus: N})
+     * @param connections its connection ids ({@code Connection: N})
+     */
+    public record Session(long sid, List<Integer> connections) {
+        public Session {
+            connections = List.copyOf(connections);
+        }
     }
 
     /**

@@ -34,6 +34,8 @@ final class Tgtadm {
             Map.entry("initiatorName", ArgType.IQN),
             Map.entry("initiatorAddress", ArgType.HOST),
             Map.entry("user", ArgType.NAME),
+            Map.entry("sid", ArgType.NUMBER),
+            Map.entry("cid", ArgType.NUMBER),
             // Checked by ChapSecret before rendering, so a refusal never echoes the value.
             Map.entry("password", ArgType.NAME));
 
@@ -128,6 +130,11 @@ final class Tgtadm {
     static final String TARGET_EXISTS = "this target already exists";
     static final String NO_TARGET = "can't find the target";
     static final String NO_ACCOUNT = "can't find the account";
+    /** "this logical unit is still active" or "this target is still active". */
+    static final String STILL_ACTIVE = "is still active";
+    static final String NO_ACL = "this access control rule does not exist";
+    static final String NO_SESSION = "can't find the session";
+    static final String NO_CONNECTION = "can't find the connection";
 
     /** The template keys, one constant each so a typo fails to compile. */
     static final String TARGET_SHOW = "targetShowCmd";
@@ -147,8 +154,9 @@ final class Tgtadm {
     static final String ACCOUNT_UNBIND = "accountUnbindCmd";
     static final String ACCOUNT_BIND_OUTGOING = "accountBindOutgoingCmd";
     static final String ACCOUNT_UNBIND_OUTGOING = "accountUnbindOutgoingCmd";
+    static final String CONN_DELETE = "connDeleteCmd";
 
     static final List<String> KEYS = List.of(TARGET_SHOW, TARGET_NEW, TARGET_DELETE, BACKING_CHECK, LUN_NEW, LUN_SERIAL,
             LUN_DELETE, ACL_BIND_NAME, ACL_UNBIND_NAME, ACL_BIND_ADDRESS, ACL_UNBIND_ADDRESS, ACCOUNT_NEW,
-            ACCOUNT_DELETE, ACCOUNT_BIND, ACCOUNT_UNBIND, ACCOUNT_BIND_OUTGOING, ACCOUNT_UNBIND_OUTGOING);
+            ACCOUNT_DELETE, ACCOUNT_BIND, ACCOUNT_UNBIND, ACCOUNT_BIND_OUTGOING, ACCOUNT_UNBIND_OUTGOING, CONN_DELETE);
 }
