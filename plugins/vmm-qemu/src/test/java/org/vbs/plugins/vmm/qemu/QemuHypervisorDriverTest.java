@@ -185,6 +185,21 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
         assertFalse(objects.contains("node:" + VbsNames.nodeName(target.volumeId())), objects.toString());
     }
 
+    @Test
+    void shouldRemoveTheBlockNodeAndTheSecretWhenTheDeviceCannotBePlugged() throws Exception {
+        HypervisorDriver noSuchBus = qemu.driver(Map.of(QemuSettings.SCSI_CONTROLLER, "nosuch"));
+        QemuVm vm = qemu.start();
+        HypervisorTestTarget target = newTarget();
+        Set<String> before = QemuFixture.objects(vm);
+
+        DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
+                () -> noSuchBus.attach(request(vm.instanceId(), "sdb", target, target.chap())));
+
+        assertMentions(e, "device_add", "nosuch.0", target.volumeId(), vm.instanceId());
+        assertEquals(before, QemuFixture.objects(vm));
+        assertEquals(List.of(), driver().devices(vm.instanceId()));
+    }
+
     // ---------------------------------------------------------------- instances that are gone or missing
 
     @Test
