@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real QEMU instance started by a test as its own child: no guest OS, just a q35 machine with a
- * virtio-scsi controller {@code scsi0} (on a PCIe root port) for disks to be hot-plugged into, and a
+ * virtio-scsi controller {@code scsi0} (on a PCIe root port) for disks to be hot-plugged into, an empty
+ * PCIe root port {@code rp2}, and a
  * QMP socket at {@code <socketDir>/<instanceId>.qmp} (the QEMU driver's layout). KVM when /dev/kvm
  * is usable, TCG otherwise ({@code -accel kvm -accel tcg} falls back by itself too).
  *
@@ -64,7 +65,9 @@ public final class QemuVm implements AutoCloseable {
         argv.addAll(List.of("-accel", "tcg", "-machine", "q35", "-nodefaults", "-display", "none", "-m", "128",
                 "-qmp", "unix:" + socket + ",server=on,wait=off",
                 "-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1",
-                "-device", "virtio-scsi-pci,id=scsi0,bus=rp1"));
+                "-device", "virtio-scsi-pci,id=scsi0,bus=rp1",
+                // An empty hot-plug slot, for a test to plug what a guest must release (virtio-blk-pci).
+                "-device", "pcie-root-port,id=rp2,bus=pcie.0,chassis=2,slot=2"));
         Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         QemuVm vm = new QemuVm(instanceId, process, socket, log);
         try {

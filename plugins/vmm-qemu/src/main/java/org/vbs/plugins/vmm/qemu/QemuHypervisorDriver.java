@@ -73,6 +73,9 @@ public final class QemuHypervisorDriver implements HypervisorDriver {
                 throw new DriverException(DriverException.Code.ALREADY_EXISTS, "cannot attach " + what
                         + ": it is already attached there as " + existing);
             }
+            // Without a device, a block node or secret of this volume is what an attach left when it
+            // died half-way (e.g. the service node crashed): clear it, or object-add would refuse.
+            removeAll(qmp, volume, "cannot attach " + what + ": cannot clear what an earlier attach left");
             plug(qmp, names, request, what);
         }
         LOG.log(System.Logger.Level.INFO, "attached {0} as {1}", what, names.deviceId());
@@ -200,19 +203,26 @@ public final class QemuHypervisorDriver implements HypervisorDriver {
     }
 
     private void unplug(QmpClient qmp, String deviceId, String context) throws DriverException {
+        QmpException refused = null;
         try {
             qmp.execute("device_del", QmpClient.JSON.createObjectBuilder().add("id", deviceId).build());
         } catch (QmpException e) {
             if ("DeviceNotFound".equals(e.errorClass())) {
                 return;
             }
-            throw new DriverException(DriverException.Code.IO_ERROR, context + ": " + e.getMessage(), e);
+            // E.g. an earlier detach's unplug is still pending: the device may yet go, so wait as well.
+            refused = e;
         }
         Optional<JsonObject> deleted = qmp.awaitEvent("DEVICE_DELETED",
                 data -> deviceId.equals(QmpClient.stringOf(data, "device").orElse(null)), settings.unplugTimeout());
         if (deleted.isEmpty() && peripherals(qmp, context).contains(deviceId)) {
-            throw new DriverException(DriverException.Code.IO_ERROR, context + ": the guest did not release device "
-                    + deviceId + " within " + settings.unplugTimeout().toMillis() + " ms; it is still attached");
+            DriverException e = new DriverException(DriverException.Code.IO_ERROR, context + ": the guest did not"
+                    + " release device " + deviceId + " within " + settings.unplugTimeout().toMillis()
+                    + " ms; it is still attached" + (refused == null ? "" : " (" + refused.getMessage() + ")"));
+            if (refused != null) {
+                e.addSuppressed(refused);
+            }
+            throw e;
         }
     }
 

@@ -200,6 +200,73 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
         assertEquals(List.of(), driver().devices(vm.instanceId()));
     }
 
+    @Test
+    void shouldClearWhatAnAttachThatDiedHalfWayLeftAndAttach() throws Exception {
+        QemuVm vm = qemu.start();
+        HypervisorTestTarget target = newTarget();
+        Set<String> before = QemuFixture.objects(vm);
+        // What a service node that crashed between blockdev-add and device_add leaves in the VM.
+        assertOk(vm.qmp("object-add", "{\"qom-type\": \"secret\", \"id\": \"" + VbsNames.secretId(target.volumeId())
+                + "\", \"data\": \"stale-secret\"}"));
+        assertOk(vm.qmp("blockdev-add", "{\"driver\": \"null-co\", \"node-name\": \""
+                + VbsNames.nodeName(target.volumeId()) + "\"}"));
+
+        AttachedDevice attached = driver().attach(request(vm.instanceId(), "sdb", target, target.chap()));
+
+        assertEquals(List.of(attached), driver().devices(vm.instanceId()));
+        driver().detach(vm.instanceId(), target.volumeId());
+        assertEquals(before, QemuFixture.objects(vm));
+    }
+
+    @Test
+    void shouldFailADetachTheGuestDoesNotCompleteAndLeaveTheDiskInPlace() throws Exception {
+        HypervisorDriver impatient = qemu.driver(Map.of(QemuSettings.UNPLUG_TIMEOUT_MILLIS, "300"));
+        QemuVm vm = qemu.start();
+        String volumeId = newVolumeId();
+        String device = VbsNames.of(volumeId, "vdb").deviceId();
+        // A virtio-blk-pci disk is only released by a guest that acknowledges the unplug; there is no guest.
+        assertOk(vm.qmp("blockdev-add", "{\"driver\": \"null-co\", \"node-name\": \"" + VbsNames.nodeName(volumeId)
+                + "\"}"));
+        assertOk(vm.qmp("device_add", "{\"driver\": \"virtio-blk-pci\", \"id\": \"" + device
+                + "\", \"bus\": \"rp2\", \"drive\": \"" + VbsNames.nodeName(volumeId) + "\"}"));
+        Set<String> before = QemuFixture.objects(vm);
+
+        DriverException first = assertDriverException(DriverException.Code.IO_ERROR,
+                () -> impatient.detach(vm.instanceId(), volumeId));
+        DriverException again = assertDriverException(DriverException.Code.IO_ERROR,
+                () -> impatient.detach(vm.instanceId(), volumeId));
+
+        assertMentions(first, volumeId, vm.instanceId(), "did not release device " + device, "300 ms");
+        assertMentions(again, "did not release device " + device);
+        assertEquals(List.of(new AttachedDevice(vm.instanceId(), "vdb", volumeId)), impatient.devices(vm.instanceId()));
+        assertEquals(before, QemuFixture.objects(vm), "the node stays under the device still in use");
+    }
+
+    @Test
+    void shouldAttachTwoVolumesToOneInstanceAtTheSameTime() throws Exception {
+        QemuVm vm = qemu.start();
+        HypervisorTestTarget first = newTarget();
+        HypervisorTestTarget second = newTarget();
+
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        try {
+            java.util.concurrent.Future<AttachedDevice> one = threads.submit(() -> {
+                together.await(10, TimeUnit.SECONDS);
+                return attachUnchecked(vm, "sdb", first);
+            });
+            java.util.concurrent.Future<AttachedDevice> two = threads.submit(() -> {
+                together.await(10, TimeUnit.SECONDS);
+                return attachUnchecked(vm, "sdc", second);
+            });
+
+            assertEquals(Set.of(one.get(60, TimeUnit.SECONDS), two.get(60, TimeUnit.SECONDS)),
+                    Set.copyOf(driver().devices(vm.instanceId())));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------- instances that are gone or missing
 
     @Test
@@ -264,6 +331,18 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private AttachedDevice attachUnchecked(QemuVm vm, String device, HypervisorTestTarget target) {
+        try {
+            return driver().attach(request(vm.instanceId(), device, target, target.chap()));
+        } catch (DriverException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertOk(String answer) {
+        assertTrue(QemuFixture.answer(answer).containsKey("return"), answer);
+    }
 
     /** Runs HMP {@code qemu-io -d <device> "<command>"} and returns what QEMU printed for it. */
     private static String qemuIo(QemuVm vm, String device, String command, String lastLine) throws Exception {
