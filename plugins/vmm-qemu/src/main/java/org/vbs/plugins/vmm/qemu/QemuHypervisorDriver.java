@@ -173,7 +173,9 @@ public final class QemuHypervisorDriver implements HypervisorDriver {
             removeAll(qmp, volumeId, "cannot undo the failed attach of " + volumeId);
             return failure;
         } catch (DriverException first) {
-            // The session may be what broke (e.g. a timeout): one more try on a fresh one.
+            // The session may be what broke (e.g. a timeout): one more try on a fresh one. QEMU serves
+            // one QMP client at a time, so the old session must end first.
+            qmp.close();
             try (QmpClient fresh = connector.open(instanceId)) {
                 removeAll(fresh, volumeId, "cannot undo the failed attach of " + volumeId);
                 return failure;

@@ -70,7 +70,7 @@ final class QmpClient implements AutoCloseable {
         QmpClient client = new QmpClient(process, peer, timeout);
         try {
             client.startReader();
-            JsonObject greeting = client.next(System.nanoTime() + timeout.toNanos(), "the QMP greeting");
+            JsonObject greeting = client.next(System.nanoTime() + timeout.toNanos(), "QMP greeting");
             if (!greeting.containsKey("QMP")) {
                 throw new DriverException(DriverException.Code.IO_ERROR, "the QMP socket of " + peer
                         + " did not greet with QMP: " + greeting.keySet());
@@ -102,7 +102,7 @@ final class QmpClient implements AutoCloseable {
         send(command, message.build());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            JsonObject answer = next(deadline, "the answer to " + command);
+            JsonObject answer = next(deadline, "answer to " + command);
             if (answer.containsKey("event")) {
                 events.add(answer);
                 continue;
@@ -141,7 +141,7 @@ final class QmpClient implements AutoCloseable {
             if (message == null) {
                 return Optional.empty();
             }
-            JsonObject object = messageOrFail(message, "the event " + name);
+            JsonObject object = messageOrFail(message, "event " + name);
             if (matches.test(object)) {
                 return Optional.of(object.getOrDefault("data", JsonValue.EMPTY_JSON_OBJECT).asJsonObject());
             }
@@ -202,11 +202,11 @@ final class QmpClient implements AutoCloseable {
         if (message == CLOSED) {
             inbox.add(CLOSED); // every later wait fails the same way
             throw new DriverException(DriverException.Code.IO_ERROR, "the QMP connection to " + peer
-                    + " closed while waiting for " + what);
+                    + " closed while waiting for the " + what);
         }
         if (message instanceof DriverException e) {
             inbox.add(CLOSED);
-            throw new DriverException(e.code(), e.getMessage() + " (while waiting for " + what + ")", e);
+            throw new DriverException(e.code(), e.getMessage() + " (while waiting for the " + what + ")", e);
         }
         return (JsonObject) message;
     }
