@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,7 @@ final class QemuFixture implements AutoCloseable {
 
     /** The driver as the service would make it for this machine, through the real local shell. */
     HypervisorDriver driver(Map<String, String> extraProperties) throws DriverException {
-        Map<String, String> properties = new java.util.HashMap<>(extraProperties);
+        Map<String, String> properties = new HashMap<>(extraProperties);
         properties.put(QemuSettings.QMP_SOCKET_DIR, socketDir.toString());
         return new QemuDriverFactory().create(new DriverConfig("localhost", properties, Map.of()),
                 new LocalHostShell("localhost"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,7 +150,7 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
         AtomicBoolean attaching = new AtomicBoolean(true);
         AtomicInteger scans = new AtomicInteger();
         CompletableFuture<List<String>> seen = CompletableFuture.supplyAsync(() -> {
-            List<String> holders = new java.util.ArrayList<>();
+            List<String> holders = new ArrayList<>();
             do {
                 holders.addAll(commandLinesHolding(secret));
                 scans.incrementAndGet();
@@ -248,14 +254,14 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
         HypervisorTestTarget first = newTarget();
         HypervisorTestTarget second = newTarget();
 
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CyclicBarrier together = new CyclicBarrier(2);
         try {
-            java.util.concurrent.Future<AttachedDevice> one = threads.submit(() -> {
+            Future<AttachedDevice> one = threads.submit(() -> {
                 together.await(10, TimeUnit.SECONDS);
                 return attachUnchecked(vm, "sdb", first);
             });
-            java.util.concurrent.Future<AttachedDevice> two = threads.submit(() -> {
+            Future<AttachedDevice> two = threads.submit(() -> {
                 together.await(10, TimeUnit.SECONDS);
                 return attachUnchecked(vm, "sdc", second);
             });
@@ -373,7 +379,7 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
 
     /** The processes on this machine whose command line holds {@code secret}, as {@code pid: cmdline}. */
     private static List<String> commandLinesHolding(byte[] secret) {
-        List<String> holders = new java.util.ArrayList<>();
+        List<String> holders = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path proc : procs) {
                 byte[] cmdline;
@@ -387,7 +393,7 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return holders;
     }
