@@ -67,8 +67,14 @@ public final class QemuHypervisorDriver implements HypervisorDriver {
                     + request.device() + ": QEMU can only label the disk with a plain device name such as sdb");
         }
         VbsNames names = new VbsNames(volume, guestDevice.get());
-        try (QmpClient qmp = connector.open(instance)) {
-            List<String> existing = deviceIdsOf(qmp, volume, what);
+        QmpClient session;
+        try {
+            session = connector.open(instance);
+        } catch (DriverException e) {
+            throw new DriverException(e.code(), "cannot attach " + what + ": QMP connect failed: " + e.getMessage(), e);
+        }
+        try (QmpClient qmp = session) {
+            List<String> existing = deviceIdsOf(qmp, volume, "cannot attach " + what);
             if (!existing.isEmpty()) {
                 throw new DriverException(DriverException.Code.ALREADY_EXISTS, "cannot attach " + what
                         + ": it is already attached there as " + existing);

@@ -289,7 +289,8 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
                 () -> driver().devices(vm.instanceId()));
         assertMentions(e, vm.instanceId(), "Connection refused");
         assertMentions(assertDriverException(DriverException.Code.NOT_FOUND,
-                () -> driver().attach(request(vm.instanceId(), "sdb", target, target.chap()))), vm.instanceId());
+                () -> driver().attach(request(vm.instanceId(), "sdb", target, target.chap()))), vm.instanceId(),
+                target.volumeId(), "QMP connect");
     }
 
     @Test
