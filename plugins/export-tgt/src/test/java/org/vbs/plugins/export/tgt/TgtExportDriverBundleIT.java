@@ -9,10 +9,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.vbs.hosts.LocalHostShell;
 import org.vbs.plugins.spi.DriverConfig;
 import org.vbs.plugins.spi.DriverException;
@@ -35,6 +31,7 @@ import org.vbs.plugins.spi.export.ExportRequest;
 import org.vbs.plugins.spi.export.ExportedTarget;
 import org.vbs.plugins.testkit.tools.IscsiLogin;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
+import org.vbs.plugins.testkit.tools.PluginFramework;
 
 /**
  * The packaged bundle in a real Felix framework set up as the plugin host does (the SPI packages
@@ -115,14 +112,7 @@ class TgtExportDriverBundleIT {
     }
 
     private BundleContext startFramework() throws BundleException {
-        Map<String, String> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
-        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "org.vbs.plugins.spi;version=2.0.0,org.vbs.plugins.spi.export;version=2.0.0");
-        config.put("felix.service.urlhandlers", "false");
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
-        framework.start();
+        framework = PluginFramework.start(work);
         return framework.getBundleContext();
     }
 

@@ -9,17 +9,15 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.vbs.hosts.LocalHostShell;
 import org.vbs.plugins.spi.DriverConfig;
 import org.vbs.plugins.spi.DriverFactory;
@@ -29,6 +27,7 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 import org.vbs.plugins.testkit.HypervisorTestTarget;
 import org.vbs.plugins.testkit.tools.QemuVm;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
+import org.vbs.plugins.testkit.tools.PluginFramework;
 
 /**
  * The packaged bundle in a real Felix framework set up as the plugin host does (the SPI packages
@@ -87,15 +86,8 @@ class QemuDriverBundleIT {
         assertTrue(host.getServiceReferences(DriverFactory.class, null).isEmpty());
     }
 
-    private BundleContext startFramework() throws Exception {
-        Map<String, String> config = Map.of(
-                Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
-                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.vbs.plugins.spi;version=2.0.0,"
-                        + "org.vbs.plugins.spi.export;version=2.0.0,org.vbs.plugins.spi.hypervisor;version=2.0.0",
-                "felix.service.urlhandlers", "false");
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
-        framework.start();
+    private BundleContext startFramework() throws BundleException {
+        framework = PluginFramework.start(work);
         return framework.getBundleContext();
     }
 
