@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,17 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.vbs.plugins.spi.DriverConfig;
 import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.DriverFactory;
-import org.vbs.plugins.spi.SpiPackages;
 import org.vbs.plugins.spi.volume.Capability;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.plugins.spi.volume.VolumeSpec;
+import org.vbs.plugins.testkit.tools.PluginFramework;
 
 /**
  * The packaged bundle in a real Felix framework set up as the plugin host does (the SPI packages
@@ -102,13 +98,7 @@ class FileVolumeDriverBundleIT {
     }
 
     private BundleContext startFramework() throws BundleException {
-        Map<String, String> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
-        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SpiPackages.SYSTEM_PACKAGES_EXTRA);
-        config.put("felix.service.urlhandlers", "false");
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
-        framework.start();
+        framework = PluginFramework.start(work);
         return framework.getBundleContext();
     }
 
