@@ -44,6 +44,8 @@ final class DescribeFilters {
         VOLUME_FILTERS.put("tag-key", new Attribute<>(v -> v.tags().keySet(), UnaryOperator.identity()));
         VOLUME_FILTERS.put("attachment.instance-id", new Attribute<>(v -> v.attachment().stream()
                 .map(a -> a.instanceId()).toList(), UnaryOperator.identity()));
+        VOLUME_FILTERS.put("attachment.device", new Attribute<>(v -> v.attachment().stream()
+                .map(a -> a.device()).toList(), UnaryOperator.identity()));
         VOLUME_FILTERS.put("attachment.status", new Attribute<>(v -> v.attachment().stream()
                 .map(a -> a.status().wireName()).toList(), value -> known("attachment.status", value,
                         Stream.of(VolumeAttachment.Status.values()).map(VolumeAttachment.Status::wireName))));
@@ -63,7 +65,7 @@ final class DescribeFilters {
 
     /**
      * Filters of DescribeVolumes: status, volume-id, snapshot-id, size, tag-key, attachment.instance-id,
-     * attachment.status and tag:&lt;key&gt;.
+     * attachment.device, attachment.status and tag:&lt;key&gt;.
      */
     static Predicate<VolumeRecord> volumes(Map<String, List<String>> filters) {
         return compile(filters, "DescribeVolumes", name -> {

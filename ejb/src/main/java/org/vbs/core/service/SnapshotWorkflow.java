@@ -60,7 +60,9 @@ final class SnapshotWorkflow {
         OperationRecord operation = core.transactions().runForOwner(owner, CREATE + ": pending snapshot of "
                 + volumeId, () -> {
                     VolumeRecord volume = owned.requireVolume(owner, volumeId);
-                    volume.state().requireOneOf(volumeId, CREATE, EnumSet.of(VolumeState.AVAILABLE));
+                    // An in-use volume is snapshotted as it is: crash-consistent (what a power cut would leave).
+                    volume.state().requireOneOf(volumeId, CREATE,
+                            EnumSet.of(VolumeState.AVAILABLE, VolumeState.IN_USE));
                     // Written so that a concurrent DeleteVolume conflicts with this step and then sees the snapshot.
                     core.store().replaceVolume(volume, volume.touched());
                     SnapshotRecord snapshot;

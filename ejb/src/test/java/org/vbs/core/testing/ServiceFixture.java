@@ -33,7 +33,8 @@ import org.vbs.security.chap.SecretSealer;
 
 /**
  * The service facade wired to real embedded Infinispan caches, one volume server "local" with a
- * {@link TempDirVolumeDriver}, and a {@link QueuedExecutor}: everything a workflow test needs, and the
+ * {@link TempDirVolumeDriver} and an in-test export driver, one hypervisor host "kvm1" with an in-test
+ * hypervisor driver ({@link InTestHostDrivers}), and a {@link QueuedExecutor}: everything a workflow test needs, and the
  * "nothing changed" snapshot.
  */
 public final class ServiceFixture implements AutoCloseable {
@@ -50,7 +51,10 @@ public final class ServiceFixture implements AutoCloseable {
     }
 
     public final EmbeddedMetadata metadata = new EmbeddedMetadata();
+    public static final String HYPERVISOR_HOST = "kvm1";
+
     public final TempDirVolumeDriver driver;
+    public final InTestHostDrivers hostDrivers = new InTestHostDrivers();
     public final QueuedExecutor executor = new QueuedExecutor();
     public final ExecutorService driverCalls = Executors.newCachedThreadPool();
     public final ServiceAssembly assembly;
@@ -106,7 +110,10 @@ public final class ServiceFixture implements AutoCloseable {
         @Override
         public List<HostRegistration> registrations() {
             return List.of(new HostRegistration(HOST, HostRegistration.Transport.LOCAL, "127.0.0.1", Optional.empty(),
-                    Map.of(DriverKind.VOLUME, new DriverRegistration("tempdir", Map.of()))));
+                    Map.of(DriverKind.VOLUME, new DriverRegistration("tempdir", Map.of()),
+                            DriverKind.EXPORT, new DriverRegistration("in-test", Map.of()))),
+                    new HostRegistration(HYPERVISOR_HOST, HostRegistration.Transport.LOCAL, "10.0.0.7", Optional.empty(),
+                            Map.of(DriverKind.HYPERVISOR, new DriverRegistration("in-test", Map.of()))));
         }
 
         @Override
@@ -120,12 +127,18 @@ public final class ServiceFixture implements AutoCloseable {
 
         @Override
         public ExportDriver exportDriver(String host) {
-            throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "no export driver in these tests");
+            if (!HOST.equals(host)) {
+                throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "no export driver on " + host);
+            }
+            return hostDrivers.export;
         }
 
         @Override
         public HypervisorDriver hypervisorDriver(String host) {
-            throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "no hypervisor driver in these tests");
+            if (!driverInstalled || !HYPERVISOR_HOST.equals(host)) {
+                throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "no hypervisor driver on " + host);
+            }
+            return hostDrivers.hypervisor;
         }
     }
 }
