@@ -37,7 +37,7 @@ class ResponseMapperTest {
     @Test
     void shouldMapACreatedVolumeWithUtcTimeAndTagsSortedByKey() {
         Volume volume = new Volume("vol-0123456789abcdef0", OWNER, 10, Optional.of("snap-0123456789abcdef0"),
-                VolumeState.CREATING, Optional.empty(), CREATED, Map.of("zone", "a", "app", "db"), 1);
+                VolumeState.CREATING, Optional.empty(), CREATED, Map.of("zone", "a", "app", "db"), Optional.empty(), 1);
 
         CreateVolumeResponseType response = mapper.createdVolume(REQUEST_ID, volume);
 
@@ -53,7 +53,7 @@ class ResponseMapperTest {
     @Test
     void shouldLeaveOutAbsentSnapshotIdAndEmptyTags() {
         Volume volume = new Volume("vol-0123456789abcdef0", OWNER, 1, Optional.empty(), VolumeState.AVAILABLE,
-                Optional.empty(), CREATED, Map.of(), 2);
+                Optional.empty(), CREATED, Map.of(), Optional.empty(), 2);
 
         CreateVolumeResponseType response = mapper.createdVolume(REQUEST_ID, volume);
 
@@ -64,9 +64,9 @@ class ResponseMapperTest {
     @Test
     void shouldMapAPageOfVolumesWithItsNextToken() {
         Volume first = new Volume("vol-00000000000000001", OWNER, 1, Optional.empty(), VolumeState.AVAILABLE,
-                Optional.empty(), CREATED, Map.of("k", "v"), 1);
+                Optional.empty(), CREATED, Map.of("k", "v"), Optional.empty(), 1);
         Volume second = new Volume("vol-00000000000000002", OWNER, 2048, Optional.of("snap-00000000000000001"),
-                VolumeState.ERROR, Optional.of("copy failed"), CREATED, Map.of(), 3);
+                VolumeState.ERROR, Optional.of("copy failed"), CREATED, Map.of(), Optional.empty(), 3);
 
         DescribeVolumesResponseType response = mapper.volumes(REQUEST_ID,
                 new Page<>(List.of(first, second), Optional.of("next-page")));

@@ -28,6 +28,7 @@ import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.api.VolumeState;
 import org.vbs.security.GridIdentity;
@@ -196,7 +197,7 @@ class VolumeServiceEndpointTest {
         public Volume createVolume(RequestContext caller, CreateVolumeRequest request) {
             called(caller);
             return new Volume("vol-0123456789abcdef0", caller.caller().dn(), request.sizeGiB().orElseThrow(),
-                    Optional.empty(), VolumeState.CREATING, Optional.empty(), Instant.EPOCH, Map.of(), 1);
+                    Optional.empty(), VolumeState.CREATING, Optional.empty(), Instant.EPOCH, Map.of(), Optional.empty(), 1);
         }
 
         @Override
@@ -225,6 +226,19 @@ class VolumeServiceEndpointTest {
 
         @Override
         public Page<Snapshot> describeSnapshots(RequestContext caller, DescribeRequest request) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public VolumeAttachment attachVolume(RequestContext caller, String volumeId, String host, String instanceId,
+                                             String device) {
+            called(caller);
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public VolumeAttachment detachVolume(RequestContext caller, String volumeId, boolean force) {
             called(caller);
             throw new UnsupportedOperationException("not used by these tests");
         }
