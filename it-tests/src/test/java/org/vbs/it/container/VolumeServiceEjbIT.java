@@ -107,6 +107,48 @@ public class VolumeServiceEjbIT {
     }
 
     @Test
+    public void oneOwnersParallelCreateDescribeDeleteCyclesAllSucceedAndLeaveNothing() throws Exception {
+        // given one owner calling from 16 threads at once (one certificate, as a script would)
+        RequestContext owner = newOwner();
+        int threads = 16;
+        int cycles = 20;
+
+        // when each thread runs create / describe / delete cycles
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<List<String>>> failures = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            for (int t = 0; t < threads; t++) {
+                failures.add(pool.submit(() -> {
+                    start.await();
+                    List<String> failed = new ArrayList<>();
+                    for (int c = 0; c < cycles; c++) {
+                        try {
+                            Volume volume = service.createVolume(owner, oneGiB());
+                            service.describeVolumes(owner, DescribeRequest.all());
+                            service.deleteVolume(owner, volume.id());
+                        } catch (VbsException e) {
+                            failed.add(e.code().code() + ": " + e.getMessage());
+                        }
+                    }
+                    return failed;
+                }));
+            }
+            start.countDown();
+            List<String> failed = new ArrayList<>();
+            for (Future<List<String>> f : failures) {
+                failed.addAll(f.get(600, TimeUnit.SECONDS));
+            }
+
+            // then no call failed and no volume is left, stuck or otherwise
+            assertEquals(List.of(), failed);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), service.describeVolumes(owner, DescribeRequest.all()).items());
+    }
+
+    @Test
     public void anotherOwnersVolumeIsNotFoundAndUntouched() {
         // given a volume of one owner
         RequestContext owner = newOwner();
