@@ -20,7 +20,9 @@ import org.vbs.plugins.spi.DriverException;
  * The host keys an operator pinned for one {@link SshTarget}, read from its OpenSSH known_hosts
  * file: the lines whose host patterns match the target's address or registered name, at its port
  * ({@code [address]:port} for a port other than 22, as {@code ssh-keyscan -p} writes it; hashed
- * names from {@code ssh-keygen -H} match too). {@code @revoked} lines refuse a key outright;
+ * names from {@code ssh-keygen -H} match too). A wildcard pattern such as {@code *} matches only port
+ * 22 here (MINA SSHD's matching, unlike OpenSSH's): name a non-standard port explicitly.
+ * {@code @revoked} lines refuse a key outright;
  * {@code @cert-authority} lines are not supported and are ignored (pin the host's own key).
  */
 final class PinnedHostKeys {

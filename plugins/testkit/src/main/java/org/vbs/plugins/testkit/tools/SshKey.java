@@ -21,7 +21,7 @@ public record SshKey(Path privateKey, Path publicKey) {
     public enum Format { OPENSSH, PEM }
 
     /**
-     * Runs {@code ssh-keygen -q -t <type> [-b <bits>] -N '' -m <format> -C <name> -f <dir>/<name>}.
+     * Runs {@code ssh-keygen -q -t <type> [-b <bits>] [-m PEM] -N '' -C <name> -f <dir>/<name>}.
      *
      * @param type {@code ed25519}, {@code rsa}, {@code ecdsa}
      * @param bits the size for RSA, or 0 for the default
@@ -32,7 +32,10 @@ public record SshKey(Path privateKey, Path publicKey) {
         if (bits > 0) {
             argv.addAll(List.of("-b", String.valueOf(bits)));
         }
-        argv.addAll(List.of("-N", "", "-m", format.name(), "-C", name, "-f", file.toString()));
+        if (format == Format.PEM) {
+            argv.addAll(List.of("-m", "PEM")); // OpenSSH's own format is the default; -m does not name it
+        }
+        argv.addAll(List.of("-N", "", "-C", name, "-f", file.toString()));
         ExecResult result = ExecResult.of(argv, Duration.ofSeconds(60));
         if (result.exitCode() != 0) {
             throw new IOException(String.join(" ", argv) + " exited " + result.exitCode() + ": " + result.output());
