@@ -93,9 +93,6 @@ public final class SshHostShell implements HostShell, AutoCloseable {
     /** Concurrent channels on the one connection: below OpenSSH's default {@code MaxSessions} of 10. */
     public static final int MAX_CHANNELS = 8;
 
-    /** How long a closing channel may take to say goodbye before it is dropped. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
-
     private final SshTarget target;
     private final KeyPair identity;
     private final SshClient client;
@@ -360,7 +357,8 @@ public final class SshHostShell implements HostShell, AutoCloseable {
                     throw timedOut(command);
                 }
                 if (!opening.isOpened()) {
-                    throw new IOException(describe(opening.getException()), opening.getException());
+                    Throwable failure = opening.getException();
+                    throw failure instanceof IOException io ? io : new IOException(describe(failure), failure);
                 }
                 return channel;
             } catch (IOException | RuntimeException e) {
@@ -375,7 +373,7 @@ public final class SshHostShell implements HostShell, AutoCloseable {
                     continue;
                 }
                 throw new DriverException(DriverException.Code.IO_ERROR, "on host " + target.host() + ", cannot start '"
-                        + command + "': " + describe(e), e);
+                        + command + "': " + describe(e) + (dropped ? " (the connection dropped twice)" : ""), e);
             }
         }
     }

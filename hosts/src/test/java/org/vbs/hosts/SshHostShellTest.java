@@ -2,6 +2,8 @@ package org.vbs.hosts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +52,7 @@ class SshHostShellTest extends HostShellContract {
     private static SshKey clientKey;
     private static SshKey rsaPemClientKey;
     private static SshKey unknownClientKey;
+    private static SshKey rsaHostKey;
     private static SshdProcess sshd;
     private static Path knownHosts;
 
@@ -61,6 +64,7 @@ class SshHostShellTest extends HostShellContract {
         clientKey = SshKey.ed25519(dir, "client_ed25519");
         rsaPemClientKey = SshKey.generate(dir, "client_rsa_pem", "rsa", 2048, SshKey.Format.PEM);
         unknownClientKey = SshKey.ed25519(dir, "unknown_ed25519");
+        rsaHostKey = SshKey.generate(dir, "host_rsa", "rsa", 2048, SshKey.Format.OPENSSH);
         ns = NetworkNamespace.create();
         sshd = SshdProcess.start(ns, dir, hostKey, List.of(clientKey, rsaPemClientKey));
         knownHosts = writeKnownHosts("known_hosts", sshd.knownHostsLine());
@@ -107,18 +111,66 @@ class SshHostShellTest extends HostShellContract {
                 assertEquals("before\n", ssh.run(Command.of("echo", "before")).stdout());
 
                 server.close(); // drops the connection
-                server = SshdProcess.start(own, dir, otherHostKey, List.of(clientKey), port);
+                server = SshdProcess.start(own, dir, List.of(otherHostKey), List.of(clientKey), port);
                 DriverException e = assertDriverException(DriverException.Code.CONFIGURATION,
                         () -> ssh.run(Command.of("echo", "impostor")));
                 assertMentions(e, "vbs-test-host", otherHostKey.fingerprint(), hostKey.fingerprint(), "CHANGED");
                 assertFalse(server.log().contains("impostor"), "nothing ran on the impostor");
 
                 server.close();
-                server = SshdProcess.start(own, dir, hostKey, List.of(clientKey), port);
+                server = SshdProcess.start(own, dir, List.of(hostKey), List.of(clientKey), port);
                 assertEquals("after\n", ssh.run(Command.of("echo", "after")).stdout());
             } finally {
                 server.close();
             }
+        }
+    }
+
+    @Test
+    void shouldAskForThePinnedKeyOfAServerWithSeveral() throws Exception {
+        try (NetworkNamespace own = NetworkNamespace.create()) {
+            try (SshdProcess server = SshdProcess.start(own, dir, List.of(hostKey, rsaHostKey), List.of(clientKey),
+                    sshd.port())) {
+                // Only the RSA key is pinned: the client must ask for it, though it would prefer ed25519.
+                Path rsaOnly = writeKnownHosts("known_hosts_rsa", server.knownHostsLine(rsaHostKey));
+
+                try (SshHostShell ssh = new SshHostShell(target(server, clientKey, rsaOnly))) {
+                    assertEquals("rsa host\n", ssh.run(Command.of("echo", "rsa host")).stdout());
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldFailClearlyWhenTheConnectionDropsWhileACommandRuns() throws Exception {
+        try (NetworkNamespace own = NetworkNamespace.create()) {
+            SshdProcess server = SshdProcess.start(own, dir, hostKey, List.of(clientKey));
+            int port = server.port();
+            Path pinned = writeKnownHosts("known_hosts_dropping", server.knownHostsLine());
+            String marker = "60." + unique();
+            try (SshHostShell ssh = new SshHostShell(target(server, clientKey, pinned))) {
+                CompletableFuture<CommandResult> running = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return ssh.run(Command.of("sleep", marker).withTimeout(Duration.ofSeconds(60)));
+                    } catch (DriverException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                awaitTrue(() -> !processesWithArgument(marker).isEmpty(), () -> "the remote sleep did not start");
+
+                server.close(); // kills the connection's processes, the sleep included
+
+                Throwable failure = assertThrows(Exception.class, () -> running.get(60, TimeUnit.SECONDS)).getCause();
+                DriverException e = assertInstanceOf(DriverException.class, failure.getCause());
+                assertEquals(DriverException.Code.IO_ERROR, e.code());
+                assertMentions(e, "vbs-test-host", "sleep " + marker, "connection");
+
+                server = SshdProcess.start(own, dir, List.of(hostKey), List.of(clientKey), port);
+                assertEquals("again\n", ssh.run(Command.of("echo", "again")).stdout(), "reconnected");
+            } finally {
+                server.close();
+            }
+            awaitTrue(() -> processesWithArgument(marker).isEmpty(), () -> "the sleep outlived its connection");
         }
     }
 
@@ -178,6 +230,20 @@ class SshHostShellTest extends HostShellContract {
 
             assertMentions(e, "vbs-test-host", "root", unknownClientKey.fingerprint(), "authorized_keys");
         }
+    }
+
+    @Test
+    void shouldRefuseAnEncryptedPrivateKey() throws Exception {
+        Path encrypted = dir.resolve("client_encrypted");
+        ExecResult keygen = ExecResult.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "a passphrase", "-f",
+                encrypted.toString());
+        assertEquals(0, keygen.exitCode(), keygen.output());
+        SshTarget target = new SshTarget("vbs-test-host", sshd.address(), sshd.port(), "root", encrypted, knownHosts,
+                CONNECT_TIMEOUT);
+
+        DriverException e = assertDriverException(DriverException.Code.CONFIGURATION, () -> new SshHostShell(target));
+
+        assertMentions(e, encrypted.toString(), "unencrypted");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,6 +114,23 @@ public abstract class HostShellContract {
         assertTrue(e.getMessage().contains(shell.host()), e.getMessage());
     }
 
+    @Test
+    void shouldReportAProgramEndedByASignalAs128PlusItsNumber() throws Exception {
+        String marker = "60." + unique();
+        CompletableFuture<CommandResult> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return shell.run(Command.of("sleep", marker).withTimeout(Duration.ofSeconds(60)));
+            } catch (DriverException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitTrue(() -> !programsWithArgument("sleep", marker).isEmpty(), () -> "sleep " + marker + " did not start");
+
+        programsWithArgument("sleep", marker).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+
+        assertEquals(128 + 15, running.get(60, TimeUnit.SECONDS).exitCode(), "SIGTERM is 15");
+    }
+
     // ---------------------------------------------------------------- stdin
 
     @Test
@@ -175,11 +193,12 @@ public abstract class HostShellContract {
 
         CommandResult result = shell.run(Command.of(argv));
 
+        boolean reachedAShell = Files.deleteIfExists(canary);
+        assertFalse(reachedAShell, "an element reached a shell: it made " + canary);
         assertEquals(0, result.exitCode(), result.stderr());
         StringBuilder expected = new StringBuilder();
         hostile.forEach(element -> expected.append(element).append('\n'));
         assertEquals(expected.toString(), result.stdout());
-        assertFalse(Files.exists(canary), "no element reached a shell: " + canary + " exists");
     }
 
     @Test
@@ -202,6 +221,15 @@ public abstract class HostShellContract {
         assertMentions(e, shell.host(), "sleep", String.valueOf(SHORT_TIMEOUT.toMillis()));
         awaitTrue(() -> processesWithArgument(marker).isEmpty(),
                 () -> "the timed-out program is still running: " + processesWithArgument(marker));
+    }
+
+    @Test
+    void shouldRefuseAnArgumentWithANulCharacter() {
+        // No exec interface can carry it: it would silently cut the argument short.
+        DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
+                () -> shell.run(Command.of("printf", "%s", "cut\0short")));
+
+        assertMentions(e, shell.host());
     }
 
     @Test
@@ -306,6 +334,21 @@ public abstract class HostShellContract {
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc", e);
+        }
+        return pids;
+    }
+
+    /** PIDs of the processes running {@code program} (by its name in {@code /proc/<pid>/comm}) with {@code argument}. */
+    protected static Set<Long> programsWithArgument(String program, String argument) {
+        Set<Long> pids = new TreeSet<>();
+        for (long pid : processesWithArgument(argument)) {
+            try {
+                if (Files.readString(Path.of("/proc", String.valueOf(pid), "comm")).strip().equals(program)) {
+                    pids.add(pid);
+                }
+            } catch (IOException gone) {
+                continue; // it ended while we looked
+            }
         }
         return pids;
     }

@@ -37,29 +37,30 @@ public final class SshdProcess implements AutoCloseable {
     private final Process process;
     private final String address;
     private final int port;
-    private final SshKey hostKey;
+    private final List<SshKey> hostKeys;
     private final Path log;
 
-    private SshdProcess(Process process, String address, int port, SshKey hostKey, Path log) {
+    private SshdProcess(Process process, String address, int port, List<SshKey> hostKeys, Path log) {
         this.process = process;
         this.address = address;
         this.port = port;
-        this.hostKey = hostKey;
+        this.hostKeys = List.copyOf(hostKeys);
         this.log = log;
     }
 
     /** Starts sshd in {@code ns} on a random high port (everything is free in a fresh namespace). */
     public static SshdProcess start(NetworkNamespace ns, Path workDir, SshKey hostKey, List<SshKey> authorized)
             throws IOException {
-        return start(ns, workDir, hostKey, authorized, ThreadLocalRandom.current().nextInt(20_000, 60_000));
+        return start(ns, workDir, List.of(hostKey), authorized, ThreadLocalRandom.current().nextInt(20_000, 60_000));
     }
 
     /**
      * Starts sshd in {@code ns} on {@code port}, e.g. again after {@link #close()} with another host key.
      *
      * @param workDir where the configuration, authorized_keys and log go
+     * @param hostKeys the server's host keys (one per type); the client picks one in the key exchange
      */
-    public static SshdProcess start(NetworkNamespace ns, Path workDir, SshKey hostKey, List<SshKey> authorized,
+    public static SshdProcess start(NetworkNamespace ns, Path workDir, List<SshKey> hostKeys, List<SshKey> authorized,
                                     int port) throws IOException {
         Files.createDirectories(Path.of("/run/sshd"));
         String tag = "sshd-" + port + "-" + Long.toHexString(System.nanoTime());
@@ -71,10 +72,11 @@ public final class SshdProcess implements AutoCloseable {
         Files.writeString(authorizedKeys, keys, StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(authorizedKeys, PosixFilePermissions.fromString("rw-------"));
         Path config = workDir.resolve(tag + ".config");
-        Files.writeString(config, String.join("\n",
-                "Port " + port,
-                "ListenAddress " + ns.innerAddress(),
-                "HostKey " + hostKey.privateKey(),
+        List<String> lines = new ArrayList<>(List.of("Port " + port, "ListenAddress " + ns.innerAddress()));
+        for (SshKey hostKey : hostKeys) {
+            lines.add("HostKey " + hostKey.privateKey());
+        }
+        lines.addAll(List.of(
                 "PidFile none",
                 "AuthorizedKeysFile " + authorizedKeys,
                 "PubkeyAuthentication yes",
@@ -87,12 +89,13 @@ public final class SshdProcess implements AutoCloseable {
                 "PrintMotd no",
                 "PrintLastLog no",
                 "LogLevel VERBOSE",
-                ""), StandardCharsets.US_ASCII);
+                ""));
+        Files.writeString(config, String.join("\n", lines), StandardCharsets.US_ASCII);
         Path log = workDir.resolve(tag + ".log");
         List<String> argv = new ArrayList<>(ns.execPrefix());
         argv.addAll(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()));
         Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SshdProcess sshd = new SshdProcess(process, ns.innerAddress(), port, hostKey, log);
+        SshdProcess sshd = new SshdProcess(process, ns.innerAddress(), port, hostKeys, log);
         try {
             sshd.awaitReady();
         } catch (IOException | RuntimeException e) {
@@ -110,12 +113,13 @@ public final class SshdProcess implements AutoCloseable {
         return port;
     }
 
-    public SshKey hostKey() {
-        return hostKey;
+    /** The known_hosts line an operator would write for this server's first host key. */
+    public String knownHostsLine() throws IOException {
+        return knownHostsLine(hostKeys.get(0));
     }
 
-    /** The known_hosts line an operator would write for this server: {@code [address]:port <type> <key>}. */
-    public String knownHostsLine() throws IOException {
+    /** The known_hosts line of {@code hostKey} for this server: {@code [address]:port <type> <key>}. */
+    public String knownHostsLine(SshKey hostKey) throws IOException {
         return "[" + address + "]:" + port + " " + hostKey.publicKeyText();
     }
 
