@@ -112,6 +112,12 @@ final class PinnedHostKeys {
                     + " pins no key for it: refused. Check the fingerprint out of band and add the host's key"
                     + " (see SshHostShell)");
         }
+        String offeredType = KeyUtils.getKeyType(offered);
+        if (pinned.stream().noneMatch(k -> KeyUtils.getKeyType(k).equals(offeredType))) {
+            return Optional.of(where + " offered the " + seen + ", but " + target.knownHosts() + " pins only "
+                    + fingerprints(pinned) + " for it and the host no longer offers that key: refused."
+                    + " Check the new key out of band before pinning it");
+        }
         return Optional.of(where + " offered the " + seen + ", which does not match the pinned "
                 + fingerprints(pinned) + " in " + target.knownHosts()
                 + ": refused. The host key CHANGED: the host was reinstalled or someone is in the middle");

@@ -12,7 +12,6 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -147,8 +146,6 @@ public final class SshHostShell implements HostShell, AutoCloseable {
                 channel.close(true);
             }
             channels.release();
-            wipe(stdout);
-            wipe(stderr);
         }
     }
 
@@ -462,13 +459,6 @@ public final class SshHostShell implements HostShell, AutoCloseable {
         }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private static void wipe(ByteArrayOutputStream buffer) {
-        // A command's output may hold key material (e.g. a generated secret): do not leave it lying around.
-        byte[] bytes = buffer.toByteArray();
-        Arrays.fill(bytes, (byte) 0);
-        buffer.reset();
     }
 
     // ------------------------------------------------------------------ helpers

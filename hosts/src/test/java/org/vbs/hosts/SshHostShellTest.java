@@ -72,10 +72,18 @@ class SshHostShellTest extends HostShellContract {
 
     @AfterAll
     static void stopServer() throws IOException {
-        try (NetworkNamespace namespace = ns; SshdProcess server = sshd) {
-            assertTrue(server == null || server.isAlive(), "sshd ran through the tests");
+        try {
+            if (sshd != null) {
+                sshd.close();
+            }
         } finally {
-            deleteTree(dir);
+            try {
+                if (ns != null) {
+                    ns.close();
+                }
+            } finally {
+                deleteTree(dir);
+            }
         }
     }
 
@@ -171,6 +179,18 @@ class SshHostShellTest extends HostShellContract {
                 server.close();
             }
             awaitTrue(() -> processesWithArgument(marker).isEmpty(), () -> "the sleep outlived its connection");
+        }
+    }
+
+    @Test
+    void shouldRefuseAHostThatNoLongerOffersThePinnedKeyType() throws Exception {
+        Path rsaOnly = writeKnownHosts("known_hosts_rsa_only", sshd.knownHostsLine(rsaHostKey));
+
+        try (SshHostShell refused = new SshHostShell(target(sshd, clientKey, rsaOnly))) {
+            DriverException e = assertDriverException(DriverException.Code.CONFIGURATION,
+                    () -> refused.run(Command.of("true")));
+
+            assertMentions(e, hostKey.fingerprint(), rsaHostKey.fingerprint(), "no longer offers");
         }
     }
 

@@ -202,6 +202,14 @@ public abstract class HostShellContract {
     }
 
     @Test
+    void shouldRunProgramsInTheCLocale() throws Exception {
+        // Drivers match tools' messages: they must read the same on every host.
+        CommandResult result = shell.run(Command.of("printenv", "LC_ALL"));
+
+        assertEquals("C\n", result.stdout());
+    }
+
+    @Test
     void shouldRunAProgramNamedByAbsolutePath() throws Exception {
         CommandResult result = shell.run(Command.of("/bin/echo", "by path"));
 
