@@ -13,7 +13,8 @@ import org.vbs.plugins.spi.HostProcess;
 /**
  * A program started by {@link SshHostShell#start}: its stdin and stdout are the exec channel's.
  * {@link #close()} sends EOF (the program's cue to end), waits briefly for the channel to close, then
- * drops it and gives the channel slot back to the shell.
+ * drops it. The channel slot goes back to the shell when the channel closes, whether the program
+ * ended by itself or {@link #close()} ended it.
  */
 final class SshProcess implements HostProcess {
     private static final Duration EOF_GRACE = Duration.ofSeconds(2);
@@ -21,10 +22,12 @@ final class SshProcess implements HostProcess {
     private final ChannelExec channel;
     private final Runnable release;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     SshProcess(ChannelExec channel, Runnable release) {
         this.channel = channel;
         this.release = release;
+        channel.addCloseFutureListener(closing -> releaseOnce());
     }
 
     @Override
@@ -56,6 +59,12 @@ final class SshProcess implements HostProcess {
             return;
         } finally {
             channel.close(true);
+            releaseOnce();
+        }
+    }
+
+    private void releaseOnce() {
+        if (released.compareAndSet(false, true)) {
             release.run();
         }
     }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.vbs.plugins.spi.Command;
 import org.vbs.plugins.spi.CommandResult;
 import org.vbs.plugins.spi.DriverException;
+import org.vbs.plugins.spi.HostProcess;
 import org.vbs.plugins.spi.HostShell;
 import org.vbs.plugins.testkit.HostShellContract;
 import org.vbs.plugins.testkit.tools.ExecResult;
@@ -343,6 +344,22 @@ class SshHostShellTest extends HostShellContract {
         }
 
         assertEquals(before + 1, acceptedLogins(), "one login for five commands");
+    }
+
+    @Test
+    void shouldGiveBackTheChannelOfAStartedProgramThatEndedByItself() throws Exception {
+        List<HostProcess> ended = new ArrayList<>();
+        try (SshHostShell ssh = new SshHostShell(target(sshd, clientKey, knownHosts))) {
+            for (int i = 0; i < 2 * SshHostShell.MAX_CHANNELS; i++) {
+                HostProcess process = ssh.start(Command.of("printf", "%s", "p" + i).withTimeout(Duration.ofSeconds(5)));
+                ended.add(process);
+                assertEquals("p" + i, new String(process.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            }
+
+            assertEquals("free\n", ssh.run(Command.of("echo", "free").withTimeout(Duration.ofSeconds(5))).stdout());
+        } finally {
+            ended.forEach(HostProcess::close);
+        }
     }
 
     @Test
