@@ -196,7 +196,10 @@ public final class SshHostShell implements HostShell, AutoCloseable {
             HostKeyCheck check = hostKeyCheck.get();
             return check != null && check.accept(serverKey);
         });
-        CoreModuleProperties.AUTH_TIMEOUT.set(sshClient, target.connectTimeout());
+        // Only a backstop: connect() waits for the handshake itself, within the connect timeout. Were both
+        // equal, MINA's timer could close the session first and the caller would read "Session is being
+        // closed" instead of the timeout.
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshClient, target.connectTimeout().plusSeconds(30));
         // Commands are many small request/response exchanges: with Nagle's algorithm each one waited for
         // delayed ACKs (measured here: ~170 ms per command on a warm connection, see the report).
         CoreModuleProperties.TCP_NODELAY.set(sshClient, true);
@@ -241,10 +244,11 @@ public final class SshHostShell implements HostShell, AutoCloseable {
         client.setSignatureFactories(preferring(check.pins.algorithms(), client.getSignatureFactories()));
         hostKeyCheck.set(check);
         long timeoutMillis = target.connectTimeout().toMillis();
+        long deadline = System.nanoTime() + target.connectTimeout().toNanos();
         ClientSession opened = null;
         try {
             ConnectFuture connecting = client.connect(target.user(), target.address(), target.port());
-            if (!connecting.await(timeoutMillis)) {
+            if (!connecting.await(remainingMillis(deadline))) {
                 connecting.cancel();
                 throw new DriverException(DriverException.Code.IO_ERROR, "host " + target.host() + " ("
                         + target.endpoint() + ") did not accept a connection within " + timeoutMillis + " ms");
@@ -257,7 +261,7 @@ public final class SshHostShell implements HostShell, AutoCloseable {
             opened = connecting.getSession();
             opened.addPublicKeyIdentity(identity);
             AuthFuture auth = opened.auth();
-            if (!auth.await(timeoutMillis)) {
+            if (!auth.await(remainingMillis(deadline))) {
                 throw new DriverException(DriverException.Code.IO_ERROR, "host " + target.host() + " ("
                         + target.endpoint() + ") did not complete the SSH handshake within " + timeoutMillis + " ms");
             }
@@ -279,6 +283,10 @@ public final class SshHostShell implements HostShell, AutoCloseable {
                 opened.close(true);
             }
         }
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private DriverException authFailure(HostKeyCheck check, Throwable cause) {
