@@ -387,6 +387,27 @@ class SshHostShellTest extends HostShellContract {
         assertFalse(sshd.log().contains(secret), "sshd logged the secret");
     }
 
+    @Test
+    void shouldLeaveNoServerNamespaceOrLinkBehind() throws Exception {
+        NetworkNamespace own = NetworkNamespace.create();
+        SshdProcess server;
+        try {
+            server = SshdProcess.start(own, dir, hostKey, List.of(clientKey));
+            try (SshHostShell ssh = new SshHostShell(target(server, clientKey,
+                    writeKnownHosts("known_hosts_cleanup", server.knownHostsLine())))) {
+                assertEquals(0, ssh.run(Command.of("true")).exitCode());
+            } finally {
+                server.close();
+            }
+        } finally {
+            own.close();
+        }
+
+        assertFalse(ProcessHandle.of(server.pid()).isPresent(), "sshd " + server.pid() + " is gone");
+        assertFalse(ExecResult.of("ip", "netns", "list").output().contains(own.name()), "namespace gone");
+        assertFalse(ExecResult.of("ip", "-o", "link", "show").output().contains(own.name()), "veth gone");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static SshTarget target(SshdProcess server, SshKey key, Path pinned) {

@@ -19,6 +19,8 @@ public final class NetworkNamespace implements AutoCloseable {
     private final String hostAddress;
     private final String innerAddress;
     private final String silentAddress;
+    /** Whether the veth pair is ours to delete (its name could be taken by someone else's). */
+    private boolean linkMade;
 
     private NetworkNamespace(String name, String hostSideLink, String[] subnet) {
         this.name = name;
@@ -34,9 +36,11 @@ public final class NetworkNamespace implements AutoCloseable {
         String suffix = String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
         NetworkNamespace ns = new NetworkNamespace("vbs-t-" + suffix, "vbs-t-" + suffix, freeSubnet());
         String peer = "vbs-p-" + suffix;
+        // Not in the try: if the name is taken, nothing of ours exists and the other one must stay.
+        ip("netns", "add", ns.name);
         try {
-            ip("netns", "add", ns.name);
             ip("link", "add", ns.hostSideLink, "type", "veth", "peer", "name", peer, "netns", ns.name);
+            ns.linkMade = true;
             ip("addr", "add", ns.hostAddress + "/29", "dev", ns.hostSideLink);
             ip("link", "set", ns.hostSideLink, "up");
             ip("-n", ns.name, "addr", "add", ns.innerAddress + "/29", "dev", peer);
@@ -84,8 +88,12 @@ public final class NetworkNamespace implements AutoCloseable {
     public void close() throws IOException {
         List<String> failures = new ArrayList<>();
         // Deleting the namespace destroys the peer inside it, and with it the pair; the root side is
-        // deleted explicitly in case the namespace was never made.
-        for (List<String> argv : List.of(List.of("netns", "delete", name), List.of("link", "delete", hostSideLink))) {
+        // deleted too in case it outlived the namespace ("gone" answers are fine).
+        List<List<String>> steps = new ArrayList<>(List.of(List.of("netns", "delete", name)));
+        if (linkMade) {
+            steps.add(List.of("link", "delete", hostSideLink));
+        }
+        for (List<String> argv : steps) {
             List<String> cmd = new ArrayList<>(List.of("ip"));
             cmd.addAll(argv);
             ExecResult result = ExecResult.of(cmd, Duration.ofSeconds(20));

@@ -132,6 +132,11 @@ public final class SshdProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The listener's PID. */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() throws IOException {
         // The per-connection sshd processes (and the sessions' programs) are the listener's descendants.
