@@ -52,6 +52,7 @@ class SshHostShellTest extends HostShellContract {
     private static SshKey otherHostKey;
     private static SshKey clientKey;
     private static SshKey rsaPemClientKey;
+    private static SshKey ecdsaClientKey;
     private static SshKey unknownClientKey;
     private static SshKey rsaHostKey;
     private static SshdProcess sshd;
@@ -64,10 +65,11 @@ class SshHostShellTest extends HostShellContract {
         otherHostKey = SshKey.ed25519(dir, "other_host_ed25519");
         clientKey = SshKey.ed25519(dir, "client_ed25519");
         rsaPemClientKey = SshKey.generate(dir, "client_rsa_pem", "rsa", 2048, SshKey.Format.PEM);
+        ecdsaClientKey = SshKey.generate(dir, "client_ecdsa", "ecdsa", 256, SshKey.Format.OPENSSH);
         unknownClientKey = SshKey.ed25519(dir, "unknown_ed25519");
         rsaHostKey = SshKey.generate(dir, "host_rsa", "rsa", 2048, SshKey.Format.OPENSSH);
         ns = NetworkNamespace.create();
-        sshd = SshdProcess.start(ns, dir, hostKey, List.of(clientKey, rsaPemClientKey));
+        sshd = SshdProcess.start(ns, dir, hostKey, List.of(clientKey, rsaPemClientKey, ecdsaClientKey));
         knownHosts = writeKnownHosts("known_hosts", sshd.knownHostsLine());
     }
 
@@ -221,6 +223,16 @@ class SshHostShellTest extends HostShellContract {
     }
 
     @Test
+    void shouldAcceptAKeyPinnedUnderTheRegisteredHostName() throws Exception {
+        Path byName = writeKnownHosts("known_hosts_by_name",
+                "[vbs-test-host]:" + sshd.port() + " " + hostKey.publicKeyText());
+
+        try (SshHostShell ssh = new SshHostShell(target(sshd, clientKey, byName))) {
+            assertEquals(0, ssh.run(Command.of("true")).exitCode());
+        }
+    }
+
+    @Test
     void shouldRefuseAMissingKnownHostsFile() throws Exception {
         Path missing = dir.resolve("no_such_known_hosts");
 
@@ -240,6 +252,13 @@ class SshHostShellTest extends HostShellContract {
 
         try (SshHostShell ssh = new SshHostShell(target(sshd, rsaPemClientKey, knownHosts))) {
             assertEquals("rsa\n", ssh.run(Command.of("echo", "rsa")).stdout());
+        }
+    }
+
+    @Test
+    void shouldLogInWithAnEcdsaKey() throws Exception {
+        try (SshHostShell ssh = new SshHostShell(target(sshd, ecdsaClientKey, knownHosts))) {
+            assertEquals("ecdsa\n", ssh.run(Command.of("echo", "ecdsa")).stdout());
         }
     }
 
