@@ -18,14 +18,16 @@ public interface HostShell {
      *
      * @return how it ended, whatever its exit code
      * @throws DriverException {@code IO_ERROR} when the host cannot be reached or the command timed
-     *         out (it is then killed)
+     *         out (it is then killed); {@code CONFIGURATION} when the host's identity or the service's
+     *         credentials are refused (a remote shell: host key not pinned or changed, key not authorized)
      */
     CommandResult run(Command command) throws DriverException;
 
     /**
      * Starts a command and hands back its streams; its {@link Command#timeout()} bounds only the start.
      *
-     * @throws DriverException {@code IO_ERROR} when the host cannot be reached or the program not started
+     * @throws DriverException {@code IO_ERROR} when the host cannot be reached or the program not started;
+     *         {@code CONFIGURATION} as for {@link #run}
      */
     HostProcess start(Command command) throws DriverException;
 }
