@@ -22,6 +22,8 @@ import org.vbs.core.host.DriverRegistration;
 import org.vbs.core.host.HostRegistration;
 import org.vbs.core.host.Hosts;
 import org.vbs.hosts.LocalHostShell;
+import org.vbs.hosts.SshHostShell;
+import org.vbs.hosts.SshTarget;
 import org.vbs.plugins.spi.DriverConfig;
 import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.HostShell;
@@ -35,7 +37,7 @@ import org.vbs.plugins.spi.volume.VolumeDriver;
  * overrides ({@code <templatesDir>/<driverId>.properties}), and made again when its factory was
  * registered anew (a bundle updated or restarted).
  */
-public final class PluginDrivers implements Hosts {
+public final class PluginDrivers implements Hosts, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginDrivers.class);
 
     private record Key(String host, DriverKind kind) {
@@ -48,6 +50,8 @@ public final class PluginDrivers implements Hosts {
     private final PluginHost plugins;
     private final Path templatesDir;
     private final Map<Key, Made> made = new ConcurrentHashMap<>();
+    /** One shell per host, shared by its drivers (over SSH: one session per host). */
+    private final Map<String, HostShell> shells = new ConcurrentHashMap<>();
 
     public PluginDrivers(Supplier<List<HostRegistration>> registrations, PluginHost plugins, Path templatesDir) {
         this.registrations = Objects.requireNonNull(registrations, "registrations");
@@ -104,7 +108,8 @@ public final class PluginDrivers implements Hosts {
         try {
             DriverConfig config = new DriverConfig(host.name(), registration.properties(),
                     templateOverrides(registration.driverId()));
-            Object driver = factory.factory().create(config, shell(host));
+            Object driver = factory.factory().create(config, shells.computeIfAbsent(host.name(),
+                    name -> shell(host)));
             LOG.infof("Host %s: %s driver '%s' ready", host.name(), kind.prefix(), registration.driverId());
             return driver;
         } catch (DriverException | IOException | RuntimeException e) {
@@ -118,9 +123,31 @@ public final class PluginDrivers implements Hosts {
     private static HostShell shell(HostRegistration host) {
         return switch (host.transport()) {
             case LOCAL -> new LocalHostShell(host.name());
-            case SSH -> throw new IllegalStateException("host " + host.name()
-                    + ": transport ssh is not available in this version");
+            case SSH -> {
+                HostRegistration.SshSettings ssh = host.ssh().orElseThrow();
+                try {
+                    yield new SshHostShell(new SshTarget(host.name(), host.address(), ssh.port(), ssh.user(),
+                            Path.of(ssh.privateKey()), Path.of(ssh.knownHosts()), SshTarget.DEFAULT_CONNECT_TIMEOUT));
+                } catch (DriverException e) {
+                    throw new IllegalStateException("host " + host.name() + ": " + e.getMessage(), e);
+                }
+            }
         };
+    }
+
+    /** Ends the hosts' SSH sessions. */
+    @Override
+    public void close() {
+        shells.values().forEach(shell -> {
+            if (shell instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warnf(e, "Host %s: its shell did not close cleanly", shell.host());
+                }
+            }
+        });
+        shells.clear();
     }
 
     private Map<String, String> templateOverrides(String driverId) throws IOException {

@@ -33,7 +33,7 @@ public class PluginHostBean {
     private static final Logger LOG = Logger.getLogger(PluginHostBean.class);
 
     private PluginHost host;
-    private Hosts hosts;
+    private PluginDrivers hosts;
 
     @PostConstruct
     void start() {
@@ -45,6 +45,7 @@ public class PluginHostBean {
 
     @PreDestroy
     void stop() {
+        hosts.close();
         host.close();
     }
 
