@@ -74,6 +74,18 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
     }
 
     /**
+     * The next version in {@code error} with this reason (keeping its attachment, so a forced detach can
+     * clean up). A volume already in error only gets the newer reason.
+     */
+    public VolumeRecord markError(String reason, String operation) {
+        if (state == VolumeState.ERROR) {
+            return new VolumeRecord(id, owner, host, sizeGiB, snapshotId, state, Optional.of(reason), createTime, tags,
+                    clientToken, attachment, version + 1);
+        }
+        return moveTo(VolumeState.ERROR, Optional.of(reason), operation);
+    }
+
+    /**
      * The same volume, one version later: written by an operation that depends on the volume's state
      * without changing it (CreateSnapshot), so a concurrent change of the volume conflicts with it.
      */

@@ -161,7 +161,7 @@ public final class StepRunner {
                 Step step = plan.steps().get(interrupted);
                 try {
                     callDriver(operation, step.name() + " (undo before resuming)", step.timeout(),
-                            () -> step.compensate(operation, INTERRUPTED), renewed);
+                            () -> step.compensate().run(operation, INTERRUPTED), renewed);
                 } catch (Exception e) {
                     LOG.errorf(e, "%s: what the interrupted step '%s' left cannot be removed", operation, step.name());
                     giveUp(operation, plan, operation.kind().apiName() + " was " + INTERRUPTED
@@ -184,7 +184,7 @@ public final class StepRunner {
                 + step.name(), () -> {
                     OperationRecord current = mine(operation);
                     try {
-                        step.apply(current);
+                        step.apply().run(current);
                     } catch (RuntimeException e) {
                         throw e;
                     } catch (Exception e) {
@@ -203,7 +203,8 @@ public final class StepRunner {
     private OperationRecord applyStorage(OperationRecord operation, Step step, int index) throws Exception {
         OperationRecord[] renewed = {operation};
         Map<String, String> produced = new java.util.concurrent.ConcurrentHashMap<>();
-        callDriver(operation, step.name(), step.timeout(), () -> produced.putAll(step.apply(operation)), renewed);
+        callDriver(operation, step.name(), step.timeout(), () -> produced.putAll(step.apply().run(operation)),
+                renewed);
         return journal(renewed[0], "step '" + step.name() + "' done",
                 r -> r.stepDone(index + 1, leaseFromNow(), produced));
     }
@@ -231,7 +232,7 @@ public final class StepRunner {
                     operation = transactions.finish(operation.owner(), operation.kind().apiName() + " "
                             + operation.resourceId() + ": undo " + step.name(), () -> {
                                 OperationRecord current = mine(at);
-                                compensateMetadata(step, current, reason);
+                                compensateMetadata(step.compensate(), current, reason);
                                 if (stepIndex == 0) {
                                     store.removeOperation(current);
                                     return current;
@@ -243,8 +244,8 @@ public final class StepRunner {
                 } else {
                     OperationRecord at = operation;
                     OperationRecord[] renewed = {operation};
-                    callDriver(operation, "undo " + step.name(), step.timeout(), () -> step.compensate(at, reason),
-                            renewed);
+                    callDriver(operation, "undo " + step.name(), step.timeout(),
+                            () -> step.compensate().run(at, reason), renewed);
                     operation = journal(renewed[0], "undid step '" + step.name() + "'",
                             r -> r.stepDone(stepIndex, leaseFromNow()));
                 }
@@ -265,7 +266,7 @@ public final class StepRunner {
             transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId()
                     + ": give up", () -> {
                         OperationRecord current = mine(operation);
-                        compensateMetadata(plan.giveUp()::run, current, reason);
+                        compensateMetadata(plan.giveUp(), current, reason);
                         store.removeOperation(current);
                         return null;
                     });
@@ -273,10 +274,6 @@ public final class StepRunner {
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: cannot even record the failure; the next recovery tries again", operation);
         }
-    }
-
-    private static void compensateMetadata(Step step, OperationRecord operation, String reason) {
-        compensateMetadata(step::compensate, operation, reason);
     }
 
     private static void compensateMetadata(Step.Compensation compensation, OperationRecord operation, String reason) {

@@ -243,11 +243,8 @@ final class VolumeWorkflow {
     }
 
     private void markError(String volumeId, String reason, String operation) {
-        core.store().volume(volumeId).ifPresent(current -> {
-            if (current.state() != VolumeState.ERROR) {
-                core.store().replaceVolume(current, current.moveTo(VolumeState.ERROR, Optional.of(reason), operation));
-            }
-        });
+        core.store().volume(volumeId).ifPresent(current ->
+                core.store().replaceVolume(current, current.markError(reason, operation)));
     }
 
     private void removeClaim(String volumeId) {
