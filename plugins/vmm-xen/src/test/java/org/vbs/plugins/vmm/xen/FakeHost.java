@@ -30,6 +30,8 @@ import java.util.Properties;
  */
 final class FakeHost implements AutoCloseable {
     static final String DIR_PROPERTY = "vbs.fake.dir";
+    /** The program name the driver ran (e.g. an operator's {@code /usr/local/sbin/xl}), recorded as argv[0]. */
+    static final String PROGRAM_PROPERTY = "vbs.fake.program";
 
     final Path dir;
     final Properties scenario = new Properties();
@@ -56,7 +58,7 @@ final class FakeHost implements AutoCloseable {
         try (InputStream in = System.in) {
             stdin = in.readAllBytes();
         }
-        StringBuilder line = new StringBuilder("{\"argv\":[").append(json(tool));
+        StringBuilder line = new StringBuilder("{\"argv\":[").append(json(System.getProperty(PROGRAM_PROPERTY, tool)));
         for (String arg : args) {
             line.append(',').append(json(arg));
         }

@@ -51,14 +51,16 @@ final class FakeToolsShell implements HostShell {
     }
 
     private Command translate(Command command) {
-        Class<?> fake = FAKES.get(command.argv().get(0));
+        String program = command.argv().get(0);
+        // By file name, so an operator's override naming /usr/local/sbin/xl reaches the fake as well.
+        Class<?> fake = FAKES.get(Path.of(program).getFileName().toString());
         if (fake == null) {
             return command;
         }
         List<String> argv = new ArrayList<>(List.of(java(),
                 // A fake runs for a few milliseconds: start the JVM the quickest way.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-D" + FakeHost.DIR_PROPERTY + "=" + dir, "-cp", classes(), fake.getName()));
+                "-D" + FakeHost.DIR_PROPERTY + "=" + dir, "-D" + FakeHost.PROGRAM_PROPERTY + "=" + program, "-cp", classes(), fake.getName()));
         argv.addAll(command.argv().subList(1, command.argv().size()));
         return new Command(argv, command.stdin(), command.timeout());
     }
