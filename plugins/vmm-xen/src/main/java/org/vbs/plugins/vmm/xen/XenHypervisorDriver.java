@@ -29,7 +29,9 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
  * the guest as a {@code phy:} disk.
  *
  * <h2>Attach</h2>
- * {@code xl domid} (the domain must exist: {@code NOT_FOUND} otherwise), then: the node record
+ * {@code xl domid} (the domain must exist: {@code NOT_FOUND} otherwise); {@code xl block-list} (the
+ * volume must not be attached there already: {@code ALREADY_EXISTS}); the volume's node records that
+ * an attach which died half-way left are logged out and deleted; then: the node record
  * ({@code iscsiadm -m node -T <iqn> -p <portal> -o new}), its initiator name, its CHAP settings
  * (authmethod, username, password; username_in and password_in for mutual CHAP: open-iscsi checks the
  * target's identity too, so {@link #supportsMutualChap()} is true), the login, a bounded wait until
@@ -114,6 +116,9 @@ public final class XenHypervisorDriver implements HypervisorDriver {
                         + ": it is already attached there as " + disk.guestDevice());
             }
         }
+        // A record of this volume with no disk in the domain is what an attach left when it died half-way
+        // (e.g. the service node crashed after the login): end it, or the login would find a session.
+        clearNodes(volume, "cannot attach " + what + ": cannot clear what an earlier attach left");
         execute(plan, what);
         LOG.log(System.Logger.Level.INFO, "attached {0} as {1}", what, guest.group(1));
         return new AttachedDevice(instance, guest.group(1), volume);
@@ -133,6 +138,13 @@ public final class XenHypervisorDriver implements HypervisorDriver {
                 }
             }
         }
+        clearNodes(volumeId, context);
+        LOG.log(System.Logger.Level.INFO, "detached volume {0} from instance {1} on host {2}", volumeId,
+                instanceId, dom0.host());
+    }
+
+    /** Logs out of and deletes the volume's node records on dom0, each only if there. */
+    private void clearNodes(String volumeId, String context) throws DriverException {
         for (Node node : nodes(context)) {
             if (iqns.volumeOf(node.iqn()).filter(volumeId::equals).isPresent()) {
                 Map<String, String> values = Map.of("iqn", node.iqn(), "portal", node.portal());
@@ -141,8 +153,6 @@ public final class XenHypervisorDriver implements HypervisorDriver {
                         context);
             }
         }
-        LOG.log(System.Logger.Level.INFO, "detached volume {0} from instance {1} on host {2}", volumeId,
-                instanceId, dom0.host());
     }
 
     @Override
@@ -159,15 +169,21 @@ public final class XenHypervisorDriver implements HypervisorDriver {
 
     // ---------------------------------------------------------------- attach
 
-    /** One step of an attach: a command (or the device wait) and what undoes it. */
-    private record Step(String name, Optional<Command> command, Optional<String> secret, Optional<Undo> undo) {
+    /** One step of an attach: what it does, the secret its command carries, and what undoes it. */
+    private record Step(String name, Action action, Optional<String> secret, Optional<Undo> undo) {
+    }
+
+    /** A step's work. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws DriverException;
     }
 
     /** What undoes a step, and which failure of it means there was nothing to undo. */
     private record Undo(String name, Command command, Predicate<CommandResult> nothingThere) {
     }
 
-    private record Plan(List<Step> steps, String device) {
+    private record Plan(List<Step> steps) {
     }
 
     /** Renders every command first, so a value its placeholder refuses stops the attach before anything runs. */
@@ -196,16 +212,17 @@ public final class XenHypervisorDriver implements HypervisorDriver {
         }
         steps.add(step("login", "loginCmd", node, Optional.empty(), Optional.of(new Undo("logout",
                 dom0.command("logoutCmd", node), XenHypervisorDriver::noObjects))));
-        steps.add(new Step("device wait", Optional.of(dom0.command("deviceCheckCmd", Map.of("dev", device))),
-                Optional.empty(), Optional.empty()));
+        Command check = dom0.command("deviceCheckCmd", Map.of("dev", device));
+        steps.add(new Step("device wait", () -> awaitDevice(check, device), Optional.empty(), Optional.empty()));
         steps.add(step("block-attach", "blockAttachCmd", disk, Optional.empty(), Optional.of(new Undo("block-detach",
                 dom0.command("blockDetachCmd", disk), XenHypervisorDriver::notConnected))));
-        return new Plan(steps, device);
+        return new Plan(steps);
     }
 
     private Step step(String name, String key, Map<String, String> values, Optional<String> secret,
                       Optional<Undo> undo) {
-        return new Step(name, Optional.of(dom0.command(key, values)), secret, undo);
+        Command command = dom0.command(key, values);
+        return new Step(name, () -> dom0.require(command, secret), secret, undo);
     }
 
     private Step secretStep(String name, String key, Map<String, String> node, String secret, String what) {
@@ -220,11 +237,7 @@ public final class XenHypervisorDriver implements HypervisorDriver {
             // writes xenstore before the backend fails; a login may time out after the session began).
             step.undo().ifPresent(begun::push);
             try {
-                if (step.name().equals("device wait")) {
-                    awaitDevice(step.command().get(), plan.device());
-                } else {
-                    dom0.require(step.command().get(), step.secret());
-                }
+                step.action().run();
             } catch (DriverException e) {
                 String shown = Dom0Commands.mask(e.getMessage(), step.secret());
                 DriverException failure = new DriverException(e.code(), "cannot attach " + what + ": " + step.name()

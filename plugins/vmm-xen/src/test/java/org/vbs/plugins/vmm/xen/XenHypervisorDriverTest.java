@@ -84,6 +84,7 @@ class XenHypervisorDriverTest extends HypervisorDriverContract {
         assertEquals(List.of(
                 List.of("xl", "domid", domain),
                 List.of("xl", "block-list", domain),
+                List.of("iscsiadm", "-m", "node"),
                 node(iqn, "-o", "new"),
                 node(iqn, "-o", "update", "-n", "iface.initiatorname", "-v", INITIATOR),
                 node(iqn, "-o", "update", "-n", "node.session.auth.authmethod", "-v", "CHAP"),
@@ -224,6 +225,32 @@ class XenHypervisorDriverTest extends HypervisorDriverContract {
         List<List<String>> calls = dom0.calls();
         assertEquals(node(target.target().iqn(), "-o", "delete"), calls.get(calls.size() - 1),
                 "the undo goes on past a failed step");
+    }
+
+    @Test
+    void shouldClearTheSessionAnAttachThatDiedHalfWayLeftAndAttach() throws Exception {
+        String domain = dom0.startDomain();
+        HypervisorTestTarget target = newTarget();
+        String iqn = target.target().iqn();
+        // What a service node that crashed between the login and the block-attach leaves on dom0: here an
+        // attach whose block-attach failed and whose undo could neither log out nor delete the record.
+        dom0.set("fail.xl.block-attach", "1");
+        dom0.set("fail.iscsiadm.logout", "2");
+        dom0.set("fail.iscsiadm.delete", "2");
+        assertDriverException(DriverException.Code.IO_ERROR,
+                () -> driver().attach(request(domain, "xvdb", target, target.chap())));
+        assertTrue(dom0.state().containsKey("session|" + iqn + "|" + FakeDom0.PORTAL), "the session is left");
+        dom0.remove("fail.xl.block-attach");
+        dom0.remove("fail.iscsiadm.logout");
+        dom0.remove("fail.iscsiadm.delete");
+        dom0.clearCalls();
+
+        AttachedDevice attached = driver().attach(request(domain, "xvdb", target, target.chap()));
+
+        assertEquals(List.of(attached), driver().devices(domain));
+        List<List<String>> calls = dom0.calls();
+        assertEquals(List.of(List.of("iscsiadm", "-m", "node"), node(iqn, "--logout"), node(iqn, "-o", "delete"),
+                node(iqn, "-o", "new")), calls.subList(2, 6));
     }
 
     @Test
