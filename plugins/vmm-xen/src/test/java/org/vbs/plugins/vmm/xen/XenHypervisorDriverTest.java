@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -251,6 +256,48 @@ class XenHypervisorDriverTest extends HypervisorDriverContract {
         List<List<String>> calls = dom0.calls();
         assertEquals(List.of(List.of("iscsiadm", "-m", "node"), node(iqn, "--logout"), node(iqn, "-o", "delete"),
                 node(iqn, "-o", "new")), calls.subList(2, 6));
+    }
+
+    @Test
+    void shouldPutEachSecretIntoTheArgvOfItsOwnIscsiadmUpdateOnly() throws Exception {
+        String domain = dom0.startDomain();
+        HypervisorTestTarget target = newTarget();
+        String iqn = target.target().iqn();
+        dom0.set("target." + iqn + ".userIn", "target-user");
+        dom0.set("target." + iqn + ".secretIn", "targetSecret0123");
+
+        driver().attach(request(domain, "xvdb", target, mutual(target, "target-user", "targetSecret0123")));
+        driver().detach(domain, target.volumeId());
+
+        List<List<String>> holding = dom0.calls().stream().filter(c -> c.contains(target.chapSecret())
+                || c.contains("targetSecret0123")).toList();
+        assertEquals(List.of(
+                node(iqn, "-o", "update", "-n", "node.session.auth.password", "-v", target.chapSecret()),
+                node(iqn, "-o", "update", "-n", "node.session.auth.password_in", "-v", "targetSecret0123")), holding);
+    }
+
+    @Test
+    void shouldAttachTwoVolumesToOneDomainAtTheSameTime() throws Exception {
+        String domain = dom0.startDomain();
+        HypervisorTestTarget first = newTarget();
+        HypervisorTestTarget second = newTarget();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CyclicBarrier together = new CyclicBarrier(2);
+        try {
+            Future<AttachedDevice> one = threads.submit(() -> {
+                together.await(10, TimeUnit.SECONDS);
+                return driver().attach(request(domain, "xvdb", first, first.chap()));
+            });
+            Future<AttachedDevice> two = threads.submit(() -> {
+                together.await(10, TimeUnit.SECONDS);
+                return driver().attach(request(domain, "xvdc", second, second.chap()));
+            });
+
+            assertEquals(Set.of(one.get(60, TimeUnit.SECONDS), two.get(60, TimeUnit.SECONDS)),
+                    Set.copyOf(driver().devices(domain)));
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
