@@ -133,7 +133,7 @@ public final class XenHypervisorDriver implements HypervisorDriver {
         if (domainExists(instanceId, context)) {
             for (Disk disk : disksOf(instanceId, context)) {
                 if (disk.volumeId().equals(volumeId)) {
-                    undo(new Undo("block-detach", dom0.command("blockDetachCmd", Map.of("domain", instanceId,
+                    remove(new Removal("block-detach", dom0.command("blockDetachCmd", Map.of("domain", instanceId,
                             "guestDev", disk.guestDevice())), XenHypervisorDriver::notConnected), context);
                 }
             }
@@ -148,8 +148,8 @@ public final class XenHypervisorDriver implements HypervisorDriver {
         for (Node node : nodes(context)) {
             if (iqns.volumeOf(node.iqn()).filter(volumeId::equals).isPresent()) {
                 Map<String, String> values = Map.of("iqn", node.iqn(), "portal", node.portal());
-                undo(new Undo("logout", dom0.command("logoutCmd", values), XenHypervisorDriver::noObjects), context);
-                undo(new Undo("node delete", dom0.command("nodeDeleteCmd", values), XenHypervisorDriver::noObjects),
+                remove(new Removal("logout", dom0.command("logoutCmd", values), XenHypervisorDriver::noObjects), context);
+                remove(new Removal("node delete", dom0.command("nodeDeleteCmd", values), XenHypervisorDriver::noObjects),
                         context);
             }
         }
@@ -170,7 +170,7 @@ public final class XenHypervisorDriver implements HypervisorDriver {
     // ---------------------------------------------------------------- attach
 
     /** One step of an attach: what it does, the secret its command carries, and what undoes it. */
-    private record Step(String name, Action action, Optional<String> secret, Optional<Undo> undo) {
+    private record Step(String name, Action action, Optional<String> secret, Optional<Removal> undo) {
     }
 
     /** A step's work. */
@@ -179,8 +179,8 @@ public final class XenHypervisorDriver implements HypervisorDriver {
         void run() throws DriverException;
     }
 
-    /** What undoes a step, and which failure of it means there was nothing to undo. */
-    private record Undo(String name, Command command, Predicate<CommandResult> nothingThere) {
+    /** A command that removes something (undoing a step, or in a detach), and which failure means it was not there. */
+    private record Removal(String name, Command command, Predicate<CommandResult> nothingThere) {
     }
 
     private record Plan(List<Step> steps) {
@@ -196,7 +196,7 @@ public final class XenHypervisorDriver implements HypervisorDriver {
         Map<String, String> disk = Map.of("domain", request.instanceId(), "dev", device, "guestDev", guestDevice);
         List<Step> steps = new ArrayList<>();
         steps.add(step("node new", "nodeNewCmd", node, Optional.empty(),
-                Optional.of(new Undo("node delete", dom0.command("nodeDeleteCmd", node),
+                Optional.of(new Removal("node delete", dom0.command("nodeDeleteCmd", node),
                         XenHypervisorDriver::noObjects))));
         steps.add(step("initiator name", "nodeInitiatorCmd", with(node, "initiator", request.initiatorIqn()),
                 Optional.empty(), Optional.empty()));
@@ -210,17 +210,17 @@ public final class XenHypervisorDriver implements HypervisorDriver {
             steps.add(secretStep("CHAP password_in", "chapPasswordInCmd", node,
                     reveal(chap.outgoingSecret().get()), what));
         }
-        steps.add(step("login", "loginCmd", node, Optional.empty(), Optional.of(new Undo("logout",
+        steps.add(step("login", "loginCmd", node, Optional.empty(), Optional.of(new Removal("logout",
                 dom0.command("logoutCmd", node), XenHypervisorDriver::noObjects))));
         Command check = dom0.command("deviceCheckCmd", Map.of("dev", device));
         steps.add(new Step("device wait", () -> awaitDevice(check, device), Optional.empty(), Optional.empty()));
-        steps.add(step("block-attach", "blockAttachCmd", disk, Optional.empty(), Optional.of(new Undo("block-detach",
+        steps.add(step("block-attach", "blockAttachCmd", disk, Optional.empty(), Optional.of(new Removal("block-detach",
                 dom0.command("blockDetachCmd", disk), XenHypervisorDriver::notConnected))));
         return new Plan(steps);
     }
 
     private Step step(String name, String key, Map<String, String> values, Optional<String> secret,
-                      Optional<Undo> undo) {
+                      Optional<Removal> undo) {
         Command command = dom0.command(key, values);
         return new Step(name, () -> dom0.require(command, secret), secret, undo);
     }
@@ -231,7 +231,7 @@ public final class XenHypervisorDriver implements HypervisorDriver {
     }
 
     private void execute(Plan plan, String what) throws DriverException {
-        Deque<Undo> begun = new ArrayDeque<>();
+        Deque<Removal> begun = new ArrayDeque<>();
         for (Step step : plan.steps()) {
             // Pushed before the step runs: a step that fails may have got half-way (xl block-attach
             // writes xenstore before the backend fails; a login may time out after the session began).
@@ -272,11 +272,11 @@ public final class XenHypervisorDriver implements HypervisorDriver {
     }
 
     /** Undoes the begun steps newest first; an undo that fails too is reported with the failure. */
-    private DriverException rolledBack(Deque<Undo> begun, DriverException failure, String what) {
+    private DriverException rolledBack(Deque<Removal> begun, DriverException failure, String what) {
         List<String> left = new ArrayList<>();
         while (!begun.isEmpty()) {
             try {
-                undo(begun.pop(), "cannot undo the failed attach of " + what);
+                remove(begun.pop(), "cannot undo the failed attach of " + what);
             } catch (DriverException e) {
                 left.add(e.getMessage());
                 failure.addSuppressed(e);
@@ -290,11 +290,11 @@ public final class XenHypervisorDriver implements HypervisorDriver {
         return both;
     }
 
-    private void undo(Undo undo, String context) throws DriverException {
-        CommandResult result = dom0.run(undo.command(), Optional.empty());
-        if (!result.succeeded() && !undo.nothingThere().test(result)) {
-            throw new DriverException(DriverException.Code.IO_ERROR, context + ": " + undo.name() + " failed: "
-                    + dom0.failure(undo.command(), result, Optional.empty()).getMessage());
+    private void remove(Removal removal, String context) throws DriverException {
+        CommandResult result = dom0.run(removal.command(), Optional.empty());
+        if (!result.succeeded() && !removal.nothingThere().test(result)) {
+            throw new DriverException(DriverException.Code.IO_ERROR, context + ": " + removal.name() + " failed: "
+                    + dom0.failure(removal.command(), result, Optional.empty()).getMessage());
         }
     }
 
