@@ -97,6 +97,11 @@ public final class LibvirtdProcess implements AutoCloseable {
         return "qemu+unix:///system?socket=" + root.resolve("sock/libvirt-sock");
     }
 
+    /** The directory holding the daemon's configuration, state, logs and sockets (bind-mounted as above). */
+    public Path root() {
+        return root;
+    }
+
     /** libvirtd's PID (a child of this JVM). */
     public long pid() {
         return daemon.pid();
