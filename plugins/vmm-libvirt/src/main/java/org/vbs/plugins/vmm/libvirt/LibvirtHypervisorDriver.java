@@ -24,7 +24,8 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
  * {@code <auth>} names that secret and whose {@code <serial>} is the volume id. If a step fails, what
  * the attach made is removed again (the disk if it is there, the secret), and the failure names the
  * step, the volume and the instance. A secret with the volume's UUID that an attach left when it died
- * half-way is removed before the new one is defined.
+ * half-way is simply redefined and given the new value (libvirt accepts a definition with an existing
+ * UUID and the same usage as an update).
  *
  * <p>Detach: the disk is found by its serial in the live XML ({@code dumpxml}), {@code detach-device
  * --live} of that element, a bounded wait until it has left the live XML, then {@code secret-undefine}.
@@ -91,10 +92,10 @@ public final class LibvirtHypervisorDriver implements HypervisorDriver {
                     + ": it is already attached there as " + existing.get(0).targetDev());
         }
         VolumeSecret secret = new VolumeSecret(volume);
-        String step = "secret-undefine of a secret an earlier attach left";
+        String step = "secret-define";
         try {
-            virsh.undefineSecret(secret.uuid());
-            step = "secret-define";
+            // Over a secret an attach that died half-way left, the same definition is a redefinition
+            // (same UUID and usage), and the value below replaces the stale one.
             virsh.defineSecret(LibvirtXml.secretDefinition(secret));
             step = "secret-set-value";
             virsh.setSecretValue(secret.uuid(), request.chap().secret());

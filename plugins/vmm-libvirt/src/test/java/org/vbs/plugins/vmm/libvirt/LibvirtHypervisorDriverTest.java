@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vbs.hosts.LocalHostShell;
+import org.vbs.plugins.spi.DriverConfig;
 import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.hypervisor.AttachedDevice;
 import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
@@ -237,6 +239,71 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
 
         assertEquals(List.of(attached), driver().devices(domain));
         driver().detach(domain, target.volumeId());
+        assertEquals(before, domains.objects(domain));
+    }
+
+    @Test
+    void shouldFailAtSecretDefineWhenAnotherSecretHoldsTheUsageAndLeaveThatSecretAlone() throws Exception {
+        String domain = domains.start();
+        HypervisorTestTarget target = newTarget();
+        String usage = new VolumeSecret(target.volumeId()).usage();
+        String foreign = "0b1e7c55-0000-4000-8000-" + target.volumeId().substring(9);
+        Path xml = Files.writeString(work.resolve("foreign-secret.xml"), "<secret ephemeral='yes' private='yes'><uuid>"
+                + foreign + "</uuid><usage type='iscsi'><target>" + usage + "</target></usage></secret>");
+        libvirtd.virshOk("secret-define", xml.toString());
+        try {
+            Set<String> before = domains.objects(domain);
+
+            DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
+                    () -> driver().attach(request(domain, "sdb", target, target.chap())));
+
+            assertMentions(e, "secret-define failed", foreign, usage, target.volumeId(), domain);
+            assertEquals(before, domains.objects(domain), "the operator's secret stays, nothing else is there");
+        } finally {
+            libvirtd.virshOk("secret-undefine", foreign);
+        }
+    }
+
+    @Test
+    void shouldRemoveTheDefinedSecretWhenSettingItsValueFails() throws Exception {
+        String domain = domains.start();
+        HypervisorTestTarget target = newTarget();
+        Set<String> before = domains.objects(domain);
+        // The operator's template reads the value from a file that is not there: virsh fails after the define.
+        HypervisorDriver broken = new LibvirtDriverFactory().create(new DriverConfig("localhost",
+                Map.of(LibvirtSettings.URI, libvirtd.uri()), Map.of(Virsh.SECRET_SET_VALUE,
+                        "virsh -c <uri> secret-set-value <secret> --file " + work.resolve("no-such-file") + " --plain")),
+                new LocalHostShell("localhost"));
+
+        DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
+                () -> broken.attach(request(domain, "sdb", target, target.chap())));
+
+        assertMentions(e, "secret-set-value failed", "no-such-file", target.volumeId(), domain);
+        assertHidesSecrets(e, target.chapSecret());
+        assertEquals(before, domains.objects(domain));
+    }
+
+    @Test
+    void shouldFailADetachTheGuestDoesNotCompleteAndLeaveTheDiskAndItsSecret() throws Exception {
+        HypervisorDriver impatient = domains.driver(Map.of(LibvirtSettings.DETACH_TIMEOUT_MILLIS, "300"));
+        String domain = domains.start();
+        String volumeId = newVolumeId();
+        // A virtio-blk disk is only released by a guest that acknowledges the unplug; there is no guest.
+        Path image = work.resolve(volumeId + ".img");
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(1 << 20);
+        }
+        Path xml = Files.writeString(work.resolve(volumeId + ".xml"), "<disk type='file' device='disk'>"
+                + "<driver name='qemu' type='raw'/><source file='" + image + "'/><target dev='vdb' bus='virtio'/>"
+                + "<serial>" + volumeId + "</serial></disk>");
+        libvirtd.virshOk("attach-device", domain, xml.toString(), "--live");
+        Set<String> before = domains.objects(domain);
+
+        DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
+                () -> impatient.detach(domain, volumeId));
+
+        assertMentions(e, volumeId, domain, "vdb is still in the domain 300 ms after detach-device");
+        assertEquals(List.of(new AttachedDevice(domain, "vdb", volumeId)), impatient.devices(domain));
         assertEquals(before, domains.objects(domain));
     }
 
