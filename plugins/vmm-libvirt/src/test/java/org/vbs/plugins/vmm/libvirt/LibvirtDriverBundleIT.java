@@ -26,6 +26,7 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 import org.vbs.plugins.testkit.HypervisorTestTarget;
 import org.vbs.plugins.testkit.tools.LibvirtdProcess;
 import org.vbs.plugins.testkit.tools.PluginFramework;
+import org.vbs.plugins.testkit.tools.TgtTargets;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
 
 /**

@@ -40,6 +40,7 @@ import org.vbs.plugins.testkit.HypervisorTestTarget;
 import org.vbs.plugins.testkit.tools.CommandLines;
 import org.vbs.plugins.testkit.tools.ExecResult;
 import org.vbs.plugins.testkit.tools.LibvirtdProcess;
+import org.vbs.plugins.testkit.tools.TgtTargets;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
 
 /**
@@ -284,7 +285,7 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
     }
 
     @Test
-    void shouldFailADetachTheGuestDoesNotCompleteAndLeaveTheDiskAndItsSecret() throws Exception {
+    void shouldFailADetachTheGuestDoesNotCompleteAndLeaveTheDiskInPlace() throws Exception {
         HypervisorDriver impatient = domains.driver(Map.of(LibvirtSettings.DETACH_TIMEOUT_MILLIS, "300"));
         String domain = domains.start();
         String volumeId = newVolumeId();
