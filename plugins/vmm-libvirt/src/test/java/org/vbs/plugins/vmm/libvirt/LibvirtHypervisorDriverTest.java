@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -306,6 +310,43 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
         assertMentions(e, volumeId, domain, "vdb is still in the domain 300 ms after detach-device");
         assertEquals(List.of(new AttachedDevice(domain, "vdb", volumeId)), impatient.devices(domain));
         assertEquals(before, domains.objects(domain));
+    }
+
+    @Test
+    void shouldAttachTwoVolumesToOneDomainAtTheSameTime() throws Exception {
+        String domain = domains.start();
+        HypervisorTestTarget first = newTarget();
+        HypervisorTestTarget second = newTarget();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CyclicBarrier together = new CyclicBarrier(2);
+        try {
+            Future<AttachedDevice> one = threads.submit(() -> {
+                together.await(10, TimeUnit.SECONDS);
+                return driver().attach(request(domain, "sdb", first, first.chap()));
+            });
+            Future<AttachedDevice> two = threads.submit(() -> {
+                together.await(10, TimeUnit.SECONDS);
+                return driver().attach(request(domain, "sdc", second, second.chap()));
+            });
+
+            assertEquals(Set.of(one.get(60, TimeUnit.SECONDS), two.get(60, TimeUnit.SECONDS)),
+                    Set.copyOf(driver().devices(domain)));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldKeepTheDomainsStateInThePrivateDaemonsDirectoriesOnly() throws Exception {
+        String domain = domains.start();
+
+        // libvirtd writes a running domain's status XML to /run/libvirt/qemu/<name>.xml: in its namespace
+        // that is the fixture's directory; the machine's /run/libvirt never sees it.
+        assertTrue(Files.exists(libvirtd.root().resolve("run/libvirt/qemu/" + domain + ".xml")));
+        assertFalse(Files.exists(Path.of("/run/libvirt/qemu/" + domain + ".xml")));
+        assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu/" + domain + ".log")));
+        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")),
+                Files.readSymbolicLink(Path.of("/proc/" + libvirtd.pid() + "/ns/mnt")));
     }
 
     // ---------------------------------------------------------------- domains that are gone or missing
