@@ -16,7 +16,9 @@ import org.vbs.plugins.spi.Secret;
  * stdin (the templates name {@code /dev/stdin} as the file), never into argv.
  *
  * <p>Failures are {@link DriverException}s whose message is virsh's own error text; libvirt's errors
- * name objects (domain, secret UUID, target), never a secret's value.
+ * name objects (domain, secret UUID, target), never a secret's value. A missing domain or secret is
+ * told by virsh's English text, which the default templates pin with {@code env LC_ALL=C} (an SSH
+ * session may carry another locale).
  */
 final class Virsh {
     static final String URI = "uri";
