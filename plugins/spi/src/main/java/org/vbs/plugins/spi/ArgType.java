@@ -26,7 +26,14 @@ public enum ArgType {
     /** A VM's name or id as the hypervisor knows it. */
     INSTANCE("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
     /** A short token: a CHAP user name, a target or node id, a driver-made name. */
-    NAME("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    NAME("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}"),
+    /**
+     * A connection URI as libvirt writes them ({@code qemu:///system}, {@code qemu+ssh://root@kvm7/system},
+     * {@code qemu+unix:///system?socket=/run/x/libvirt-sock}): a lower-case scheme, {@code ://}, then only
+     * characters URIs use in authority, path and query; no spaces, quotes or shell characters.
+     */
+    URI("[a-z][a-z0-9+.-]{0,31}://[A-Za-z0-9._~@:\\[\\]-]{0,255}(/[A-Za-z0-9._~/+:-]{0,255})?"
+            + "(\\?[A-Za-z0-9._~/+:=&%-]{1,512})?");
 
     private final Pattern pattern;
 

@@ -12,5 +12,5 @@
  * <p>No EE, cache or OSGi framework types appear here, so a driver can be unit-tested with plain JUnit.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.vbs.plugins.spi;

@@ -66,6 +66,20 @@ class CommandTemplateTest {
     }
 
     @Test
+    void shouldAcceptLibvirtConnectionUrisAndNothingThatCouldBecomeAnOptionOrTwoWords() {
+        for (String uri : List.of("qemu:///system", "qemu+ssh://root@kvm7.example.org:2222/system",
+                "qemu+unix:///system?socket=/tmp/junit1/libvirt/sock/libvirt-sock", "xen:///", "test:///default",
+                "qemu+tcp://[fd00::7]:16509/system?keyfile=/etc/k&no_verify=1")) {
+            assertTrue(ArgType.URI.accepts(uri), uri);
+        }
+        for (String uri : List.of("-c", "--connect=qemu:///system", "qemu:///system x", "qemu:///system;id",
+                "qemu:///$(id)", "qemu:///`id`", "qemu:///system'", "/system", "qemu:/system", "QEMU:///system",
+                "qemu:///system\n", "qemu:///system?socket=/a b")) {
+            assertFalse(ArgType.URI.accepts(uri), uri);
+        }
+    }
+
+    @Test
     void shouldAcceptOnlyWellFormedValuesPerType() {
         assertTrue(ArgType.VOLUME_ID.accepts("vol-0123456789abcdef0"));
         assertFalse(ArgType.VOLUME_ID.accepts("vol-0123456789ABCDEF0"));

@@ -41,6 +41,7 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 import org.vbs.plugins.testkit.HypervisorDriverContract;
 import org.vbs.plugins.testkit.HypervisorTestTarget;
 import org.vbs.plugins.testkit.tools.QemuVm;
+import org.vbs.plugins.testkit.tools.TgtTargets;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
 
 /**

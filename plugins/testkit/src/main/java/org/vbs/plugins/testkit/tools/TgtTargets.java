@@ -1,4 +1,4 @@
-package org.vbs.plugins.vmm.qemu;
+package org.vbs.plugins.testkit.tools;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -10,15 +10,14 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.vbs.plugins.spi.export.ExportedTarget;
 import org.vbs.plugins.testkit.HypervisorTestTarget;
-import org.vbs.plugins.testkit.tools.TgtdProcess;
 
 /**
  * Exports test volumes from a real tgtd, made with {@code tgtadm} directly (not with an export
  * driver): a sparse file as the LUN, a CHAP account bound to the target and an ACL admitting only
- * the given initiator name.
+ * the given initiator name. For the hypervisor drivers' tests (a target to attach).
  */
-final class TgtTargets {
-    static final long VOLUME_SIZE = 16L << 20;
+public final class TgtTargets {
+    public static final long VOLUME_SIZE = 16L << 20;
     private static final String HEX = "0123456789abcdef";
     private static final String ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -28,13 +27,13 @@ final class TgtTargets {
     private final Map<String, Path> files = new HashMap<>();
     private int nextTid;
 
-    TgtTargets(TgtdProcess tgtd, Path dir) throws IOException {
+    public TgtTargets(TgtdProcess tgtd, Path dir) throws IOException {
         this.tgtd = tgtd;
         this.dir = Files.createDirectories(dir);
     }
 
     /** A new volume exported to {@code initiatorIqn} with fresh CHAP credentials. */
-    synchronized HypervisorTestTarget export(String initiatorIqn) throws IOException {
+    public synchronized HypervisorTestTarget export(String initiatorIqn) throws IOException {
         String volumeId = newVolumeId();
         Path file = dir.resolve(volumeId + ".img");
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -57,11 +56,11 @@ final class TgtTargets {
     }
 
     /** The LUN's backing file of an exported volume. */
-    synchronized Path fileOf(String volumeId) {
+    public synchronized Path fileOf(String volumeId) {
         return files.get(volumeId);
     }
 
-    static String newInitiatorIqn() {
+    public static String newInitiatorIqn() {
         return "iqn.2026-12.org.vbs.test:host-" + ThreadLocalRandom.current().nextInt(1_000_000);
     }
 
@@ -73,7 +72,7 @@ final class TgtTargets {
         return id.toString();
     }
 
-    static String randomText(int length) {
+    public static String randomText(int length) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < length; i++) {
             text.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
