@@ -103,7 +103,24 @@ final class AttachmentWorkflow {
         return current(volumeId).attachment().orElseThrow().toAttachment(volumeId);
     }
 
-    VolumeAttachment detach(String owner, String volumeId, boolean force) {
+    /** What a DetachVolume caller says the attachment is (EC2's optional checks); empty checks nothing. */
+    record Expected(Optional<String> instanceId, Optional<String> device) {
+        /** Refuses, naming what was given, when the attachment is not the one the caller means. */
+        void requireMatch(String volumeId, Attachment attachment) {
+            instanceId.filter(id -> !id.equals(attachment.instanceId())).ifPresent(id -> {
+                throw new VbsException(ErrorCode.INVALID_ATTACHMENT_NOT_FOUND, "Volume " + volumeId
+                        + " is not attached to instance " + UserText.quote(id) + "; it is attached to "
+                        + attachment.instanceId() + ".");
+            });
+            device.filter(d -> !d.equals(attachment.device())).ifPresent(d -> {
+                throw new VbsException(ErrorCode.INVALID_ATTACHMENT_NOT_FOUND, "Volume " + volumeId
+                        + " is not attached as device " + UserText.quote(d) + "; it is attached as "
+                        + attachment.device() + ".");
+            });
+        }
+    }
+
+    VolumeAttachment detach(String owner, String volumeId, Expected expected, boolean force) {
         ResourceKind.VOLUME.requireWellFormed(volumeId);
         OperationRecord operation = core.transactions().run(DETACH + ": " + volumeId + " -> detaching", () -> {
             VolumeRecord current = owned.requireVolume(owner, volumeId);
@@ -114,6 +131,7 @@ final class AttachmentWorkflow {
             }
             Attachment attachment = current.attachment().orElseThrow(() -> new IllegalStateException(
                     volumeId + " is in use without an attachment"));
+            expected.requireMatch(volumeId, attachment);
             core.store().replaceVolume(current, current.moveWithAttachment(VolumeState.DETACHING,
                     Optional.of(attachment.withStatus(VolumeAttachment.Status.DETACHING)), DETACH));
             return Operations.journal(core, OperationKind.DETACH_VOLUME, volumeId, owner,

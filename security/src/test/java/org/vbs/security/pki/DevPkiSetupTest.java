@@ -62,7 +62,7 @@ class DevPkiSetupTest {
     void shouldMakeTheWholeLayoutWithSecretsOwnerOnly() {
         assertEquals(List.of(generated.caCert(), generated.caKey(), generated.serverCert(), generated.serverKey(),
                 generated.userCert(), generated.userKey(), generated.cryptoProperties(), generated.serverKeyStore(),
-                generated.trustStore()), generatedFiles);
+                generated.trustStore(), generated.sealingKeyStore()), generatedFiles);
         for (Path secret : List.of(generated.caKey(), generated.serverKey(), generated.userKey(),
                 generated.serverKeyStore(), generated.cryptoProperties())) {
             assertEquals("rw-------", FileTree.mode(secret), secret.toString());
@@ -170,7 +170,8 @@ class DevPkiSetupTest {
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
         assertEquals(List.of(layout.serverCert(), layout.serverKey(), layout.userCert(), layout.userKey(),
-                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore()), created);
+                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(), layout.sealingKeyStore()),
+                created);
         assertEquals(caFiles, FileTree.snapshot(layout.caCert().getParent()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.serverCert()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.userCert()));
@@ -186,7 +187,8 @@ class DevPkiSetupTest {
 
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
-        assertEquals(List.of(layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore()), created);
+        assertEquals(List.of(layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(),
+                layout.sealingKeyStore()), created);
         Map<String, String> after = FileTree.snapshot(vbsHome);
         after.keySet().retainAll(before.keySet());
         assertEquals(before, after);
