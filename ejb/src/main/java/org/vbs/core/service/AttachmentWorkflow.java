@@ -70,8 +70,9 @@ final class AttachmentWorkflow {
     }
 
     VolumeAttachment attach(String owner, String volumeId, String hostName, String instanceId, String device) {
+        // What the caller typed is judged first, so hostile text is refused for what it is; then the volume
+        // (an unknown or another owner's volume is NotFound whatever host was named), then the host.
         ResourceKind.VOLUME.requireWellFormed(volumeId);
-        HostRegistration host = hypervisorHost(hostName);
         String instance = typed(ArgType.INSTANCE, "InstanceId", instanceId);
         String guestDevice = typed(ArgType.DEVICE, "Device", device);
         String targetIqn = IQN_PREFIX + volumeId + "." + chap.newUser("").substring(0, 8);
@@ -81,6 +82,7 @@ final class AttachmentWorkflow {
         OperationRecord operation = core.transactions().run(ATTACH + ": " + volumeId + " -> attaching", () -> {
             VolumeRecord current = owned.requireVolume(owner, volumeId);
             current.state().requireOneOf(volumeId, ATTACH, EnumSet.of(VolumeState.AVAILABLE));
+            HostRegistration host = hypervisorHost(hostName);
             Optional<String> taken = core.store().volumesOf(owner).stream()
                     .filter(v -> v.attachment().filter(a -> a.instanceId().equals(instance) && a.host().equals(
                             host.name()) && a.device().equals(guestDevice)).isPresent())
@@ -96,10 +98,10 @@ final class AttachmentWorkflow {
                     Optional.of(attachment), ATTACH));
             return Operations.journal(core, OperationKind.ATTACH_VOLUME, volumeId, owner, Map.of());
         });
-        LOG.infof("%s: %s attaching to %s on %s as %s, operation %s", ATTACH, volumeId, instance, host.name(),
+        LOG.infof("%s: %s attaching to %s on %s as %s, operation %s", ATTACH, volumeId, instance, hostName,
                 guestDevice, operation.id());
         core.runner().run(operation);
-        LOG.infof("%s: %s in use by %s on %s", ATTACH, volumeId, instance, host.name());
+        LOG.infof("%s: %s in use by %s on %s", ATTACH, volumeId, instance, hostName);
         return current(volumeId).attachment().orElseThrow().toAttachment(volumeId);
     }
 
