@@ -12,6 +12,11 @@ public final class ExitCode {
     public static final int CONNECTION = 3;
     /** {@code create-snapshot --wait}: the snapshot was created but ended in state {@code error}. */
     public static final int SNAPSHOT_FAILED = 4;
+    /**
+     * {@code attach-volume --wait} / {@code detach-volume --wait}: the call was accepted but the volume
+     * ended in {@code error}, vanished, or did not reach {@code in-use} / {@code available} in time.
+     */
+    public static final int VOLUME_WAIT_FAILED = 5;
     /** A fault of the client itself (a bug): sysexits' EX_SOFTWARE. */
     public static final int CLIENT_BUG = 70;
 

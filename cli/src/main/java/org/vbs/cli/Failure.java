@@ -44,6 +44,9 @@ public record Failure(String code, String message, int exitCode) {
         if (failure instanceof SnapshotFailedException e) {
             return new Failure("SnapshotFailed", e.getMessage(), ExitCode.SNAPSHOT_FAILED);
         }
+        if (failure instanceof VolumeWaitFailedException e) {
+            return new Failure("VolumeWaitFailed", e.getMessage(), ExitCode.VOLUME_WAIT_FAILED);
+        }
         if (failure instanceof WebServiceException e) {
             return webService(e);
         }

@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
  */
 public final class Reports {
     private static final List<String> VOLUME_COLUMNS =
-            List.of("VOLUME ID", "SIZE (GiB)", "SNAPSHOT", "STATUS", "CREATED", "TAGS");
+            List.of("VOLUME ID", "SIZE (GiB)", "SNAPSHOT", "STATUS", "INSTANCE", "DEVICE", "ATTACHMENT", "CREATED",
+                    "TAGS");
+    private static final List<String> ATTACHMENT_COLUMNS =
+            List.of("VOLUME ID", "INSTANCE", "DEVICE", "STATUS", "ATTACHED");
     private static final List<String> SNAPSHOT_COLUMNS =
             List.of("SNAPSHOT ID", "VOLUME ID", "STATUS", "PROGRESS", "SIZE (GiB)", "STARTED", "DESCRIPTION", "MESSAGE");
     private static final List<String> PLUGIN_COLUMNS = List.of("FILE", "SYMBOLIC NAME", "VERSION", "STATE", "PROBLEM");
@@ -48,6 +51,16 @@ public final class Reports {
         json.put("nextToken", nextToken.orElse(null));
         return new Report(json, new Table(SNAPSHOT_COLUMNS, snapshots.stream().map(Reports::row).toList()),
                 nextToken.map(Reports::moreHint));
+    }
+
+    /** attach-volume / detach-volume: the attachment as the service answered (after --wait, as it ended). */
+    public static Report attachment(AttachmentView attachment) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("volumeId", attachment.volumeId());
+        json.putAll(json(attachment));
+        return new Report(json, new Table(ATTACHMENT_COLUMNS, List.of(List.of(attachment.volumeId(),
+                attachment.instanceId(), attachment.device(), attachment.status(), attachment.attachTime().toString()))),
+                Optional.empty());
     }
 
     /** delete-volume / delete-snapshot: {"volumeId": ..., "return": true} as the service answered. */
@@ -84,15 +97,30 @@ public final class Reports {
         json.put("snapshotId", volume.snapshotId().orElse(null));
         json.put("status", volume.status());
         json.put("createTime", volume.createTime().toString());
+        json.put("attachments", volume.attachments().stream().map(Reports::json).toList());
         json.put("tags", new LinkedHashMap<String, Object>(volume.tags()));
+        return json;
+    }
+
+    /** One attachment, without its volume id (the volume's own object holds that). */
+    private static Map<String, Object> json(AttachmentView attachment) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("instanceId", attachment.instanceId());
+        json.put("device", attachment.device());
+        json.put("status", attachment.status());
+        json.put("attachTime", attachment.attachTime().toString());
         return json;
     }
 
     private static List<String> row(VolumeView volume) {
         String tags = volume.tags().entrySet().stream().map(tag -> tag.getKey() + "=" + tag.getValue())
                 .collect(Collectors.joining(","));
+        // A volume has at most one attachment in VBS; more would be listed comma-separated.
+        String instances = volume.attachments().stream().map(AttachmentView::instanceId).collect(Collectors.joining(","));
+        String devices = volume.attachments().stream().map(AttachmentView::device).collect(Collectors.joining(","));
+        String states = volume.attachments().stream().map(AttachmentView::status).collect(Collectors.joining(","));
         return List.of(volume.volumeId(), String.valueOf(volume.sizeGiB()), volume.snapshotId().orElse(""),
-                volume.status(), volume.createTime().toString(), tags);
+                volume.status(), instances, devices, states, volume.createTime().toString(), tags);
     }
 
     private static Map<String, Object> json(SnapshotView snapshot) {

@@ -18,12 +18,13 @@ import picocli.CommandLine.Spec;
         description = "The VBS (Virtual Block Store) command-line client. Every call is signed with your"
                 + " certificate; answers are accepted only when signed by a certificate of the trusted CA.",
         subcommands = {CreateVolumeCommand.class, DeleteVolumeCommand.class, DescribeVolumesCommand.class,
-            CreateSnapshotCommand.class, DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class,
-            DescribePluginsCommand.class},
+            AttachVolumeCommand.class, DetachVolumeCommand.class, CreateSnapshotCommand.class,
+            DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class},
         footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/user/usercert.pem,"
             + " pki/user/userkey.pem and pki/ca/cacert.pem).",
             "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"
-                + " 4 snapshot ended in error (--wait), 70 client bug."})
+                + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
+                + " 70 client bug."})
 public final class VbsCommand implements Runnable {
     private final CliContext context;
 

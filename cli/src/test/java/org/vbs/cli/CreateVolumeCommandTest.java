@@ -95,8 +95,8 @@ class CreateVolumeCommandTest {
         CliRun run = CliRun.run(new CreatingPort().factory(), "create-volume", "--size", "10", "--tag", "env=prod",
                 "--tag", "team=blue");
         assertEquals("""
-                VOLUME ID              SIZE (GiB)  SNAPSHOT  STATUS     CREATED               TAGS
-                vol-0123456789abcdef0  10          -         available  2026-11-25T04:00:00Z  env=prod,team=blue
+                VOLUME ID              SIZE (GiB)  SNAPSHOT  STATUS     INSTANCE  DEVICE  ATTACHMENT  CREATED               TAGS
+                vol-0123456789abcdef0  10          -         available  -         -       -           2026-11-25T04:00:00Z  env=prod,team=blue
                 """, run.out());
         assertEquals("", run.err());
     }
@@ -112,6 +112,7 @@ class CreateVolumeCommandTest {
                   "snapshotId": null,
                   "status": "available",
                   "createTime": "2026-11-25T04:00:00Z",
+                  "attachments": [],
                   "tags": {
                     "env": "prod"
                   }

@@ -98,6 +98,7 @@ class DescribeCommandsTest {
                       "snapshotId": null,
                       "status": "available",
                       "createTime": "2026-11-25T04:00:00Z",
+                      "attachments": [],
                       "tags": {}
                     }
                   ],
@@ -111,8 +112,8 @@ class DescribeCommandsTest {
     void shouldHintAtTheNextPageOnStderrUnderATable() {
         CliRun run = CliRun.run(new PagedVolumes(Map.of("", "t2")).factory(), "describe-volumes");
         assertEquals("""
-                VOLUME ID  SIZE (GiB)  SNAPSHOT  STATUS     CREATED               TAGS
-                vol-first  1           -         available  2026-11-25T04:00:00Z  -
+                VOLUME ID  SIZE (GiB)  SNAPSHOT  STATUS     INSTANCE  DEVICE  ATTACHMENT  CREATED               TAGS
+                vol-first  1           -         available  -         -       -           2026-11-25T04:00:00Z  -
                 """, run.out());
         assertEquals("More results: repeat with --next-token t2, or use --all.\n", run.err());
     }

@@ -5,6 +5,8 @@ import java.util.List;
 import javax.xml.datatype.DatatypeConfigurationException;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
+import org.vbs.cli.generated.AttachVolumeResponseType;
+import org.vbs.cli.generated.AttachVolumeType;
 import org.vbs.cli.generated.CreateSnapshotResponseType;
 import org.vbs.cli.generated.CreateSnapshotType;
 import org.vbs.cli.generated.CreateVolumeResponseType;
@@ -19,6 +21,8 @@ import org.vbs.cli.generated.DescribeSnapshotsResponseType;
 import org.vbs.cli.generated.DescribeSnapshotsType;
 import org.vbs.cli.generated.DescribeVolumesResponseType;
 import org.vbs.cli.generated.DescribeVolumesType;
+import org.vbs.cli.generated.DetachVolumeResponseType;
+import org.vbs.cli.generated.DetachVolumeType;
 import org.vbs.cli.generated.VbsFault;
 import org.vbs.cli.generated.VolumeServicePortType;
 
@@ -73,6 +77,16 @@ class FakePort implements VolumeServicePortType {
     @Override
     public CreateSnapshotResponseType createSnapshot(CreateSnapshotType request) throws VbsFault {
         throw new UnsupportedOperationException("CreateSnapshot");
+    }
+
+    @Override
+    public AttachVolumeResponseType attachVolume(AttachVolumeType request) throws VbsFault {
+        throw new UnsupportedOperationException("AttachVolume");
+    }
+
+    @Override
+    public DetachVolumeResponseType detachVolume(DetachVolumeType request) throws VbsFault {
+        throw new UnsupportedOperationException("DetachVolume");
     }
 
     @Override

@@ -56,6 +56,23 @@ final class RequestMapper {
         return request.getDescription() == null ? "" : request.getDescription();
     }
 
+    /**
+     * An optional check of DetachVolume (instanceId, device): absent checks nothing; given empty is
+     * refused, since an empty name can match no attachment and was surely not meant.
+     */
+    Optional<String> optionalCheck(String value, String element) {
+        if (value != null && value.isEmpty()) {
+            throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE, element
+                    + " is empty; leave it out, or give the " + element + " the volume is attached with.");
+        }
+        return Optional.ofNullable(value);
+    }
+
+    /** DetachVolume's force: absent is false, as in EC2. */
+    boolean force(Boolean force) {
+        return Boolean.TRUE.equals(force);
+    }
+
     /** A required single value, e.g. DeleteVolume's volumeId: absent is MissingParameter. */
     String required(String value, String element) {
         if (value == null) {

@@ -12,6 +12,10 @@ import org.vbs.core.api.Page;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeAttachment;
+import org.vbs.ws.generated.AttachVolumeResponseType;
+import org.vbs.ws.generated.AttachmentSetItemResponseType;
+import org.vbs.ws.generated.AttachmentSetResponseType;
 import org.vbs.ws.generated.CreateSnapshotResponseType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
 import org.vbs.ws.generated.DeleteSnapshotResponseType;
@@ -23,6 +27,7 @@ import org.vbs.ws.generated.DescribeSnapshotsSetResponseType;
 import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetItemResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetResponseType;
+import org.vbs.ws.generated.DetachVolumeResponseType;
 import org.vbs.ws.generated.PluginSetItemType;
 import org.vbs.ws.generated.PluginSetType;
 import org.vbs.ws.generated.ResourceTagSetItemType;
@@ -69,6 +74,7 @@ final class ResponseMapper {
             item.setSnapshotId(volume.snapshotId().orElse(null));
             item.setStatus(volume.state().wireName());
             item.setCreateTime(time(volume.createTime()));
+            item.setAttachmentSet(attachments(volume));
             item.setTagSet(tags(volume.tags()));
             set.getItem().add(item);
         }
@@ -76,6 +82,28 @@ final class ResponseMapper {
         response.setRequestId(requestId);
         response.setVolumeSet(set);
         response.setNextToken(page.nextToken().orElse(null));
+        return response;
+    }
+
+    AttachVolumeResponseType attached(String requestId, VolumeAttachment attachment) {
+        AttachVolumeResponseType response = new AttachVolumeResponseType();
+        response.setRequestId(requestId);
+        response.setVolumeId(attachment.volumeId());
+        response.setInstanceId(attachment.instanceId());
+        response.setDevice(attachment.device());
+        response.setStatus(attachment.status().wireName());
+        response.setAttachTime(time(attachment.attachTime()));
+        return response;
+    }
+
+    DetachVolumeResponseType detached(String requestId, VolumeAttachment attachment) {
+        DetachVolumeResponseType response = new DetachVolumeResponseType();
+        response.setRequestId(requestId);
+        response.setVolumeId(attachment.volumeId());
+        response.setInstanceId(attachment.instanceId());
+        response.setDevice(attachment.device());
+        response.setStatus(attachment.status().wireName());
+        response.setAttachTime(time(attachment.attachTime()));
         return response;
     }
 
@@ -144,6 +172,26 @@ final class ResponseMapper {
 
     private static String progress(int percent) {
         return percent + "%";
+    }
+
+    /**
+     * EC2's attachmentSet, always present (empty when the volume is not attached). The host and the
+     * export (target, CHAP account) stay out: they are the service's business, not the owner's.
+     */
+    private static AttachmentSetResponseType attachments(Volume volume) {
+        AttachmentSetResponseType set = new AttachmentSetResponseType();
+        volume.attachment().ifPresent(attachment -> {
+            AttachmentSetItemResponseType item = new AttachmentSetItemResponseType();
+            item.setVolumeId(attachment.volumeId());
+            item.setInstanceId(attachment.instanceId());
+            item.setDevice(attachment.device());
+            item.setStatus(attachment.status().wireName());
+            item.setAttachTime(time(attachment.attachTime()));
+            // VBS never deletes a volume because an instance ended.
+            item.setDeleteOnTermination(false);
+            set.getItem().add(item);
+        });
+        return set;
     }
 
     /** Null (element left out) when there are no tags, as EC2 does. */

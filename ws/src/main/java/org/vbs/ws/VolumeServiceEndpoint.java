@@ -12,6 +12,8 @@ import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeService;
 import org.vbs.security.GridIdentity;
+import org.vbs.ws.generated.AttachVolumeResponseType;
+import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateSnapshotResponseType;
 import org.vbs.ws.generated.CreateSnapshotType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
@@ -26,6 +28,8 @@ import org.vbs.ws.generated.DescribeSnapshotsResponseType;
 import org.vbs.ws.generated.DescribeSnapshotsType;
 import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesType;
+import org.vbs.ws.generated.DetachVolumeResponseType;
+import org.vbs.ws.generated.DetachVolumeType;
 import org.vbs.ws.generated.VbsFault;
 import org.vbs.ws.generated.VolumeServicePortType;
 
@@ -88,6 +92,22 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     public DescribeVolumesResponseType describeVolumes(DescribeVolumesType request) throws VbsFault {
         return call("DescribeVolumes", call -> responses.volumes(call.requestId(),
                 volumes.describeVolumes(call, requests.describeVolumes(request))));
+    }
+
+    @Override
+    public AttachVolumeResponseType attachVolume(AttachVolumeType request) throws VbsFault {
+        return call("AttachVolume", call -> responses.attached(call.requestId(), volumes.attachVolume(call,
+                requests.required(request.getVolumeId(), "volumeId"), requests.required(request.getHost(), "host"),
+                requests.required(request.getInstanceId(), "instanceId"),
+                requests.required(request.getDevice(), "device"))));
+    }
+
+    @Override
+    public DetachVolumeResponseType detachVolume(DetachVolumeType request) throws VbsFault {
+        return call("DetachVolume", call -> responses.detached(call.requestId(), volumes.detachVolume(call,
+                requests.required(request.getVolumeId(), "volumeId"),
+                requests.optionalCheck(request.getInstanceId(), "instanceId"),
+                requests.optionalCheck(request.getDevice(), "device"), requests.force(request.isForce()))));
     }
 
     @Override

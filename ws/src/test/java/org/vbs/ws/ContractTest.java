@@ -64,8 +64,45 @@ class ContractTest {
                     name);
         }
         assertEquals(List.of("CreateVolume", "DeleteVolume", "DescribeVolumes", "CreateSnapshot", "DeleteSnapshot",
-                "DescribeSnapshots", "DescribePlugins"), names);
+                "DescribeSnapshots", "AttachVolume", "DetachVolume", "DescribePlugins"), names);
         assertTrue(text("//wsdl:message[@name='VbsFault']/wsdl:part/@element").endsWith(":ErrorResponse"));
+    }
+
+    @Test
+    void shouldBindAttachAndDetachUnderTheSignedPolicyLikeEveryOtherOperation() throws Exception {
+        for (String operation : List.of("AttachVolume", "DetachVolume")) {
+            assertEquals(operation, text("//wsdl:binding/wsdl:operation[@name='" + operation
+                    + "']/soap:operation/@soapAction"), operation);
+            assertEquals(1.0, number("count(//wsdl:binding[wsp:PolicyReference]/wsdl:operation[@name='" + operation
+                    + "']/wsdl:fault[@name='VbsFault'])"), operation);
+        }
+    }
+
+    @Test
+    void shouldUseEc2sElementNamesForAttachmentsAndTheHostAsVbsAddition() throws Exception {
+        assertEquals(List.of("volumeId", "instanceId", "device", "host"), schemaElements("AttachVolumeType"));
+        assertEquals(List.of("volumeId", "instanceId", "device", "force"), schemaElements("DetachVolumeType"));
+        List<String> answer = List.of("requestId", "volumeId", "instanceId", "device", "status", "attachTime");
+        assertEquals(answer, schemaElements("AttachVolumeResponseType"));
+        assertEquals(answer, schemaElements("DetachVolumeResponseType"));
+        assertEquals(List.of("volumeId", "instanceId", "device", "status", "attachTime", "deleteOnTermination"),
+                schemaElements("AttachmentSetItemResponseType"));
+        assertTrue(schemaElements("DescribeVolumesSetItemResponseType").contains("attachmentSet"));
+    }
+
+    /** The element names of a complex type of vbs-types.xsd, in order. */
+    private static List<String> schemaElements(String type) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        Document xsd = factory.newDocumentBuilder().parse(Path.of("src/main/wsdl/vbs-types.xsd").toFile());
+        NodeList elements = (NodeList) xpath.evaluate("//xs:complexType[@name='" + type + "']/xs:sequence/xs:element",
+                xsd, XPathConstants.NODESET);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < elements.getLength(); i++) {
+            names.add(elements.item(i).getAttributes().getNamedItem("name").getNodeValue());
+        }
+        return names;
     }
 
     private static double number(String expression) throws Exception {
@@ -84,6 +121,8 @@ class ContractTest {
                 case "wsp" -> "http://www.w3.org/ns/ws-policy";
                 case "wsu" -> "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
                 case "sp" -> SP;
+                case "soap" -> "http://schemas.xmlsoap.org/wsdl/soap/";
+                case "xs" -> XMLConstants.W3C_XML_SCHEMA_NS_URI;
                 default -> XMLConstants.NULL_NS_URI;
             };
         }

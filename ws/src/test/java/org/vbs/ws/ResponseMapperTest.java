@@ -1,6 +1,7 @@
 package org.vbs.ws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,10 @@ import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.SnapshotState;
 import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeState;
+import org.vbs.ws.generated.AttachVolumeResponseType;
+import org.vbs.ws.generated.AttachmentSetItemResponseType;
 import org.vbs.ws.generated.CreateSnapshotResponseType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
 import org.vbs.ws.generated.DescribePluginsResponseType;
@@ -22,6 +26,7 @@ import org.vbs.ws.generated.DescribeSnapshotsResponseType;
 import org.vbs.ws.generated.DescribeSnapshotsSetItemResponseType;
 import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetItemResponseType;
+import org.vbs.ws.generated.DetachVolumeResponseType;
 import org.vbs.ws.generated.PluginSetItemType;
 import org.vbs.ws.generated.ResourceTagSetType;
 
@@ -81,6 +86,59 @@ class ResponseMapperTest {
         assertEquals("snap-00000000000000001", items.get(1).getSnapshotId());
         assertEquals(List.of("k=v"), tagList(items.get(0).getTagSet()));
         assertEquals("2026-11-25T04:33:55.123Z", items.get(0).getCreateTime().toXMLFormat());
+    }
+
+    @Test
+    void shouldDescribeAnAttachmentAsEc2sAttachmentSetWithoutTheHost() {
+        VolumeAttachment attachment = new VolumeAttachment("vol-0123456789abcdef0", "vm-42", "kvm7", "/dev/vdb",
+                VolumeAttachment.Status.ATTACHED, CREATED);
+        Volume volume = new Volume("vol-0123456789abcdef0", OWNER, 1, Optional.empty(), VolumeState.IN_USE,
+                Optional.empty(), CREATED, Map.of(), Optional.of(attachment), 4);
+
+        DescribeVolumesSetItemResponseType item = mapper.volumes(REQUEST_ID,
+                new Page<>(List.of(volume), Optional.empty())).getVolumeSet().getItem().get(0);
+
+        assertEquals("in-use", item.getStatus());
+        List<AttachmentSetItemResponseType> attachments = item.getAttachmentSet().getItem();
+        assertEquals(1, attachments.size());
+        AttachmentSetItemResponseType only = attachments.get(0);
+        assertEquals("vol-0123456789abcdef0", only.getVolumeId());
+        assertEquals("vm-42", only.getInstanceId());
+        assertEquals("/dev/vdb", only.getDevice());
+        assertEquals("attached", only.getStatus());
+        assertEquals("2026-11-25T04:33:55.123Z", only.getAttachTime().toXMLFormat());
+        assertFalse(only.isDeleteOnTermination());
+    }
+
+    @Test
+    void shouldSendAnEmptyAttachmentSetForAVolumeThatIsNotAttached() {
+        Volume volume = new Volume("vol-0123456789abcdef0", OWNER, 1, Optional.empty(), VolumeState.AVAILABLE,
+                Optional.empty(), CREATED, Map.of(), Optional.empty(), 1);
+
+        DescribeVolumesSetItemResponseType item = mapper.volumes(REQUEST_ID,
+                new Page<>(List.of(volume), Optional.empty())).getVolumeSet().getItem().get(0);
+
+        assertTrue(item.getAttachmentSet().getItem().isEmpty());
+    }
+
+    @Test
+    void shouldAnswerAttachAndDetachWithTheAttachment() {
+        VolumeAttachment attaching = new VolumeAttachment("vol-0123456789abcdef0", "vm-42", "kvm7", "vdb",
+                VolumeAttachment.Status.ATTACHED, CREATED);
+
+        AttachVolumeResponseType attached = mapper.attached(REQUEST_ID, attaching);
+        DetachVolumeResponseType detached = mapper.detached(REQUEST_ID, new VolumeAttachment(
+                "vol-0123456789abcdef0", "vm-42", "kvm7", "vdb", VolumeAttachment.Status.DETACHED, CREATED));
+
+        assertEquals(REQUEST_ID, attached.getRequestId());
+        assertEquals("vol-0123456789abcdef0", attached.getVolumeId());
+        assertEquals("vm-42", attached.getInstanceId());
+        assertEquals("vdb", attached.getDevice());
+        assertEquals("attached", attached.getStatus());
+        assertEquals("2026-11-25T04:33:55.123Z", attached.getAttachTime().toXMLFormat());
+        assertEquals(REQUEST_ID, detached.getRequestId());
+        assertEquals("detached", detached.getStatus());
+        assertEquals("vm-42", detached.getInstanceId());
     }
 
     @Test

@@ -32,10 +32,14 @@ import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.api.VolumeState;
 import org.vbs.security.GridIdentity;
+import org.vbs.ws.generated.AttachVolumeResponseType;
+import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
 import org.vbs.ws.generated.CreateVolumeType;
 import org.vbs.ws.generated.DeleteVolumeType;
 import org.vbs.ws.generated.DescribePluginsType;
+import org.vbs.ws.generated.DetachVolumeResponseType;
+import org.vbs.ws.generated.DetachVolumeType;
 import org.vbs.ws.generated.ErrorType;
 import org.vbs.ws.generated.VbsFault;
 
@@ -44,7 +48,95 @@ class VolumeServiceEndpointTest {
 
     private static final X500Principal ALICE = new X500Principal("CN=Alice, OU=People, O=Grid");
 
+    private static final Instant ATTACHED_AT = Instant.parse("2026-11-30T10:15:30.250Z");
+
     private final RecordingVolumeService service = new RecordingVolumeService();
+
+    @Test
+    void shouldAttachWithTheHostAndAnswerTheAttachment() throws VbsFault {
+        AttachVolumeType request = new AttachVolumeType();
+        request.setVolumeId("vol-0123456789abcdef0");
+        request.setHost("kvm7");
+        request.setInstanceId("vm-42");
+        request.setDevice("vdb");
+
+        AttachVolumeResponseType response = endpointFor(ALICE).attachVolume(request);
+
+        assertEquals(List.of(List.of("vol-0123456789abcdef0", "kvm7", "vm-42", "vdb")), service.arguments);
+        assertEquals("vol-0123456789abcdef0", response.getVolumeId());
+        assertEquals("vm-42", response.getInstanceId());
+        assertEquals("vdb", response.getDevice());
+        assertEquals("attached", response.getStatus());
+        assertEquals("2026-11-30T10:15:30.250Z", response.getAttachTime().toXMLFormat());
+        assertEquals(service.requestIds, List.of(response.getRequestId()));
+    }
+
+    @Test
+    void shouldRefuseAnAttachWithoutHostWithoutCallingTheService() {
+        AttachVolumeType request = new AttachVolumeType();
+        request.setVolumeId("vol-0123456789abcdef0");
+        request.setInstanceId("vm-42");
+        request.setDevice("vdb");
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).attachVolume(request));
+
+        assertEquals("MissingParameter", onlyError(fault).getCode());
+        assertTrue(onlyError(fault).getMessage().contains("host"), onlyError(fault).getMessage());
+        assertTrue(service.callers.isEmpty());
+    }
+
+    @Test
+    void shouldDetachWithoutChecksOrForceWhenOnlyTheVolumeIsGiven() throws VbsFault {
+        DetachVolumeType request = new DetachVolumeType();
+        request.setVolumeId("vol-0123456789abcdef0");
+
+        DetachVolumeResponseType response = endpointFor(ALICE).detachVolume(request);
+
+        assertEquals(List.of(List.of("vol-0123456789abcdef0", Optional.empty(), Optional.empty(), false)),
+                service.arguments);
+        assertEquals("detached", response.getStatus());
+        assertEquals("vm-42", response.getInstanceId());
+        assertEquals("vdb", response.getDevice());
+    }
+
+    @Test
+    void shouldPassDetachChecksAndForceToTheService() throws VbsFault {
+        DetachVolumeType request = new DetachVolumeType();
+        request.setVolumeId("vol-0123456789abcdef0");
+        request.setInstanceId("vm-42");
+        request.setDevice("vdb");
+        request.setForce(true);
+
+        endpointFor(ALICE).detachVolume(request);
+
+        assertEquals(List.of(List.of("vol-0123456789abcdef0", Optional.of("vm-42"), Optional.of("vdb"), true)),
+                service.arguments);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyDetachCheckWithoutCallingTheService() {
+        DetachVolumeType request = new DetachVolumeType();
+        request.setVolumeId("vol-0123456789abcdef0");
+        request.setInstanceId("");
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).detachVolume(request));
+
+        assertEquals("InvalidParameterValue", onlyError(fault).getCode());
+        assertTrue(service.callers.isEmpty());
+    }
+
+    @Test
+    void shouldTurnAnAttachmentMismatchIntoEc2sFault() {
+        service.failure = new VbsException(ErrorCode.INVALID_ATTACHMENT_NOT_FOUND,
+                "Volume vol-0123456789abcdef0 is not attached to instance 'vm-7'; it is attached to vm-42.");
+        DetachVolumeType request = new DetachVolumeType();
+        request.setVolumeId("vol-0123456789abcdef0");
+        request.setInstanceId("vm-7");
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).detachVolume(request));
+
+        assertEquals("InvalidAttachment.NotFound", onlyError(fault).getCode());
+    }
 
     @Test
     void shouldCallTheServiceAsTheSignerWithAFreshRequestIdPerCall() throws VbsFault {
@@ -183,6 +275,7 @@ class VolumeServiceEndpointTest {
     private static final class RecordingVolumeService implements VolumeService {
         final List<GridIdentity> callers = new ArrayList<>();
         final List<String> requestIds = new ArrayList<>();
+        final List<List<Object>> arguments = new ArrayList<>();
         RuntimeException failure;
 
         private void called(RequestContext request) {
@@ -234,13 +327,18 @@ class VolumeServiceEndpointTest {
         public VolumeAttachment attachVolume(RequestContext caller, String volumeId, String host, String instanceId,
                                              String device) {
             called(caller);
-            throw new UnsupportedOperationException("not used by these tests");
+            arguments.add(List.of(volumeId, host, instanceId, device));
+            return new VolumeAttachment(volumeId, instanceId, host, device, VolumeAttachment.Status.ATTACHED,
+                    ATTACHED_AT);
         }
 
         @Override
-        public VolumeAttachment detachVolume(RequestContext caller, String volumeId, boolean force) {
+        public VolumeAttachment detachVolume(RequestContext caller, String volumeId, Optional<String> instanceId,
+                                             Optional<String> device, boolean force) {
             called(caller);
-            throw new UnsupportedOperationException("not used by these tests");
+            arguments.add(List.of(volumeId, instanceId, device, force));
+            return new VolumeAttachment(volumeId, "vm-42", "kvm7", "vdb", VolumeAttachment.Status.DETACHED,
+                    ATTACHED_AT);
         }
     }
 }

@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_SNAPSHOT_ID_MALFORMED("InvalidSnapshotID.Malformed", false),
     INVALID_SNAPSHOT_NOT_FOUND("InvalidSnapshot.NotFound", false),
     INCORRECT_STATE("IncorrectState", false),
+    /** DetachVolume named an instance or device the volume is not attached to (EC2's code for it). */
+    INVALID_ATTACHMENT_NOT_FOUND("InvalidAttachment.NotFound", false),
     IDEMPOTENT_PARAMETER_MISMATCH("IdempotentParameterMismatch", false),
     UNAUTHORIZED_OPERATION("UnauthorizedOperation", false),
     INVALID_PAGINATION_TOKEN("InvalidPaginationToken", false),

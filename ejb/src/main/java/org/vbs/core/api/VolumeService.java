@@ -1,5 +1,6 @@
 package org.vbs.core.api;
 
+import java.util.Optional;
 
 /**
  * The volume and snapshot lifecycle, as the SOAP endpoints (and tests) call it. Every call carries its
@@ -37,7 +38,11 @@ public interface VolumeService {
      * Detaches the volume from its instance, removes its export and its CHAP secret; returns when it is
      * {@code available} again (the attachment {@code detached}).
      *
+     * @param instanceId if given, a check (as in EC2): the volume must be attached to this instance, else
+     *                   {@link ErrorCode#INVALID_ATTACHMENT_NOT_FOUND} and nothing changes
+     * @param device if given, a check likewise: the attachment's device must be this one
      * @param force go on when the hypervisor host cannot be reached (the export is removed anyway)
      */
-    VolumeAttachment detachVolume(RequestContext request, String volumeId, boolean force);
+    VolumeAttachment detachVolume(RequestContext request, String volumeId, Optional<String> instanceId,
+                                  Optional<String> device, boolean force);
 }

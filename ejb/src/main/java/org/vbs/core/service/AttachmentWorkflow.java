@@ -70,8 +70,9 @@ final class AttachmentWorkflow {
     }
 
     VolumeAttachment attach(String owner, String volumeId, String hostName, String instanceId, String device) {
+        // What the caller typed is judged first, so hostile text is refused for what it is; then the volume
+        // (an unknown or another owner's volume is NotFound whatever host was named), then the host.
         ResourceKind.VOLUME.requireWellFormed(volumeId);
-        HostRegistration host = hypervisorHost(hostName);
         String instance = typed(ArgType.INSTANCE, "InstanceId", instanceId);
         String guestDevice = typed(ArgType.DEVICE, "Device", device);
         String targetIqn = IQN_PREFIX + volumeId + "." + chap.newUser("").substring(0, 8);
@@ -81,6 +82,7 @@ final class AttachmentWorkflow {
         OperationRecord operation = core.transactions().run(ATTACH + ": " + volumeId + " -> attaching", () -> {
             VolumeRecord current = owned.requireVolume(owner, volumeId);
             current.state().requireOneOf(volumeId, ATTACH, EnumSet.of(VolumeState.AVAILABLE));
+            HostRegistration host = hypervisorHost(hostName);
             Optional<String> taken = core.store().volumesOf(owner).stream()
                     .filter(v -> v.attachment().filter(a -> a.instanceId().equals(instance) && a.host().equals(
                             host.name()) && a.device().equals(guestDevice)).isPresent())
@@ -96,14 +98,31 @@ final class AttachmentWorkflow {
                     Optional.of(attachment), ATTACH));
             return Operations.journal(core, OperationKind.ATTACH_VOLUME, volumeId, owner, Map.of());
         });
-        LOG.infof("%s: %s attaching to %s on %s as %s, operation %s", ATTACH, volumeId, instance, host.name(),
+        LOG.infof("%s: %s attaching to %s on %s as %s, operation %s", ATTACH, volumeId, instance, hostName,
                 guestDevice, operation.id());
         core.runner().run(operation);
-        LOG.infof("%s: %s in use by %s on %s", ATTACH, volumeId, instance, host.name());
+        LOG.infof("%s: %s in use by %s on %s", ATTACH, volumeId, instance, hostName);
         return current(volumeId).attachment().orElseThrow().toAttachment(volumeId);
     }
 
-    VolumeAttachment detach(String owner, String volumeId, boolean force) {
+    /** What a DetachVolume caller says the attachment is (EC2's optional checks); empty checks nothing. */
+    record Expected(Optional<String> instanceId, Optional<String> device) {
+        /** Refuses, naming what was given, when the attachment is not the one the caller means. */
+        void requireMatch(String volumeId, Attachment attachment) {
+            instanceId.filter(id -> !id.equals(attachment.instanceId())).ifPresent(id -> {
+                throw new VbsException(ErrorCode.INVALID_ATTACHMENT_NOT_FOUND, "Volume " + volumeId
+                        + " is not attached to instance " + UserText.quote(id) + "; it is attached to "
+                        + attachment.instanceId() + ".");
+            });
+            device.filter(d -> !d.equals(attachment.device())).ifPresent(d -> {
+                throw new VbsException(ErrorCode.INVALID_ATTACHMENT_NOT_FOUND, "Volume " + volumeId
+                        + " is not attached as device " + UserText.quote(d) + "; it is attached as "
+                        + attachment.device() + ".");
+            });
+        }
+    }
+
+    VolumeAttachment detach(String owner, String volumeId, Expected expected, boolean force) {
         ResourceKind.VOLUME.requireWellFormed(volumeId);
         OperationRecord operation = core.transactions().run(DETACH + ": " + volumeId + " -> detaching", () -> {
             VolumeRecord current = owned.requireVolume(owner, volumeId);
@@ -114,6 +133,7 @@ final class AttachmentWorkflow {
             }
             Attachment attachment = current.attachment().orElseThrow(() -> new IllegalStateException(
                     volumeId + " is in use without an attachment"));
+            expected.requireMatch(volumeId, attachment);
             core.store().replaceVolume(current, current.moveWithAttachment(VolumeState.DETACHING,
                     Optional.of(attachment.withStatus(VolumeAttachment.Status.DETACHING)), DETACH));
             return Operations.journal(core, OperationKind.DETACH_VOLUME, volumeId, owner,

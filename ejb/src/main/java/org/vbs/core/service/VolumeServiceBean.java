@@ -20,6 +20,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,8 +188,12 @@ public class VolumeServiceBean implements VolumeService {
     }
 
     @Override
-    public VolumeAttachment detachVolume(RequestContext request, String volumeId, boolean force) {
-        return call(AttachmentWorkflow.DETACH, request, () -> attachments.detach(owner(request), volumeId, force));
+    public VolumeAttachment detachVolume(RequestContext request, String volumeId, Optional<String> instanceId,
+                                         Optional<String> device, boolean force) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(device, "device");
+        return call(AttachmentWorkflow.DETACH, request, () -> attachments.detach(owner(request), volumeId,
+                new AttachmentWorkflow.Expected(instanceId, device), force));
     }
 
     /** The plan of a journalled operation, by its kind. */

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.vbs.it.client.AttachVolumeResponseType;
+import org.vbs.it.client.AttachVolumeType;
 import org.vbs.it.client.CreateSnapshotResponseType;
 import org.vbs.it.client.CreateSnapshotType;
 import org.vbs.it.client.CreateVolumeResponseType;
@@ -24,6 +26,8 @@ import org.vbs.it.client.DescribeVolumesSetItemResponseType;
 import org.vbs.it.client.DescribeVolumesSetItemType;
 import org.vbs.it.client.DescribeVolumesSetType;
 import org.vbs.it.client.DescribeVolumesType;
+import org.vbs.it.client.DetachVolumeResponseType;
+import org.vbs.it.client.DetachVolumeType;
 import org.vbs.it.client.FilterSetType;
 import org.vbs.it.client.FilterType;
 import org.vbs.it.client.ValueSetType;
@@ -67,6 +71,27 @@ public record Caller(String dn, Credential credential, VolumeServicePortType por
         DeleteVolumeType request = new DeleteVolumeType();
         request.setVolumeId(volumeId);
         port.deleteVolume(request);
+    }
+
+    public AttachVolumeResponseType attachVolume(String volumeId, String host, String instanceId, String device)
+            throws VbsFault {
+        AttachVolumeType request = new AttachVolumeType();
+        request.setVolumeId(volumeId);
+        request.setHost(host);
+        request.setInstanceId(instanceId);
+        request.setDevice(device);
+        return port.attachVolume(request);
+    }
+
+    /** DetachVolume; an empty check or force is left out of the request. */
+    public DetachVolumeResponseType detachVolume(String volumeId, Optional<String> instanceId, Optional<String> device,
+                                                 boolean force) throws VbsFault {
+        DetachVolumeType request = new DetachVolumeType();
+        request.setVolumeId(volumeId);
+        request.setInstanceId(instanceId.orElse(null));
+        request.setDevice(device.orElse(null));
+        request.setForce(force ? Boolean.TRUE : null);
+        return port.detachVolume(request);
     }
 
     /** One DescribeVolumes call, exactly as given. */

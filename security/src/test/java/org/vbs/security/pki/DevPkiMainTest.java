@@ -47,7 +47,8 @@ class DevPkiMainTest {
         assertEquals(List.of("created " + layout.caCert(), "created " + layout.caKey(), "created " + layout.serverCert(),
                 "created " + layout.serverKey(), "created " + layout.userCert(), "created " + layout.userKey(),
                 "created " + layout.cryptoProperties(), "created " + layout.serverKeyStore(),
-                "created " + layout.trustStore(), "created " + layout.sealingKeyStore()), firstRun.out().lines().toList());
+                "created " + layout.trustStore(), "created " + layout.sealingKeyStore()),
+                firstRun.out().lines().toList());
         Properties crypto = new Properties();
         try (InputStream in = Files.newInputStream(layout.cryptoProperties())) {
             crypto.load(in);

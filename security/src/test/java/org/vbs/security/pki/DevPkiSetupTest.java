@@ -170,7 +170,8 @@ class DevPkiSetupTest {
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
         assertEquals(List.of(layout.serverCert(), layout.serverKey(), layout.userCert(), layout.userKey(),
-                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(), layout.sealingKeyStore()), created);
+                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(), layout.sealingKeyStore()),
+                created);
         assertEquals(caFiles, FileTree.snapshot(layout.caCert().getParent()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.serverCert()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.userCert()));
