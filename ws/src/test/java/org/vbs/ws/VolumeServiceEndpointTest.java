@@ -68,7 +68,7 @@ class VolumeServiceEndpointTest {
         assertEquals("vdb", response.getDevice());
         assertEquals("attached", response.getStatus());
         assertEquals("2026-11-30T10:15:30.250Z", response.getAttachTime().toXMLFormat());
-        assertEquals(service.requestIds, List.of(response.getRequestId()));
+        assertEquals(List.of(response.getRequestId()), service.requestIds);
     }
 
     @Test
