@@ -102,7 +102,7 @@ class AttachVolumeTest {
         attach();
         String firstTarget = stored().attachment().orElseThrow().targetIqn();
 
-        VolumeAttachment detached = fixture.service.detachVolume(JANE, volume.id(), false);
+        VolumeAttachment detached = fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), false);
 
         assertEquals(VolumeAttachment.Status.DETACHED, detached.status());
         assertAvailableWithNothingLeft();
@@ -144,7 +144,7 @@ class AttachVolumeTest {
         // The owner cannot delete it while its export may remain, but can force the detach.
         assertFault(ErrorCode.INCORRECT_STATE, () -> fixture.service.deleteVolume(JANE, volume.id()), "detach");
         fixture.hostDrivers.heal();
-        fixture.service.detachVolume(JANE, volume.id(), true);
+        fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), true);
         assertAvailableWithNothingLeft();
     }
 
@@ -153,7 +153,7 @@ class AttachVolumeTest {
         attach();
         fixture.hostDrivers.fail(Call.DETACH);
 
-        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.detachVolume(JANE, volume.id(), false));
+        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), false));
 
         assertEquals(VolumeState.IN_USE, stored().state());
         assertEquals(VolumeAttachment.Status.ATTACHED, stored().attachment().orElseThrow().status());
@@ -166,7 +166,7 @@ class AttachVolumeTest {
         attach();
         fixture.uninstallDriver();
 
-        fixture.service.detachVolume(JANE, volume.id(), true);
+        fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), true);
 
         assertEquals(VolumeState.AVAILABLE, stored().state());
         assertEquals(Map.of(), fixture.hostDrivers.targets());
@@ -178,14 +178,14 @@ class AttachVolumeTest {
         attach();
         fixture.hostDrivers.fail(Call.UNEXPORT);
 
-        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.detachVolume(JANE, volume.id(), false));
+        assertFault(ErrorCode.INTERNAL_ERROR, () -> fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), false));
 
         assertEquals(VolumeState.ERROR, stored().state());
         assertTrue(stored().stateReason().orElseThrow().contains("Detach the volume again with force"),
                 stored().stateReason().orElseThrow());
         assertEquals(Map.of(), fixture.hostDrivers.devices());
         fixture.hostDrivers.heal();
-        fixture.service.detachVolume(JANE, volume.id(), true);
+        fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), true);
         assertAvailableWithNothingLeft();
     }
 
@@ -221,7 +221,7 @@ class AttachVolumeTest {
                 HYPERVISOR_HOST, "", "sdb"));
         assertFault(ErrorCode.INVALID_VOLUME_NOT_FOUND, () -> fixture.service.attachVolume(BOB, volume.id(),
                 HYPERVISOR_HOST, "vm-1", "sdb"));
-        assertFault(ErrorCode.INCORRECT_STATE, () -> fixture.service.detachVolume(JANE, volume.id(), false));
+        assertFault(ErrorCode.INCORRECT_STATE, () -> fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), false));
 
         assertEquals(before, fixture.contents());
         assertAvailableWithNothingLeft();
@@ -245,7 +245,7 @@ class AttachVolumeTest {
     @Test
     void shouldRollBackAnAttachARestartInterruptedAfterTheExport() throws Exception {
         attach();
-        fixture.service.detachVolume(JANE, volume.id(), false);
+        fixture.service.detachVolume(JANE, volume.id(), Optional.empty(), Optional.empty(), false);
         // As a crash after the export step would leave it: 'attaching', a target, a journal record at step 2.
         fixture.metadata.transactions().run("crash after the export", () -> {
             VolumeRecord current = stored();

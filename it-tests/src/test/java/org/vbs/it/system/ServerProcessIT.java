@@ -2,6 +2,7 @@ package org.vbs.it.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.ClassOrderer;
@@ -116,6 +119,46 @@ public class ServerProcessIT {
         }
 
         @Test
+        public void cliAttachesAVolumeToTheLabsVmOverChapGuardedIscsiAndDetachesItLeavingNoTarget() throws Exception {
+            // given the lab the run command started (a tgtd, the VM demo-vm on host local) and a volume
+            int offset = ItConfig.systemPortOffset();
+            String control = String.valueOf(100 + offset);
+            String portal = "127.0.0.1:" + (3260 + offset);
+            String volume = json(vbsOk("create-volume", "--size", "1")).getString("volumeId");
+
+            // when it is attached to demo-vm as sdb
+            JsonObject attached = json(vbsOk("attach-volume", volume, "--host", "local", "--instance", "demo-vm",
+                    "--device", "sdb"));
+
+            // then it is in use by demo-vm, exported by a target of its own that QEMU is logged in to
+            assertEquals("attached", attached.getString("status"), attached.toString());
+            JsonObject described = json(vbsOk("describe-volumes", volume)).getJsonArray("volumes").getJsonObject(0);
+            assertEquals("in-use", described.getString("status"), described.toString());
+            assertTrue(described.toString().contains("demo-vm"), described.toString());
+            String targets = tgtadm(control, "--mode", "target", "--op", "show");
+            Matcher target = Pattern.compile("Target \\d+: (iqn\\.2026-11\\.org\\.vbs:" + volume + "\\.[0-9a-f]{8})")
+                    .matcher(targets);
+            assertTrue(target.find(), targets);
+            assertTrue(targets.contains("Initiator: iqn.2026-11.org.vbs:initiator.local"), "QEMU's session: " + targets);
+            assertTrue(tgtadm(control, "--mode", "account", "--op", "show").contains("vbs-"), "a CHAP account");
+            // and the target refuses a login without the CHAP secret
+            Processes.Result intruder = Processes.run(List.of("iscsi-inq", "-i", "iqn.2026-11.org.vbs:initiator.local",
+                    "iscsi://" + portal + "/" + target.group(1) + "/1"), Map.of(), CLI_PATIENCE);
+            assertNotEquals(0, intruder.exitCode(), intruder.describe());
+
+            // when it is detached
+            JsonObject detached = json(vbsOk("detach-volume", volume));
+
+            // then it is available again and its target and CHAP account are gone
+            assertEquals("detached", detached.getString("status"), detached.toString());
+            assertEquals("available", json(vbsOk("describe-volumes", volume)).getJsonArray("volumes").getJsonObject(0)
+                    .getString("status"));
+            assertFalse(tgtadm(control, "--mode", "target", "--op", "show").contains(volume));
+            assertFalse(tgtadm(control, "--mode", "account", "--op", "show").contains("vbs-"));
+            vbsOk("delete-volume", volume);
+        }
+
+        @Test
         public void cliReportsServiceFaultWithItsCodeAndExitStatus() throws Exception {
             // given a volume id no one has
             // when the CLI is asked to delete it
@@ -171,6 +214,15 @@ public class ServerProcessIT {
         argv.addAll(List.of(arguments));
         return Processes.run(argv, Map.of("VBS_HOME", server.vbsHome().toString(),
                 "VBS_URL", server.endpoint().toString()), CLI_PATIENCE);
+    }
+
+    /** Runs tgtadm on the lab's tgtd (iSCSI); its output. */
+    private static String tgtadm(String control, String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("tgtadm", "-C", control, "--lld", "iscsi"));
+        argv.addAll(List.of(arguments));
+        Processes.Result result = Processes.run(argv, Map.of(), CLI_PATIENCE);
+        assertEquals(0, result.exitCode(), result.describe());
+        return result.stdout();
     }
 
     /** Runs the CLI and requires success; its stdout. */
