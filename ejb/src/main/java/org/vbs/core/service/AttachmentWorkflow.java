@@ -1,6 +1,5 @@
 package org.vbs.core.service;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -51,7 +50,6 @@ final class AttachmentWorkflow {
     static final String ATTACH = "AttachVolume";
     static final String DETACH = "DetachVolume";
     static final String IQN_PREFIX = "iqn.2026-11.org.vbs:";
-    private static final Duration HOST_TIMEOUT = Duration.ofMinutes(2);
     private static final String PORTAL = "portal";
     private static final String LUN = "lun";
     private static final String FORCE = "force";
@@ -154,10 +152,10 @@ final class AttachmentWorkflow {
             case ATTACH_VOLUME -> new Plan(List.of(
                     Step.metadata("attaching", Operations.STARTED,
                             (op, reason) -> settle(volumeId, VolumeState.AVAILABLE, Optional.empty())),
-                    Step.producing("export", HOST_TIMEOUT, op -> export(volumeId),
+                    Step.producing("export", core.timeouts().hostCall(), op -> export(volumeId),
                             (op, reason) -> core.hosts().exportDriver(current(volumeId).host())
                                     .unexport(attachmentOf(volumeId).targetIqn())),
-                    Step.storage("attach-device", HOST_TIMEOUT, op -> attachDevice(volumeId, op),
+                    Step.storage("attach-device", core.timeouts().hostCall(), op -> attachDevice(volumeId, op),
                             (op, reason) -> core.hosts().hypervisorDriver(attachmentOf(volumeId).host())
                                     .detach(attachmentOf(volumeId).instanceId(), volumeId)),
                     Step.metadata("in-use", op -> settle(volumeId, VolumeState.IN_USE, Optional.of(
@@ -167,15 +165,16 @@ final class AttachmentWorkflow {
             case DETACH_VOLUME -> new Plan(List.of(
                     Step.metadata("detaching", Operations.STARTED, (op, reason) -> settle(volumeId, VolumeState.IN_USE,
                             Optional.of(attachmentOf(volumeId).withStatus(VolumeAttachment.Status.ATTACHED)))),
-                    Step.storage("detach-device", HOST_TIMEOUT, op -> detachDevice(volumeId, op),
+                    Step.storage("detach-device", core.timeouts().hostCall(), op -> detachDevice(volumeId, op),
                             (op, reason) -> {
                                 if (op.stepsDone() > 1) {
                                     throw new IllegalStateException("the device is already gone from the instance;"
                                             + " its export remains: detach again with force");
                                 }
                             }),
-                    Step.storage("unexport", HOST_TIMEOUT, op -> core.hosts().exportDriver(current(volumeId).host())
-                            .unexport(attachmentOf(volumeId).targetIqn()), Step.Compensation.NOTHING),
+                    Step.storage("unexport", core.timeouts().hostCall(), op -> core.hosts()
+                            .exportDriver(current(volumeId).host()).unexport(attachmentOf(volumeId).targetIqn()),
+                            Step.Compensation.NOTHING),
                     Step.metadata("available", op -> settle(volumeId, VolumeState.AVAILABLE, Optional.empty()),
                             Step.Compensation.NOTHING)),
                     Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason

@@ -22,10 +22,10 @@ public record ServiceAssembly(CoreContext core, VolumeService service) {
 
     public static ServiceAssembly of(MetadataStore store, MetadataTransactions transactions, Hosts hosts,
                                      Executor executor, ExecutorService driverCalls, Clock clock, IdGenerator ids,
-                                     String node, Duration lease, SecretSealer sealer) {
+                                     String node, Duration lease, SecretSealer sealer, Timeouts timeouts) {
         VolumeServiceBean facade = new VolumeServiceBean();
         CoreContext core = facade.assemble(new VolumeServiceBean.Parts(store, transactions, hosts, executor,
-                driverCalls, clock, ids, node, lease, sealer));
+                driverCalls, clock, ids, node, lease, sealer, timeouts));
         return new ServiceAssembly(core, facade);
     }
 

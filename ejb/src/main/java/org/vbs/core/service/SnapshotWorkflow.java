@@ -1,6 +1,5 @@
 package org.vbs.core.service;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,6 @@ final class SnapshotWorkflow {
     static final String DELETE = "DeleteSnapshot";
     /** Progress is written to the cache when it has grown by this many percent. */
     static final int PROGRESS_STEP = 5;
-    private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
-    private static final Duration STORAGE_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(SnapshotWorkflow.class);
 
@@ -116,7 +113,7 @@ final class SnapshotWorkflow {
         return switch (operation.kind()) {
             case CREATE_SNAPSHOT -> new Plan(List.of(
                     Step.metadata("pending", Operations.STARTED, (op, reason) -> markError(snapshotId, reason, CREATE)),
-                    Step.storage("copy", COPY_TIMEOUT, op -> copy(snapshotId),
+                    Step.storage("copy", core.timeouts().copy(), op -> copy(snapshotId),
                             (op, reason) -> driverOf(snapshotId).deleteSnapshot(snapshotId)),
                     Step.metadata("completed", op -> move(snapshotId, SnapshotState.COMPLETED),
                             Step.Compensation.NOTHING)),
@@ -124,7 +121,7 @@ final class SnapshotWorkflow {
             case DELETE_SNAPSHOT -> new Plan(List.of(
                     Step.metadata("deleting", Operations.STARTED, (op, reason) -> markError(snapshotId, reason
                             + ": the snapshot's storage may remain. Delete the snapshot again.", DELETE)),
-                    Step.storage("delete-storage", STORAGE_TIMEOUT,
+                    Step.storage("delete-storage", core.timeouts().hostCall(),
                             op -> driverOf(snapshotId).deleteSnapshot(snapshotId), Step.Compensation.NOTHING),
                     Step.metadata("remove", op -> core.store().removeSnapshot(current(snapshotId)),
                             Step.Compensation.NOTHING)),

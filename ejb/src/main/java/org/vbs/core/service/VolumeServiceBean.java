@@ -107,7 +107,7 @@ public class VolumeServiceBean implements VolumeService {
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
                  ExecutorService driverCalls, Clock clock, IdGenerator ids, String node, Duration lease,
-                 SecretSealer sealer) {
+                 SecretSealer sealer, Timeouts timeouts) {
     }
 
     @PostConstruct
@@ -118,7 +118,7 @@ public class VolumeServiceBean implements VolumeService {
         driverCalls = Executors.newCachedThreadPool(threadFactory);
         SecretSealer sealer = new SecretSealer(SealingKeys.load(PkiLayout.under(VbsHome.resolve())));
         CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
-                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer));
+                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer, Timeouts.DEFAULT));
         Recovery.start(core, executor);
     }
 
@@ -137,7 +137,7 @@ public class VolumeServiceBean implements VolumeService {
         StepRunner runner = new StepRunner(parts.store(), parts.transactions(), this::plan, parts.node(), parts.clock(),
                 parts.lease(), parts.driverCalls());
         CoreContext core = new CoreContext(parts.store(), parts.transactions(), parts.hosts(), runner, parts.executor(),
-                parts.clock(), parts.ids());
+                parts.clock(), parts.ids(), parts.timeouts());
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
         attachments = new AttachmentWorkflow(core, parts.sealer());

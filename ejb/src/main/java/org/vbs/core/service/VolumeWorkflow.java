@@ -1,6 +1,5 @@
 package org.vbs.core.service;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,6 @@ import org.vbs.plugins.spi.volume.VolumeSpec;
 final class VolumeWorkflow {
     static final String CREATE = "CreateVolume";
     static final String DELETE = "DeleteVolume";
-    private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
-    private static final Duration STORAGE_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Logger LOG = Logger.getLogger(VolumeWorkflow.class);
 
@@ -139,7 +136,7 @@ final class VolumeWorkflow {
         return switch (operation.kind()) {
             case CREATE_VOLUME -> new Plan(List.of(
                     Step.metadata("claim", Operations.STARTED, (op, reason) -> removeClaim(volumeId)),
-                    Step.storage("create-storage", STORAGE_TIMEOUT,
+                    Step.storage("create-storage", core.timeouts().hostCall(),
                             op -> driverOf(volumeId).createVolume(spec(volumeId)),
                             (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
                     Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
@@ -147,7 +144,7 @@ final class VolumeWorkflow {
                     Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, CREATE));
             case CREATE_VOLUME_FROM_SNAPSHOT -> new Plan(List.of(
                     Step.metadata("claim", Operations.STARTED, (op, reason) -> markError(volumeId, reason, CREATE)),
-                    Step.storage("copy", COPY_TIMEOUT, op -> copy(volumeId),
+                    Step.storage("copy", core.timeouts().copy(), op -> copy(volumeId),
                             (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
                     Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
                             Step.Compensation.NOTHING)),
@@ -155,8 +152,8 @@ final class VolumeWorkflow {
             case DELETE_VOLUME -> new Plan(List.of(
                     Step.metadata("deleting", Operations.STARTED, (op, reason) -> markError(volumeId, reason
                             + ": the volume's storage may remain. Delete the volume again.", DELETE)),
-                    Step.storage("delete-storage", STORAGE_TIMEOUT, op -> driverOf(volumeId).deleteVolume(volumeId),
-                            Step.Compensation.NOTHING),
+                    Step.storage("delete-storage", core.timeouts().hostCall(),
+                            op -> driverOf(volumeId).deleteVolume(volumeId), Step.Compensation.NOTHING),
                     Step.metadata("remove", op -> remove(volumeId), Step.Compensation.NOTHING)),
                     Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, DELETE));
             default -> throw new IllegalArgumentException("not a volume operation: " + operation);

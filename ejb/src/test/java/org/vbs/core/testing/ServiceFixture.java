@@ -25,6 +25,7 @@ import org.vbs.core.host.HostRegistration;
 import org.vbs.core.host.Hosts;
 import org.vbs.core.service.CoreContext;
 import org.vbs.core.service.ServiceAssembly;
+import org.vbs.core.service.Timeouts;
 import org.vbs.plugins.spi.export.ExportDriver;
 import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 import org.vbs.plugins.spi.volume.VolumeDriver;
@@ -67,9 +68,18 @@ public final class ServiceFixture implements AutoCloseable {
     }
 
     public ServiceFixture(Path root, IdGenerator ids) {
+        this(root, ids, Timeouts.DEFAULT);
+    }
+
+    /** With short driver-call timeouts, for tests of a hanging driver. */
+    public ServiceFixture(Path root, Timeouts timeouts) {
+        this(root, IdGenerator.secureRandom(), timeouts);
+    }
+
+    private ServiceFixture(Path root, IdGenerator ids, Timeouts timeouts) {
         driver = new TempDirVolumeDriver(root);
         assembly = ServiceAssembly.of(metadata.store(), metadata.transactions(), new TestHosts(),
-                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60), new SecretSealer(sealingKey()));
+                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60), new SecretSealer(sealingKey()), timeouts);
         core = assembly.core();
         service = assembly.service();
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class TempDirVolumeDriver implements VolumeDriver {
     private final Path volumes;
     private final Path snapshots;
     private final Map<Operation, DriverException.Code> failures = new EnumMap<>(Operation.class);
+    private final Map<Operation, CountDownLatch> hanging = new EnumMap<>(Operation.class);
     private final List<Integer> progressSeen = new ArrayList<>();
     private IntConsumer progressObserver = percent -> { };
     private long largestVolume = Long.MAX_VALUE;
@@ -53,6 +55,14 @@ public final class TempDirVolumeDriver implements VolumeDriver {
         }
     }
 
+    /**
+     * Makes {@code operation} hang from now on until the calling thread is interrupted (as a stuck host
+     * would; the call then fails with IO_ERROR) or {@code release} counts down.
+     */
+    public synchronized void hang(Operation operation, CountDownLatch release) {
+        hanging.put(operation, release);
+    }
+
     /** Makes {@code operation} fail with {@code code} from now on. */
     public synchronized void fail(Operation operation, DriverException.Code code) {
         failures.put(operation, code);
@@ -60,6 +70,7 @@ public final class TempDirVolumeDriver implements VolumeDriver {
 
     public synchronized void heal() {
         failures.clear();
+        hanging.clear();
     }
 
     public Path volumeFile(String id) {
@@ -169,7 +180,23 @@ public final class TempDirVolumeDriver implements VolumeDriver {
         return file;
     }
 
-    private synchronized void check(Operation operation, String id) throws DriverException {
+    private void check(Operation operation, String id) throws DriverException {
+        CountDownLatch release;
+        synchronized (this) {
+            release = hanging.get(operation);
+        }
+        if (release != null) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DriverException(DriverException.Code.IO_ERROR, operation + " of " + id + " was cut off", e);
+            }
+        }
+        failIfAsked(operation, id);
+    }
+
+    private synchronized void failIfAsked(Operation operation, String id) throws DriverException {
         DriverException.Code code = failures.get(operation);
         if (code != null) {
             throw new DriverException(code, operation + " of " + id + " failed as the test asked");

@@ -123,6 +123,36 @@ public class VolumeServiceBenchmark {
         }
     }
 
+    @Test
+    public void attachAndDetachLatencyOnTheLab() throws Exception {
+        // The run command's lab: tgtd exports the volume with a fresh CHAP account each time, the VM demo-vm
+        // on host "local" hot-plugs it over QMP; detach waits for the guest to let go, then unexports.
+        Caller user = callers.newUser("bench-attach");
+        String volume = user.createVolume(1).getVolumeId();
+        created.add(new Created(user, volume));
+        int warmUp = 5;
+        int cycles = 60;
+        long[] attach = new long[cycles];
+        long[] detach = new long[cycles];
+        for (int i = 0; i < warmUp + cycles; i++) {
+            long a = timed(() -> user.attachVolume(volume, "local", "demo-vm", "sdb"));
+            long d = timed(() -> user.detachVolume(volume, Optional.empty(), Optional.empty(), false));
+            if (i >= warmUp) {
+                attach[i - warmUp] = a;
+                detach[i - warmUp] = d;
+            }
+        }
+        line("AttachVolume / DetachVolume latency (signed SOAP, tgt export + QEMU hot-plug on one machine), "
+                + cycles + " cycles after " + warmUp + " warm-up, one client");
+        line(String.format(Locale.ROOT, "%-14s %10s %10s %10s", "operation", "p50 ms", "p99 ms", "mean ms"));
+        for (Map.Entry<String, long[]> op : Map.of("AttachVolume", attach, "DetachVolume", detach).entrySet()) {
+            long[] sorted = op.getValue().clone();
+            Arrays.sort(sorted);
+            line(String.format(Locale.ROOT, "%-14s %10.1f %10.1f %10.1f", op.getKey(), millis(percentile(sorted, 50)),
+                    millis(percentile(sorted, 99)), millis((long) Arrays.stream(sorted).average().orElse(0))));
+        }
+    }
+
     // ------------------------------------------------------------------ measuring
 
     /** What one timed run measured: the wall time of the run and every call's latency (ns). */
