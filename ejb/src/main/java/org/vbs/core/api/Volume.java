@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * A volume as described to its owner. Immutable; {@code version} counts the changes made to it
  * (every change is a compare-and-set on the previous version). Not the stored form: the store keeps
- * its own serializable records.
+ * its own records (ProtoStream messages).
  */
 public record Volume(String id, String owner, long sizeGiB, Optional<String> snapshotId,
                      VolumeState state, Optional<String> stateReason, Instant createTime,

@@ -1,6 +1,5 @@
 package org.vbs.core.domain;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 import org.vbs.core.api.VolumeAttachment;
@@ -19,8 +18,7 @@ import org.vbs.core.api.VolumeAttachment;
  */
 public record Attachment(String instanceId, String host, String device, VolumeAttachment.Status status,
                          Instant attachTime, String targetIqn, String initiatorIqn, String chapUser,
-                         String sealedSecret) implements Serializable {
-    private static final long serialVersionUID = 1L;
+                         String sealedSecret) {
 
     public Attachment {
         Objects.requireNonNull(instanceId, "instanceId");

@@ -7,10 +7,12 @@ import java.util.Objects;
 import java.util.Optional;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.SnapshotState;
+import org.vbs.core.store.proto.StoredMessage;
 
 /**
  * A snapshot as the service keeps it in the replicated cache. Immutable and versioned like
- * {@link VolumeRecord}, and serializable through a proxy for the same reason.
+ * {@link VolumeRecord}, and stored the same way (message {@code vbs.metadata.SnapshotRecord},
+ * {@link org.vbs.core.store.proto.SnapshotRecordAdapter}).
  *
  * @param owner the owner's DN (RFC 2253)
  * @param host the volume server holding the snapshot's storage (its volume's)
@@ -95,46 +97,9 @@ public record SnapshotRecord(String id, String owner, String host, String volume
                 startTime, version);
     }
 
+    /** Serialized as its ProtoStream message (see {@link StoredMessage}). */
     @Serial
     private Object writeReplace() {
-        return new SerialForm(this);
-    }
-
-    /** The stored shape: plain serializable fields, an absent reason as null. */
-    private static final class SerialForm implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        private final String id;
-        private final String owner;
-        private final String host;
-        private final String volumeId;
-        private final long volumeSizeGiB;
-        private final String description;
-        private final SnapshotState state;
-        private final int progress;
-        private final String stateReason;
-        private final Instant startTime;
-        private final long version;
-
-        SerialForm(SnapshotRecord r) {
-            id = r.id;
-            owner = r.owner;
-            host = r.host;
-            volumeId = r.volumeId;
-            volumeSizeGiB = r.volumeSizeGiB;
-            description = r.description;
-            state = r.state;
-            progress = r.progress;
-            stateReason = r.stateReason.orElse(null);
-            startTime = r.startTime;
-            version = r.version;
-        }
-
-        @Serial
-        private Object readResolve() {
-            return new SnapshotRecord(id, owner, host, volumeId, volumeSizeGiB, description, state, progress,
-                    Optional.ofNullable(stateReason), startTime, version);
-        }
+        return StoredMessage.of(this);
     }
 }

@@ -6,16 +6,17 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeState;
+import org.vbs.core.store.proto.StoredMessage;
 
 /**
  * A volume as the service keeps it in the replicated cache. Immutable: every change makes a new
  * record with {@code version + 1}, which the store writes with a compare-and-set on this one.
  *
- * <p>Serializable through {@link SerialForm} (a serialization proxy), because {@link Optional} is
- * not serializable and the cache marshals values with Java serialization semantics.
+ * <p>Stored as the ProtoStream message {@code vbs.metadata.VolumeRecord}: its field numbers and the
+ * mapping (an absent Optional is an absent field) are in
+ * {@link org.vbs.core.store.proto.VolumeRecordAdapter}. A new component here needs a new field there.
  *
  * @param owner the owner's DN (RFC 2253)
  * @param host the volume server holding the volume's storage
@@ -107,50 +108,9 @@ public record VolumeRecord(String id, String owner, String host, long sizeGiB, O
                 attachment.map(a -> a.toAttachment(id)), version);
     }
 
+    /** Serialized as its ProtoStream message (see {@link StoredMessage}). */
     @Serial
     private Object writeReplace() {
-        return new SerialForm(this);
-    }
-
-    /** The stored shape: plain serializable fields, absent values as null. */
-    private static final class SerialForm implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        private final String id;
-        private final String owner;
-        private final String host;
-        private final long sizeGiB;
-        private final String snapshotId;
-        private final VolumeState state;
-        private final String stateReason;
-        private final Instant createTime;
-        private final TreeMap<String, String> tags;
-        private final String clientToken;
-        private final Attachment attachment;
-        private final long version;
-
-        SerialForm(VolumeRecord r) {
-            id = r.id;
-            owner = r.owner;
-            host = r.host;
-            sizeGiB = r.sizeGiB;
-            snapshotId = r.snapshotId.orElse(null);
-            state = r.state;
-            stateReason = r.stateReason.orElse(null);
-            createTime = r.createTime;
-            // Sorted, so equal records always marshal to equal bytes.
-            tags = new TreeMap<>(r.tags);
-            clientToken = r.clientToken.orElse(null);
-            attachment = r.attachment.orElse(null);
-            version = r.version;
-        }
-
-        @Serial
-        private Object readResolve() {
-            return new VolumeRecord(id, owner, host, sizeGiB, Optional.ofNullable(snapshotId), state,
-                    Optional.ofNullable(stateReason), createTime, tags, Optional.ofNullable(clientToken),
-                    Optional.ofNullable(attachment), version);
-        }
+        return StoredMessage.of(this);
     }
 }

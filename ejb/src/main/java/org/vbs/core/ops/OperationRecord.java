@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import org.vbs.core.store.proto.StoredMessage;
 
 /**
  * One running operation as the journal (the replicated, persistent {@code operations} cache) keeps it.
@@ -101,46 +101,9 @@ public record OperationRecord(String id, OperationKind kind, String resourceId, 
         return kind + " " + id + " of " + resourceId + " (step " + stepsDone + ", " + phase + ", node " + node + ")";
     }
 
+    /** Serialized as its ProtoStream message (see {@link StoredMessage}). */
     @Serial
     private Object writeReplace() {
-        return new SerialForm(this);
-    }
-
-    /** The stored shape: plain serializable fields, absent values as null. */
-    private static final class SerialForm implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        private final String id;
-        private final OperationKind kind;
-        private final String resourceId;
-        private final String owner;
-        private final String node;
-        private final int stepsDone;
-        private final Phase phase;
-        private final Instant leaseExpiry;
-        private final TreeMap<String, String> parameters;
-        private final String failure;
-        private final long version;
-
-        SerialForm(OperationRecord r) {
-            id = r.id;
-            kind = r.kind;
-            resourceId = r.resourceId;
-            owner = r.owner;
-            node = r.node;
-            stepsDone = r.stepsDone;
-            phase = r.phase;
-            leaseExpiry = r.leaseExpiry;
-            parameters = new TreeMap<>(r.parameters);
-            failure = r.failure.orElse(null);
-            version = r.version;
-        }
-
-        @Serial
-        private Object readResolve() {
-            return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase, leaseExpiry, parameters,
-                    Optional.ofNullable(failure), version);
-        }
+        return StoredMessage.of(this);
     }
 }

@@ -132,8 +132,9 @@ class MetadataStoreTest {
         // Guards the other tests: a value that cannot be serialized must fail here, not only in WildFly.
         org.infinispan.Cache raw = metadata.volumes();
         Object notSerializable = new Object();
-        assertThrows(RuntimeException.class, () -> tx.run("put", () -> raw.put("vol-0000000000000000b",
-                notSerializable)));
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> tx.run("put",
+                () -> raw.put("vol-0000000000000000b", notSerializable)));
+        assertTrue(causes(failure).contains("java.lang.Object"), causes(failure));
         assertTrue(metadata.isEmpty());
     }
 
@@ -143,5 +144,14 @@ class MetadataStoreTest {
         tx.run("insert", () -> store.insertVolume(v, Optional.of(new TokenEntry(v.id(), "fp"))));
         tx.run("remove", () -> store.removeVolume(v));
         assertTrue(metadata.isEmpty());
+    }
+
+    /** The messages of a throwable and its causes, one per line. */
+    private static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            text.append(t).append('\n');
+        }
+        return text.toString();
     }
 }

@@ -25,8 +25,10 @@ import org.vbs.core.store.TokenKey;
 /**
  * The five metadata caches in a real embedded Infinispan, configured like the server's where it
  * matters: transactional, OPTIMISTIC, REPEATABLE_READ (so a lost compare-and-set fails its commit),
- * and every value stored in serialized form (Java serialization), so a value that does not marshal
- * fails here as it would in WildFly.
+ * and every key and value stored in serialized form (Java serialization, as the server's JBOSS
+ * marshaller), which for the stored records means their ProtoStream message
+ * ({@code org.vbs.core.store.proto.StoredMessage}), so a value that does not marshal fails here as
+ * it would in WildFly, and every read goes through the schema.
  */
 public final class EmbeddedMetadata implements AutoCloseable {
     private final DefaultCacheManager manager;

@@ -51,6 +51,11 @@ public final class ServerProcess {
                 workDir.resolve("server.pid"));
     }
 
+    /** Everything the server and its run script printed, over all its starts. */
+    public Path consoleLog() {
+        return log;
+    }
+
     public Path vbsHome() {
         return vbsHome;
     }

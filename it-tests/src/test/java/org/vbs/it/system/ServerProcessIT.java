@@ -49,6 +49,9 @@ import org.vbs.it.support.VbsHomes;
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
 public class ServerProcessIT {
     private static final Duration CLI_PATIENCE = Duration.ofMinutes(3);
+    /** What Infinispan and the metadata proxy log when a key or value does not (un)marshal. */
+    private static final List<String> MARSHALLING_FAILURES = List.of("ISPN000559", "ISPN000615", "ISPN029019",
+            "No marshaller registered", "not a vbs-metadata.proto message");
 
     private ServerProcess server;
     private Pool pool;
@@ -202,6 +205,10 @@ public class ServerProcessIT {
             afterRestart.awaitVolume(restored, "available");
             afterRestart.deleteVolumes(volume, restored);
             afterRestart.deleteSnapshots(snapshot);
+            // and no key or value failed to marshal on the way (some such failures are only logged)
+            List<String> marshallingFailures = Files.readAllLines(server.consoleLog()).stream()
+                    .filter(line -> MARSHALLING_FAILURES.stream().anyMatch(line::contains)).toList();
+            assertEquals(List.of(), marshallingFailures);
         }
     }
 
