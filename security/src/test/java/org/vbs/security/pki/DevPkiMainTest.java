@@ -47,7 +47,8 @@ class DevPkiMainTest {
         assertEquals(List.of("created " + layout.caCert(), "created " + layout.caKey(), "created " + layout.serverCert(),
                 "created " + layout.serverKey(), "created " + layout.userCert(), "created " + layout.userKey(),
                 "created " + layout.cryptoProperties(), "created " + layout.serverKeyStore(),
-                "created " + layout.trustStore()), firstRun.out().lines().toList());
+                "created " + layout.trustStore(), "created " + layout.pluginSignerCert(),
+                "created " + layout.pluginSignerKey(), "created " + layout.pluginTrustedDevSigner()), firstRun.out().lines().toList());
         Properties crypto = new Properties();
         try (InputStream in = Files.newInputStream(layout.cryptoProperties())) {
             crypto.load(in);
@@ -140,7 +141,7 @@ class DevPkiMainTest {
 
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
-        assertEquals(9, out.lines().filter(line -> line.startsWith("created ")).count(), out);
+        assertEquals(12, out.lines().filter(line -> line.startsWith("created ")).count(), out);
         assertTrue(Files.exists(PkiLayout.under(vbsHome).cryptoProperties()));
     }
 
