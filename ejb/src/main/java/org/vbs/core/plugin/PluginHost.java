@@ -198,9 +198,10 @@ public final class PluginHost implements AutoCloseable {
     };
 
     private synchronized void added(Path jar) {
-        PluginFile plugin = install(jar);
-        plugin = check(start(plugin));
-        plugins.put(name(jar), plugin);
+        PluginFile plugin = start(install(jar));
+        // A fragment is not started: resolving attaches it to its host.
+        plugin.bundle().ifPresent(b -> framework.adapt(FrameworkWiring.class).resolveBundles(List.of(b)));
+        plugins.put(name(jar), check(plugin));
     }
 
     private synchronized void changed(Path jar) {
