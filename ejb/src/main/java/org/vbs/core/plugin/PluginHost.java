@@ -141,9 +141,32 @@ public final class PluginHost implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Every jar of the plugin directory now, with its bundle's current state, drivers and any problem. */
+    /**
+     * Every jar of the plugin directory now, with its bundle's current state, drivers and any
+     * problem; a driver that two bundles provide is a problem of both (hosts get either one).
+     */
     public synchronized List<PluginStatus.Bundle> bundles() {
-        return plugins.values().stream().map(PluginHost::describe).toList();
+        List<PluginStatus.Bundle> described = plugins.values().stream().map(PluginHost::describe).toList();
+        Map<PluginStatus.Driver, List<String>> providers = new HashMap<>();
+        described.forEach(b -> b.drivers().forEach(d -> providers.computeIfAbsent(d, k -> new ArrayList<>())
+                .add(b.file())));
+        return described.stream().map(b -> withDuplicateDrivers(b, providers)).toList();
+    }
+
+    private static PluginStatus.Bundle withDuplicateDrivers(PluginStatus.Bundle bundle,
+            Map<PluginStatus.Driver, List<String>> providers) {
+        List<String> duplicates = bundle.drivers().stream().filter(d -> providers.get(d).size() > 1)
+                .map(d -> "driver " + d.kind() + "/" + d.id() + " is also provided by " + providers.get(d).stream()
+                        .filter(f -> !f.equals(bundle.file())).toList() + " (hosts get either one; remove one)")
+                .toList();
+        if (duplicates.isEmpty()) {
+            return bundle;
+        }
+        List<String> problems = new ArrayList<>();
+        bundle.problem().ifPresent(problems::add);
+        problems.addAll(duplicates);
+        return new PluginStatus.Bundle(bundle.file(), bundle.symbolicName(), bundle.version(), bundle.state(),
+                Optional.of(String.join("; ", problems)), bundle.drivers());
     }
 
     /** Stops following the directory, then every bundle and the framework. */

@@ -14,6 +14,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +203,63 @@ class PluginHostTest {
             assertEquals(PluginHost.NOT_INSTALLED, twice.state());
             assertTrue(twice.problem().orElseThrow().startsWith("could not be installed"), twice.toString());
             assertTrue(twice.problem().orElseThrow().contains("org.osgi.framework"), twice.toString());
+        }
+        assertNothingStaged();
+    }
+
+    @Test
+    void shouldReportADriverThatTwoBundlesProvideAsAProblemOfBoth() throws Exception {
+        memoryBundle("memory.jar", "test.memory", "");
+        // A new version copied in beside the old one instead of over it.
+        signedInto("memory-2.jar", unsignedMemoryBundle("test.memory.two", "2.0.0", ""), signer);
+        try (PluginHost host = PluginHost.start(config())) {
+            List<PluginStatus.Bundle> bundles = host.bundles();
+            assertEquals(Optional.of("driver volume/memory is also provided by [memory.jar] (hosts get either one;"
+                    + " remove one)"), only(bundles, "memory-2.jar").problem());
+            assertEquals(Optional.of("driver volume/memory is also provided by [memory-2.jar] (hosts get either one;"
+                    + " remove one)"), only(bundles, "memory.jar").problem());
+            assertEquals("ACTIVE", only(bundles, "memory.jar").state());
+
+            Files.delete(plugins().resolve("memory-2.jar"));
+            awaitStatus(host, status -> status.size() == 1 && status.get(0).problem().isEmpty());
+        }
+    }
+
+    @Test
+    void shouldRefuseEveryJarWhileTheTrustStoreCannotBeRead() throws Exception {
+        Files.writeString(dir.resolve("plugin-trust").resolve("garbled.pem"), "-----BEGIN CERTIFICATE-----\nnonsense\n");
+        memoryBundle("memory.jar", "test.memory", "");
+        try (PluginHost host = PluginHost.start(config())) {
+            PluginStatus.Bundle memory = only(host.bundles(), "memory.jar");
+            assertEquals(PluginHost.REFUSED, memory.state());
+            assertTrue(memory.problem().orElseThrow().startsWith(
+                    "refused, not installed: the plugin trust store cannot be read: "), memory.toString());
+            assertTrue(memory.problem().orElseThrow().contains("garbled.pem"), memory.toString());
+        }
+        assertNothingStaged();
+    }
+
+    @Test
+    void shouldRefuseAJarTakenHalfWrittenAndInstallItOnceWhole() throws Exception {
+        Path whole = dir.resolve("build").resolve("whole.jar");
+        Files.createDirectories(whole.getParent());
+        PluginJarSigner.sign(signer, unsignedMemoryBundle("test.memory", "1.2.3", ""), whole);
+        byte[] content = Files.readAllBytes(whole);
+        try (PluginHost host = PluginHost.start(config())) {
+            // A writer that stalls in the middle, longer than two looks.
+            Path jar = plugins().resolve("memory.jar");
+            Files.write(jar, Arrays.copyOf(content, content.length / 2));
+            List<PluginStatus.Bundle> status = awaitStatus(host, has("memory.jar", b -> b.problem().isPresent()));
+            PluginStatus.Bundle half = only(status, "memory.jar");
+            assertEquals(PluginHost.REFUSED, half.state());
+            assertTrue(half.problem().orElseThrow().startsWith("refused, not installed: is not a readable jar"),
+                    half.toString());
+
+            Files.write(jar, Arrays.copyOfRange(content, content.length / 2, content.length),
+                    StandardOpenOption.APPEND);
+
+            awaitStatus(host, has("memory.jar", b -> b.state().equals("ACTIVE") && b.problem().isEmpty()));
+            assertEquals(42, hosts(host, "memory").volumeDriver("vs1").capacity().totalBytes());
         }
         assertNothingStaged();
     }
