@@ -6,7 +6,7 @@ import org.vbs.cli.generated.VbsFault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "describe-plugins", description = "List the service's plugin bundles, their state, and why one is not active.")
+@Command(name = "describe-plugins", description = "List the service's plugin bundles: their state, the drivers they provide, and why one is not active (or was refused).")
 final class DescribePluginsCommand implements Callable<Integer> {
     @ParentCommand
     private VbsCommand vbs;

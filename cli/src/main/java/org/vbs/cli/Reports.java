@@ -20,7 +20,8 @@ public final class Reports {
             List.of("VOLUME ID", "INSTANCE", "DEVICE", "STATUS", "ATTACHED");
     private static final List<String> SNAPSHOT_COLUMNS =
             List.of("SNAPSHOT ID", "VOLUME ID", "STATUS", "PROGRESS", "SIZE (GiB)", "STARTED", "DESCRIPTION", "MESSAGE");
-    private static final List<String> PLUGIN_COLUMNS = List.of("FILE", "SYMBOLIC NAME", "VERSION", "STATE", "PROBLEM");
+    private static final List<String> PLUGIN_COLUMNS = List.of("FILE", "SYMBOLIC NAME", "VERSION", "STATE", "DRIVERS",
+            "PROBLEM");
 
     private Reports() {
     }
@@ -83,9 +84,16 @@ public final class Reports {
             json.put("version", plugin.version().orElse(null));
             json.put("state", plugin.state());
             json.put("problem", plugin.problem().orElse(null));
+            json.put("drivers", plugin.drivers().stream().map(d -> {
+                Map<String, Object> driver = new LinkedHashMap<>();
+                driver.put("kind", d.kind());
+                driver.put("id", d.id());
+                return driver;
+            }).toList());
             items.add(json);
             rows.add(List.of(plugin.file(), plugin.symbolicName().orElse(""), plugin.version().orElse(""),
-                    plugin.state(), plugin.problem().orElse("")));
+                    plugin.state(), plugin.drivers().stream().map(PluginView.Driver::toString)
+                            .collect(Collectors.joining(",")), plugin.problem().orElse("")));
         }
         return new Report(Map.of("plugins", items), new Table(PLUGIN_COLUMNS, rows), Optional.empty());
     }

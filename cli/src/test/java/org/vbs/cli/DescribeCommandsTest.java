@@ -18,6 +18,8 @@ import org.vbs.cli.generated.DescribeVolumesSetItemResponseType;
 import org.vbs.cli.generated.DescribeVolumesSetResponseType;
 import org.vbs.cli.generated.DescribeVolumesType;
 import org.vbs.cli.generated.FilterType;
+import org.vbs.cli.generated.PluginDriverSetItemType;
+import org.vbs.cli.generated.PluginDriverSetType;
 import org.vbs.cli.generated.PluginSetItemType;
 import org.vbs.cli.generated.PluginSetType;
 
@@ -188,34 +190,80 @@ class DescribeCommandsTest {
     }
 
     @Test
-    void shouldPrintPluginsAndWhyOneIsNotActive() {
+    void shouldPrintPluginsTheirDriversAndWhyOneIsNotActive() {
         FakePort port = new FakePort() {
             @Override
             public DescribePluginsResponseType describePlugins(DescribePluginsType request) {
                 DescribePluginsResponseType response = new DescribePluginsResponseType();
                 response.setPluginSet(new PluginSetType());
-                response.getPluginSet().getItem().add(plugin("vbs-volume-file.jar", "org.vbs.volume.file", "ACTIVE", null));
-                response.getPluginSet().getItem().add(plugin("broken.jar", null, "INSTALLED", "missing import org.x"));
+                PluginSetItemType file = plugin("vbs-volume-file.jar", "org.vbs.volume.file", "1.0.0", "ACTIVE", null);
+                file.setDriverSet(new PluginDriverSetType());
+                file.getDriverSet().getItem().add(driver("volume", "file"));
+                file.getDriverSet().getItem().add(driver("export", "tgt"));
+                response.getPluginSet().getItem().add(file);
+                response.getPluginSet().getItem().add(plugin("broken.jar", null, null, "REFUSED",
+                        "refused, not installed: is not signed"));
                 return response;
             }
         };
         CliRun run = CliRun.run(port.factory(), "describe-plugins");
         assertEquals(ExitCode.OK, run.status(), run.err());
         assertEquals("""
-                FILE                 SYMBOLIC NAME        VERSION  STATE      PROBLEM
-                vbs-volume-file.jar  org.vbs.volume.file  1.0.0    ACTIVE     -
-                broken.jar           -                    1.0.0    INSTALLED  missing import org.x
+                FILE                 SYMBOLIC NAME        VERSION  STATE    DRIVERS                 PROBLEM
+                vbs-volume-file.jar  org.vbs.volume.file  1.0.0    ACTIVE   volume/file,export/tgt  -
+                broken.jar           -                    -        REFUSED  -                       refused, not installed: is not signed
                 """, run.out());
+
+        CliRun json = CliRun.run(port.factory(), "describe-plugins", "--output", "json");
+        assertEquals(ExitCode.OK, json.status(), json.err());
+        assertEquals("""
+                {
+                  "plugins": [
+                    {
+                      "file": "vbs-volume-file.jar",
+                      "symbolicName": "org.vbs.volume.file",
+                      "version": "1.0.0",
+                      "state": "ACTIVE",
+                      "problem": null,
+                      "drivers": [
+                        {
+                          "kind": "volume",
+                          "id": "file"
+                        },
+                        {
+                          "kind": "export",
+                          "id": "tgt"
+                        }
+                      ]
+                    },
+                    {
+                      "file": "broken.jar",
+                      "symbolicName": null,
+                      "version": null,
+                      "state": "REFUSED",
+                      "problem": "refused, not installed: is not signed",
+                      "drivers": []
+                    }
+                  ]
+                }
+                """, json.out());
     }
 
-    private static PluginSetItemType plugin(String file, String name, String state, String problem) {
+    private static PluginSetItemType plugin(String file, String name, String version, String state, String problem) {
         PluginSetItemType item = new PluginSetItemType();
         item.setFile(file);
         item.setSymbolicName(name);
-        item.setVersion("1.0.0");
+        item.setVersion(version);
         item.setState(state);
         item.setProblem(problem);
         return item;
+    }
+
+    private static PluginDriverSetItemType driver(String kind, String id) {
+        PluginDriverSetItemType driver = new PluginDriverSetItemType();
+        driver.setKind(kind);
+        driver.setId(id);
+        return driver;
     }
 
     private static List<String> ids(String json) {

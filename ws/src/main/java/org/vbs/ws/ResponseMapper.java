@@ -28,6 +28,8 @@ import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetItemResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetResponseType;
 import org.vbs.ws.generated.DetachVolumeResponseType;
+import org.vbs.ws.generated.PluginDriverSetItemType;
+import org.vbs.ws.generated.PluginDriverSetType;
 import org.vbs.ws.generated.PluginSetItemType;
 import org.vbs.ws.generated.PluginSetType;
 import org.vbs.ws.generated.ResourceTagSetItemType;
@@ -157,6 +159,14 @@ final class ResponseMapper {
             item.setVersion(bundle.version().orElse(null));
             item.setState(bundle.state());
             item.setProblem(bundle.problem().orElse(null));
+            PluginDriverSetType drivers = new PluginDriverSetType();
+            for (PluginStatus.Driver driver : bundle.drivers()) {
+                PluginDriverSetItemType driverItem = new PluginDriverSetItemType();
+                driverItem.setKind(driver.kind());
+                driverItem.setId(driver.id());
+                drivers.getItem().add(driverItem);
+            }
+            item.setDriverSet(drivers);
             set.getItem().add(item);
         }
         DescribePluginsResponseType response = new DescribePluginsResponseType();

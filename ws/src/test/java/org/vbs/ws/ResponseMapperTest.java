@@ -190,9 +190,10 @@ class ResponseMapperTest {
     @Test
     void shouldMapPluginsIncludingOnesThatCouldNotBeInstalled() {
         PluginStatus.Bundle active = new PluginStatus.Bundle("volume-file.jar", Optional.of("org.vbs.volume.file"),
-                Optional.of("0.1.0"), "ACTIVE", Optional.empty());
+                Optional.of("0.1.0"), "ACTIVE", Optional.empty(), List.of(new PluginStatus.Driver("volume", "file"),
+                        new PluginStatus.Driver("export", "tgt")));
         PluginStatus.Bundle broken = new PluginStatus.Bundle("junk.jar", Optional.empty(), Optional.empty(),
-                "NOT_INSTALLED", Optional.of("not a bundle: no manifest"));
+                "REFUSED", Optional.of("refused, not installed: is not signed"), List.of());
 
         DescribePluginsResponseType response = mapper.plugins(REQUEST_ID, List.of(active, broken));
 
@@ -203,10 +204,13 @@ class ResponseMapperTest {
         assertEquals("0.1.0", items.get(0).getVersion());
         assertEquals("ACTIVE", items.get(0).getState());
         assertNull(items.get(0).getProblem());
+        assertEquals(List.of("volume/file", "export/tgt"), items.get(0).getDriverSet().getItem().stream()
+                .map(d -> d.getKind() + "/" + d.getId()).toList());
         assertNull(items.get(1).getSymbolicName());
         assertNull(items.get(1).getVersion());
-        assertEquals("NOT_INSTALLED", items.get(1).getState());
-        assertEquals("not a bundle: no manifest", items.get(1).getProblem());
+        assertEquals("REFUSED", items.get(1).getState());
+        assertEquals("refused, not installed: is not signed", items.get(1).getProblem());
+        assertEquals(List.of(), items.get(1).getDriverSet().getItem());
     }
 
     @Test

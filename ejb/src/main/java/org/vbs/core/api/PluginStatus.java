@@ -6,7 +6,9 @@ import org.vbs.security.GridIdentity;
 
 /**
  * What an operator asks of the plugin host: every jar of the plugin directory with its OSGi state,
- * and why it is not active if it is not. For administrators only.
+ * the drivers it provides, and why it is not active if it is not (including a jar refused for its
+ * signature). Live: it follows jars added, replaced and removed while the service runs. For
+ * administrators only.
  */
 public interface PluginStatus {
 
@@ -16,12 +18,27 @@ public interface PluginStatus {
      * @param file the jar's file name in the plugin directory
      * @param symbolicName the bundle's symbolic name; empty when the jar could not be installed
      * @param version the bundle's version; empty when the jar could not be installed
-     * @param state the OSGi state ({@code INSTALLED}, {@code RESOLVED}, {@code ACTIVE}, ...), or
+     * @param state the OSGi state ({@code INSTALLED}, {@code RESOLVED}, {@code ACTIVE}, ...),
+     *        {@code REFUSED} when its signature was not accepted (it was never installed), or
      *        {@code NOT_INSTALLED} when the framework refused the jar
-     * @param problem why the bundle is not doing its job (install, resolve or start failure), if it is not
+     * @param problem why the bundle is not doing its job (signature refused, install, resolve or
+     *        start failure, a replacement refused), if it is not
+     * @param drivers the driver factories the bundle has registered now
      */
     record Bundle(String file, Optional<String> symbolicName, Optional<String> version, String state,
-                  Optional<String> problem) {
+                  Optional<String> problem, List<Driver> drivers) {
+        public Bundle {
+            drivers = List.copyOf(drivers);
+        }
+    }
+
+    /**
+     * One driver a bundle provides.
+     *
+     * @param kind {@code volume}, {@code export} or {@code hypervisor} (the key prefix in a host file)
+     * @param id the driver id a host registration names, e.g. {@code file}
+     */
+    record Driver(String kind, String id) {
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -84,10 +85,15 @@ public final class PluginDrivers implements Hosts, AutoCloseable {
                 .orElseThrow(() -> unavailable("No host named '" + hostName + "' is registered."));
         DriverRegistration registration = host.driver(kind).orElseThrow(() -> unavailable("Host '" + hostName
                 + "' has no " + kind.prefix() + " driver registered."));
-        PluginHost.Factory factory = plugins.factory(kind, registration.driverId()).orElseThrow(() -> unavailable(
-                "No " + kind.prefix() + " driver '" + registration.driverId() + "' is available for host '" + hostName
-                        + "': an operator must install and start its plugin (see the plugin status)."));
         Key key = new Key(hostName, kind);
+        Optional<PluginHost.Factory> available = plugins.factory(kind, registration.driverId());
+        if (available.isEmpty()) {
+            // Its bundle went away (removed, stopped or being updated): the driver made from it is not handed out again.
+            made.remove(key);
+            throw unavailable("No " + kind.prefix() + " driver '" + registration.driverId() + "' is available for host '"
+                    + hostName + "': an operator must install and start its plugin (see the plugin status).");
+        }
+        PluginHost.Factory factory = available.get();
         Made current = made.get(key);
         if (current != null && current.factoryServiceId() == factory.serviceId()) {
             return current.driver();

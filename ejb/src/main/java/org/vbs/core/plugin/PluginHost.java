@@ -2,18 +2,24 @@ package org.vbs.core.plugin;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.framework.FrameworkFactory;
 import org.jboss.logging.Logger;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
@@ -26,26 +32,44 @@ import org.vbs.core.domain.Causes;
 import org.vbs.core.host.DriverKind;
 import org.vbs.plugins.spi.DriverFactory;
 import org.vbs.plugins.spi.SpiPackages;
+import org.vbs.security.SecurityConfigException;
+import org.vbs.security.plugin.JarRefusedException;
+import org.vbs.security.plugin.PluginTrust;
+import org.vbs.security.plugin.SignedJarVerifier;
 
 /**
- * An embedded Apache Felix that runs the plugin bundles. At start it installs every {@code *.jar}
- * of the plugin directory, then starts them; a jar that fails to install, resolve or start is
- * logged at ERROR with its file and the reason and kept in {@link #bundles()}, never ignored.
+ * An embedded Apache Felix that runs the plugin bundles, following the plugin directory while the
+ * service runs: a jar added there is installed and started, a jar replaced updates its bundle from
+ * the new content, a jar deleted uninstalls its bundle (and its driver factories go away).
+ *
+ * <p>Only signed jars are installed: each is copied aside first and the copy verified with
+ * {@link SignedJarVerifier} against the plugin trust store (read anew for every jar, so a
+ * certificate an operator adds counts at once), then installed from that same copy, so what was
+ * verified is what runs. A jar refused, or that fails to install, resolve or start, is logged at
+ * ERROR with its file and the reason and kept in {@link #bundles()}, never ignored; a replacement
+ * that is refused leaves the running version in place, with the refusal as its problem.
  *
  * <p>The system bundle exports the SPI packages from this class's own class loader, so the service
  * and the bundles share one class of each SPI type. Bundles register {@link DriverFactory} services;
- * {@link #factory} finds one by its kind and id.
+ * {@link #factory} finds one by its kind and id. Thread-safe: the directory is followed on one
+ * thread of its own; {@link #factory} never waits for it.
  */
 public final class PluginHost implements AutoCloseable {
     static final String NOT_INSTALLED = "NOT_INSTALLED";
+    static final String REFUSED = "REFUSED";
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
+    private static final long REFRESH_TIMEOUT_MILLIS = 30_000;
 
     private static final Logger LOG = Logger.getLogger(PluginHost.class);
 
     /** One jar of the plugin directory: the bundle it became, or why it did not. */
-    private record PluginFile(Path file, Optional<Bundle> bundle, Optional<String> problem) {
+    private record PluginFile(Path file, Optional<Bundle> bundle, Optional<String> problem, boolean refused) {
+        static PluginFile of(Path file, Bundle bundle) {
+            return new PluginFile(file, Optional.of(bundle), Optional.empty(), false);
+        }
+
         PluginFile failed(String why) {
-            return new PluginFile(file, bundle, Optional.of(why));
+            return new PluginFile(file, bundle, Optional.of(why), refused);
         }
     }
 
@@ -57,19 +81,27 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private final Framework framework;
+    private final PluginHostConfig config;
+    private final Path stagingDir;
     private final ServiceTracker<Object, Object> factories;
-    private final List<PluginFile> plugins;
+    private final PluginDirectoryWatcher watcher;
+    /** By file name; guarded by this. */
+    private final Map<String, PluginFile> plugins = new TreeMap<>();
+    private ScheduledExecutorService polling;
 
-    private PluginHost(Framework framework, ServiceTracker<Object, Object> factories, List<PluginFile> plugins) {
+    private PluginHost(Framework framework, PluginHostConfig config) {
         this.framework = framework;
-        this.factories = factories;
-        this.plugins = List.copyOf(plugins);
+        this.config = config;
+        this.stagingDir = config.storageDir().resolveSibling(config.storageDir().getFileName() + "-staging");
+        this.factories = new ServiceTracker<>(framework.getBundleContext(), DriverFactory.class.getName(), null);
+        this.watcher = new PluginDirectoryWatcher(config.pluginDir());
     }
 
     /**
-     * Starts the framework and the plugin directory's bundles.
+     * Starts the framework and the plugin directory's bundles, then follows the directory.
      *
-     * @throws IllegalStateException when the framework itself cannot start (the deployment must fail)
+     * @throws IllegalStateException when the framework itself cannot start or the plugin directory
+     *     cannot be listed (the deployment must fail)
      */
     public static PluginHost start(PluginHostConfig config) {
         Framework framework = new FrameworkFactory().newFramework(frameworkProperties(config));
@@ -80,11 +112,16 @@ public final class PluginHost implements AutoCloseable {
             throw new IllegalStateException("the OSGi framework did not start (storage " + config.storageDir() + ")",
                     e);
         }
-        BundleContext context = framework.getBundleContext();
-        ServiceTracker<Object, Object> factories = new ServiceTracker<>(context, DriverFactory.class.getName(), null);
-        factories.open();
-        List<PluginFile> plugins = startAll(context, config.pluginDir());
-        return new PluginHost(framework, factories, plugins);
+        PluginHost host = new PluginHost(framework, config);
+        host.factories.open();
+        try {
+            host.startAll();
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        host.follow();
+        return host;
     }
 
     /** The factory registered now for this kind of driver and id, if a started bundle provides one. */
@@ -104,14 +141,48 @@ public final class PluginHost implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Every jar of the plugin directory, with its bundle's current state and any problem. */
-    public List<PluginStatus.Bundle> bundles() {
-        return plugins.stream().map(PluginHost::describe).toList();
+    /**
+     * Every jar of the plugin directory now, with its bundle's current state, drivers and any
+     * problem; a driver that two bundles provide is a problem of both (hosts get either one).
+     */
+    public synchronized List<PluginStatus.Bundle> bundles() {
+        List<PluginStatus.Bundle> described = plugins.values().stream().map(PluginHost::describe).toList();
+        Map<PluginStatus.Driver, List<String>> providers = new HashMap<>();
+        described.forEach(b -> b.drivers().forEach(d -> providers.computeIfAbsent(d, k -> new ArrayList<>())
+                .add(b.file())));
+        return described.stream().map(b -> withDuplicateDrivers(b, providers)).toList();
     }
 
-    /** Stops every bundle and the framework. */
+    private static PluginStatus.Bundle withDuplicateDrivers(PluginStatus.Bundle bundle,
+            Map<PluginStatus.Driver, List<String>> providers) {
+        List<String> duplicates = bundle.drivers().stream().filter(d -> providers.get(d).size() > 1)
+                .map(d -> "driver " + d.kind() + "/" + d.id() + " is also provided by " + providers.get(d).stream()
+                        .filter(f -> !f.equals(bundle.file())).toList() + " (hosts get either one; remove one)")
+                .toList();
+        if (duplicates.isEmpty()) {
+            return bundle;
+        }
+        List<String> problems = new ArrayList<>();
+        bundle.problem().ifPresent(problems::add);
+        problems.addAll(duplicates);
+        return new PluginStatus.Bundle(bundle.file(), bundle.symbolicName(), bundle.version(), bundle.state(),
+                Optional.of(String.join("; ", problems)), bundle.drivers());
+    }
+
+    /** Stops following the directory, then every bundle and the framework. */
     @Override
     public void close() {
+        if (polling != null) {
+            polling.shutdownNow();
+            try {
+                if (!polling.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    LOG.errorf("The plugin directory watcher did not stop within %d ms", STOP_TIMEOUT_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.errorf(e, "Interrupted while waiting for the plugin directory watcher to stop");
+            }
+        }
         factories.close();
         try {
             framework.stop();
@@ -129,6 +200,93 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    // --- the directory, as the watcher reports it ------------------------------------------------
+
+    /** What the watcher reports, done under this host's lock. */
+    private final PluginDirectoryWatcher.Listener directoryEvents = new PluginDirectoryWatcher.Listener() {
+        @Override
+        public void added(Path jar) {
+            PluginHost.this.added(jar);
+        }
+
+        @Override
+        public void changed(Path jar) {
+            PluginHost.this.changed(jar);
+        }
+
+        @Override
+        public void removed(Path jar) {
+            PluginHost.this.removed(jar);
+        }
+    };
+
+    private synchronized void added(Path jar) {
+        PluginFile plugin = start(install(jar));
+        // A fragment is not started: resolving attaches it to its host.
+        plugin.bundle().ifPresent(b -> framework.adapt(FrameworkWiring.class).resolveBundles(List.of(b)));
+        plugins.put(name(jar), check(plugin));
+    }
+
+    private synchronized void changed(Path jar) {
+        PluginFile current = plugins.get(name(jar));
+        if (current == null || current.bundle().isEmpty()) {
+            LOG.infof("Plugin %s changed; it was not installed, so it is tried again", jar);
+            added(jar);
+            return;
+        }
+        Bundle bundle = current.bundle().get();
+        Path staged;
+        try {
+            staged = stageVerified(jar);
+        } catch (JarRefusedException e) {
+            String problem = "its replacement was refused, not installed: " + e.reason() + "; version "
+                    + bundle.getVersion() + " runs on";
+            LOG.errorf("Plugin %s: %s", jar, problem);
+            plugins.put(name(jar), new PluginFile(jar, Optional.of(bundle), Optional.of(problem), false));
+            return;
+        }
+        PluginFile updated;
+        try (InputStream content = Files.newInputStream(staged)) {
+            String before = bundle.getVersion().toString();
+            bundle.update(content);
+            refresh(bundle);
+            LOG.infof("Plugin %s updated: %s %s -> %s", jar.getFileName(), bundle.getSymbolicName(), before,
+                    bundle.getVersion());
+            updated = PluginFile.of(jar, bundle);
+            // update() restarts a bundle that was active; one that was not is started now.
+            if (bundle.getState() != Bundle.ACTIVE) {
+                updated = start(updated);
+            }
+        } catch (BundleException | IOException | IllegalStateException e) {
+            String problem = "could not be updated: " + Causes.describe(e);
+            LOG.errorf(e, "Plugin %s %s", jar, problem);
+            updated = PluginFile.of(jar, bundle).failed(problem);
+        } finally {
+            deleteStaged(staged);
+        }
+        plugins.put(name(jar), check(updated));
+    }
+
+    private synchronized void removed(Path jar) {
+        PluginFile gone = plugins.remove(name(jar));
+        if (gone == null || gone.bundle().isEmpty()) {
+            LOG.infof("Plugin %s removed (it was not installed)", jar);
+            return;
+        }
+        Bundle bundle = gone.bundle().get();
+        try {
+            bundle.uninstall();
+            refresh(bundle);
+            LOG.infof("Plugin %s removed: %s %s uninstalled", jar, bundle.getSymbolicName(), bundle.getVersion());
+        } catch (BundleException | IllegalStateException e) {
+            // It is no longer in the directory, so it is no longer reported; the log keeps the failure.
+            LOG.errorf(e, "Plugin %s removed, but its bundle %s could not be uninstalled: %s", jar,
+                    bundle.getSymbolicName(), Causes.describe(e));
+        }
+    }
+
+    // --- start ---------------------------------------------------------------------------------
+
     private static Map<String, Object> frameworkProperties(PluginHostConfig config) {
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, config.storageDir().toString());
@@ -142,41 +300,120 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** Installs every jar first (so bundles can wire to each other), then starts them, then checks them. */
-    private static List<PluginFile> startAll(BundleContext context, Path pluginDir) {
-        List<PluginFile> installed = jars(pluginDir).stream().map(jar -> install(context, jar)).toList();
+    private synchronized void startAll() {
+        List<Path> jars;
+        try {
+            jars = watcher.takeAll();
+        } catch (IOException e) {
+            throw new IllegalStateException("the plugin directory " + config.pluginDir() + " cannot be listed", e);
+        }
+        if (!Files.isDirectory(config.pluginDir())) {
+            LOG.warnf("The plugin directory %s does not exist: no plugins are started until it does", config.pluginDir());
+        }
+        List<PluginFile> installed = jars.stream().map(this::install).toList();
         List<PluginFile> started = installed.stream().map(PluginHost::start).toList();
         // Fragments are not started: resolving attaches them to their hosts.
-        context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).resolveBundles(null);
-        List<PluginFile> checked = started.stream().map(PluginHost::check).toList();
-        LOG.infof("Plugin directory %s: %d jar(s), %d with problems", pluginDir, checked.size(),
-                checked.stream().filter(p -> p.problem().isPresent()).count());
-        return checked;
+        framework.adapt(FrameworkWiring.class).resolveBundles(null);
+        started.stream().map(PluginHost::check).forEach(p -> plugins.put(name(p.file()), p));
+        LOG.infof("Plugin directory %s: %d jar(s), %d with problems; watched every %d ms", config.pluginDir(),
+                plugins.size(), plugins.values().stream().filter(p -> p.problem().isPresent()).count(),
+                config.pollInterval().toMillis());
     }
 
-    private static List<Path> jars(Path pluginDir) {
-        if (!Files.isDirectory(pluginDir)) {
-            LOG.warnf("The plugin directory %s does not exist: no plugins are started", pluginDir);
-            return List.of();
-        }
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> listing = Files.newDirectoryStream(pluginDir, "*.jar")) {
-            listing.forEach(jars::add);
-        } catch (IOException e) {
-            throw new IllegalStateException("the plugin directory " + pluginDir + " cannot be listed", e);
-        }
-        jars.sort(null);
-        return jars;
+    private void follow() {
+        polling = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "vbs-plugin-directory");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = config.pollInterval().toMillis();
+        polling.scheduleWithFixedDelay(this::scan, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    private static PluginFile install(BundleContext context, Path jar) {
-        try (InputStream content = Files.newInputStream(jar)) {
-            Bundle bundle = context.installBundle(jar.toUri().toString(), content);
+    /** One look at the directory; a failure is logged and the next look tries again (a throw would end the polling). */
+    private void scan() {
+        try {
+            watcher.scan(directoryEvents);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "The plugin directory %s could not be looked at: %s", config.pluginDir(), Causes.describe(e));
+        }
+    }
+
+    // --- one jar ---------------------------------------------------------------------------------
+
+    private PluginFile install(Path jar) {
+        Path staged;
+        try {
+            staged = stageVerified(jar);
+        } catch (JarRefusedException e) {
+            String problem = "refused, not installed: " + e.reason();
+            LOG.errorf("Plugin %s %s", jar, problem);
+            return new PluginFile(jar, Optional.empty(), Optional.of(problem), true);
+        }
+        try (InputStream content = Files.newInputStream(staged)) {
+            Bundle bundle = framework.getBundleContext().installBundle(jar.toUri().toString(), content);
             LOG.infof("Plugin %s installed as %s %s", jar.getFileName(), bundle.getSymbolicName(), bundle.getVersion());
-            return new PluginFile(jar, Optional.of(bundle), Optional.empty());
+            return PluginFile.of(jar, bundle);
         } catch (BundleException | IOException e) {
             String problem = "could not be installed: " + Causes.describe(e);
             LOG.errorf(e, "Plugin %s %s", jar, problem);
-            return new PluginFile(jar, Optional.empty(), Optional.of(problem));
+            return new PluginFile(jar, Optional.empty(), Optional.of(problem), false);
+        } finally {
+            deleteStaged(staged);
+        }
+    }
+
+    /**
+     * A private copy of the jar, verified: the copy is what gets installed, so a jar changed after
+     * the check cannot slip in unverified.
+     */
+    private Path stageVerified(Path jar) throws JarRefusedException {
+        Path staged;
+        try {
+            Files.createDirectories(stagingDir);
+            staged = Files.createTempFile(stagingDir, "plugin-", ".jar");
+        } catch (IOException e) {
+            throw new JarRefusedException(jar, "cannot be copied for verification into " + stagingDir + ": "
+                    + Causes.describe(e), e);
+        }
+        try {
+            Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+            PluginTrust trust = PluginTrust.read(config.trustDir());
+            SignedJarVerifier.verify(staged, trust);
+            return staged;
+        } catch (IOException e) {
+            deleteStaged(staged);
+            throw new JarRefusedException(jar, "cannot be read: " + Causes.describe(e), e);
+        } catch (SecurityConfigException e) {
+            deleteStaged(staged);
+            throw new JarRefusedException(jar, "the plugin trust store cannot be read: " + e.getMessage(), e);
+        } catch (JarRefusedException e) {
+            deleteStaged(staged);
+            // The reason names the staged copy's contents, not its path: report it for the operator's file.
+            throw new JarRefusedException(jar, e.reason(), e);
+        }
+    }
+
+    private static void deleteStaged(Path staged) {
+        try {
+            Files.deleteIfExists(staged);
+        } catch (IOException e) {
+            LOG.errorf(e, "The verified copy %s could not be deleted: %s", staged, Causes.describe(e));
+        }
+    }
+
+    /** Drops the old revisions of an updated or uninstalled bundle and rewires, waiting for the framework. */
+    private void refresh(Bundle bundle) {
+        CountDownLatch done = new CountDownLatch(1);
+        framework.adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> done.countDown());
+        try {
+            if (!done.await(REFRESH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.errorf("The OSGi framework did not refresh %s within %d ms", bundle.getSymbolicName(),
+                        REFRESH_TIMEOUT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.errorf(e, "Interrupted while the OSGi framework refreshed %s", bundle.getSymbolicName());
         }
     }
 
@@ -215,15 +452,50 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private static PluginStatus.Bundle describe(PluginFile plugin) {
-        String file = plugin.file().getFileName().toString();
+        String file = name(plugin.file());
         if (plugin.bundle().isEmpty()) {
-            return new PluginStatus.Bundle(file, Optional.empty(), Optional.empty(), NOT_INSTALLED, plugin.problem());
+            return new PluginStatus.Bundle(file, Optional.empty(), Optional.empty(),
+                    plugin.refused() ? REFUSED : NOT_INSTALLED, plugin.problem(), List.of());
         }
         Bundle bundle = plugin.bundle().get();
-        // A problem found at boot stays; a bundle that stopped since then is reported too.
+        // A problem found when it was installed stays; a bundle that stopped since then is reported too.
         Optional<String> problem = plugin.problem().or(() -> stateProblem(bundle));
         return new PluginStatus.Bundle(file, Optional.ofNullable(bundle.getSymbolicName()),
-                Optional.of(bundle.getVersion().toString()), stateName(bundle.getState()), problem);
+                Optional.of(bundle.getVersion().toString()), stateName(bundle.getState()), problem, drivers(bundle));
+    }
+
+    /** The driver factories the bundle has registered now. */
+    private static List<PluginStatus.Driver> drivers(Bundle bundle) {
+        ServiceReference<?>[] registered;
+        try {
+            registered = bundle.getRegisteredServices();
+        } catch (IllegalStateException e) {
+            // Uninstalled under us (the framework was stopped): it provides nothing.
+            return List.of();
+        }
+        if (registered == null) {
+            return List.of();
+        }
+        List<PluginStatus.Driver> drivers = new ArrayList<>();
+        for (ServiceReference<?> reference : registered) {
+            if (Arrays.asList((String[]) reference.getProperty(Constants.OBJECTCLASS))
+                    .contains(DriverFactory.class.getName())) {
+                drivers.add(new PluginStatus.Driver(kindName(reference.getProperty(DriverFactory.KIND_PROPERTY)),
+                        String.valueOf(reference.getProperty(DriverFactory.ID_PROPERTY))));
+            }
+        }
+        drivers.sort(Comparator.comparing(PluginStatus.Driver::kind).thenComparing(PluginStatus.Driver::id));
+        return drivers;
+    }
+
+    /** "volume", "export", "hypervisor" as a host file names them; a kind the core does not know as registered. */
+    private static String kindName(Object serviceKind) {
+        return Arrays.stream(DriverKind.values()).filter(k -> k.serviceKind().equals(serviceKind))
+                .map(DriverKind::prefix).findFirst().orElse(String.valueOf(serviceKind));
+    }
+
+    private static String name(Path jar) {
+        return jar.getFileName().toString();
     }
 
     private static boolean isFragment(Bundle bundle) {

@@ -22,7 +22,8 @@ import org.vbs.core.host.HostsDirectory;
 /**
  * Runs the {@link PluginHost} for the life of the deployment, and the registered hosts' drivers made
  * from its factories: started before the service (which depends on it), stopped at undeploy or
- * shutdown. Hosts are read from {@code $VBS_HOME/hosts} at start; operators' command-template
+ * shutdown. While it runs, the host follows the plugin directory (signed jars added, replaced,
+ * removed) on a thread of its own, so plugins change without a redeploy. Hosts are read from {@code $VBS_HOME/hosts} at start; operators' command-template
  * overrides from {@code $VBS_HOME/templates}. Thread-safe, so calls are not serialized.
  */
 @Singleton

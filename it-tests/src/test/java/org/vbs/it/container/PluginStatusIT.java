@@ -53,6 +53,9 @@ public class PluginStatusIT {
         assertNull(file.getProblem(), file.getProblem());
         assertNotNull(file.getSymbolicName());
         assertNotNull(file.getVersion());
+        // and it shows the driver it provides
+        assertEquals(List.of("volume/file"), file.getDriverSet().getItem().stream()
+                .map(d -> d.getKind() + "/" + d.getId()).toList());
     }
 
     @Test

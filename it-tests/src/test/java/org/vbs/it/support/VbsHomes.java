@@ -11,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.vbs.security.pki.DevPki;
@@ -19,8 +20,9 @@ import org.vbs.security.pki.PkiLayout;
 
 /**
  * VBS_HOME directories for test servers, laid out as COMMON.md says: pki/ (made by the project's own
- * DevPkiSetup), pool/, plugins/, the administrators file, and hosts/local.properties registering this
- * machine as the volume server with the file driver on pool/.
+ * DevPkiSetup, with the development plugin signer trusted in plugin-trust/), pool/, plugins/ (every
+ * bundle signed, as the plugin host installs only signed ones), the administrators file, and
+ * hosts/local.properties registering this machine as the volume server with the file driver on pool/.
  */
 public final class VbsHomes {
     /** A bundle whose only import no one exports: it installs but can never resolve. */
@@ -43,15 +45,16 @@ public final class VbsHomes {
 
     /**
      * Makes a VBS_HOME: the development PKI (CA, server and user credentials, server key and trust
-     * stores), an empty pool, the plugin directory with the bundles, the development user as the
-     * only administrator, and the local host as the volume server.
+     * stores, the plugin signer trusted in plugin-trust/), an empty pool, the plugin directory with
+     * the bundles signed by that signer, the development user as the only administrator, and the
+     * local host as the volume server.
      */
     public static void make(Path vbsHome, List<Path> bundles) throws IOException {
         DevPkiSetup.ensure(PkiLayout.under(vbsHome), DevPki.DEFAULT_SERVER_HOST);
         Files.createDirectories(pool(vbsHome));
         Path plugins = Files.createDirectories(plugins(vbsHome));
         for (Path bundle : bundles) {
-            Files.copy(bundle, plugins.resolve(bundle.getFileName()));
+            TestBundles.sign(vbsHome, bundle, plugins.resolve(bundle.getFileName()));
         }
         Files.writeString(vbsHome.resolve(ADMINS_FILE), DevPki.USER_DN + "\n", StandardCharsets.UTF_8);
         Path hosts = Files.createDirectories(vbsHome.resolve("hosts"));
@@ -59,7 +62,7 @@ public final class VbsHomes {
                 + pool(vbsHome).toAbsolutePath() + "\n", StandardCharsets.UTF_8);
     }
 
-    /** Puts a bundle that installs but cannot resolve into the plugin directory. */
+    /** Puts a (signed) bundle that installs but cannot resolve into the plugin directory. */
     public static void addUnresolvableBundle(Path vbsHome) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
@@ -69,9 +72,17 @@ public final class VbsHomes {
         main.putValue("Bundle-Version", "1.0.0");
         main.putValue("Bundle-Name", "VBS integration tests: a bundle that cannot resolve");
         main.putValue("Import-Package", UNRESOLVABLE_IMPORT);
-        Path jar = plugins(vbsHome).resolve(UNRESOLVABLE_BUNDLE_FILE);
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream unused = new JarOutputStream(out, manifest)) {
-            // The manifest is the whole bundle.
+        Path jar = Files.createTempFile(vbsHome, "unresolvable", ".jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream content = new JarOutputStream(out, manifest)) {
+            // One entry for the signature to cover: a jar of nothing but its manifest has nothing signed.
+            content.putNextEntry(new JarEntry("README.txt"));
+            content.write("This bundle imports a package no one exports.\n".getBytes(StandardCharsets.UTF_8));
+            content.closeEntry();
+        }
+        try {
+            TestBundles.sign(vbsHome, jar, plugins(vbsHome).resolve(UNRESOLVABLE_BUNDLE_FILE));
+        } finally {
+            Files.delete(jar);
         }
     }
 

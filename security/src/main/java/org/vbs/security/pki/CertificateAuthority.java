@@ -66,6 +66,17 @@ public record CertificateAuthority(Credential credential) {
         return issue(CertificateBuilder.Profile.USER, GridIdentity.parse(dn).principal(), List.of(), DevPki.USER_VALIDITY);
     }
 
+    /**
+     * A code-signing credential (extended key usage codeSigning only) that signs plugin bundles;
+     * the plugin host trusts what it signed once its certificate is in the plugin trust store.
+     *
+     * @param dn the subject DN, in RFC 2253 or grid slash form
+     */
+    public Credential issuePluginSigner(String dn) {
+        return issue(CertificateBuilder.Profile.CODE_SIGNING, GridIdentity.parse(dn).principal(), List.of(),
+                DevPki.PLUGIN_SIGNER_VALIDITY);
+    }
+
     /** Throws unless the text is a DNS host name or an IP address. */
     static void requireHostName(String hostName) {
         if (!HOST_NAME.matcher(hostName).matches() && !IPAddress.isValid(hostName)) {

@@ -43,7 +43,8 @@ final class CertificateBuilder {
     /** What an end-entity certificate may be used for. */
     enum Profile {
         SERVER(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth),
-        USER(KeyPurposeId.id_kp_clientAuth);
+        USER(KeyPurposeId.id_kp_clientAuth),
+        CODE_SIGNING(KeyPurposeId.id_kp_codeSigning);
 
         private final KeyPurposeId[] purposes;
 

@@ -15,11 +15,14 @@ public final class DevPki {
     public static final String CA_DN = "CN=VBS Development CA,OU=vbs,O=Grid";
     /** The identity of the development user (grid slash form: /O=Grid/OU=vbs/CN=VBS Development User). */
     public static final String USER_DN = "CN=VBS Development User,OU=vbs,O=Grid";
+    /** The development plugin signer, which signs the project's own bundles. */
+    public static final String PLUGIN_SIGNER_DN = "CN=VBS Development Plugin Signer,OU=vbs,O=Grid";
     public static final String DEFAULT_SERVER_HOST = "localhost";
 
     public static final Duration CA_VALIDITY = Duration.ofDays(3650);
     public static final Duration SERVER_VALIDITY = Duration.ofDays(730);
     public static final Duration USER_VALIDITY = Duration.ofDays(730);
+    public static final Duration PLUGIN_SIGNER_VALIDITY = Duration.ofDays(730);
 
     /** A CA key outlives its leaves (10 years): 3072 bits, NIST's size for use beyond 2030. */
     static final int CA_KEY_BITS = 3072;

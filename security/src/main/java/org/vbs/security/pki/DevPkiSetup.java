@@ -34,7 +34,9 @@ public final class DevPkiSetup {
     /**
      * Makes whatever of the layout is missing: the development CA, the server credential for the
      * host, the development user credential ({@link DevPki#USER_DN}), server.p12, truststore.p12,
-     * crypto.properties and the sealing key store ({@link SealingKeys}).
+     * crypto.properties, the development plugin signer ({@link DevPki#PLUGIN_SIGNER_DN}), whose
+     * certificate a newly issued signer also puts into the plugin trust store (the signer only when
+     * the CA key is there to issue it), and the sealing key store ({@link SealingKeys}).
      *
      * @param serverHost the host name (or IP address) the server certificate is for
      * @return the files created, in order (empty if nothing was missing)
@@ -51,6 +53,12 @@ public final class DevPkiSetup {
         setup.planCredential(layout.userCert(), layout.userKey(), "the development user credential",
                 ca -> ca.issueUser(DevPki.USER_DN));
         setup.planServerStores(newServer);
+        // Without the CA key (an operator's own CA) there is no development signer: operators sign
+        // their bundles with their own code-signing key then.
+        if (setup.issuer != null || Files.exists(layout.caKey())) {
+            setup.planCredential(layout.pluginSignerCert(), layout.pluginSignerKey(), "the development plugin signer",
+                    ca -> ca.issuePluginSigner(DevPki.PLUGIN_SIGNER_DN)).ifPresent(setup::planTrustedSigner);
+        }
         List<Path> created = new ArrayList<>(NewFile.writeAll(setup.toCreate));
         SealingKeys.ensure(layout).ifPresent(created::add);
         return created;
@@ -108,6 +116,15 @@ public final class DevPkiSetup {
         Credential credential = issue.apply(issuer);
         toCreate.addAll(credential.toPemFiles(certFile, keyFile));
         return Optional.of(credential);
+    }
+
+    /**
+     * A new development signer is trusted to sign plugins. Only then: an operator who removed the
+     * development signer from the plugin trust store keeps it removed.
+     */
+    private void planTrustedSigner(Credential signer) {
+        toCreate.add(NewFile.readable(layout.pluginTrustedDevSigner(),
+                Pem.encodeCertificates(List.of(signer.certificate()))));
     }
 
     /**

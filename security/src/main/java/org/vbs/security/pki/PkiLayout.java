@@ -13,6 +13,8 @@ public record PkiLayout(Path root) {
     public static final String SERVER_KEY_ALIAS = "vbs-server";
     /** The alias of the (first) trusted CA certificate in truststore.p12. */
     public static final String TRUSTED_CA_ALIAS = "vbs-ca";
+    /** The plugin trust store, beside pki/: the PEM certificates whose signatures the plugin host accepts. */
+    public static final String PLUGIN_TRUST_DIRECTORY = "plugin-trust";
 
     public PkiLayout {
         root = root.toAbsolutePath().normalize();
@@ -62,6 +64,25 @@ public record PkiLayout(Path root) {
 
     public Path userKey() {
         return userDirectory().resolve(USER_KEY_FILE);
+    }
+
+    /** The development plugin signer's certificate (it signs the project's own bundles). */
+    public Path pluginSignerCert() {
+        return root.resolve("plugin-signer").resolve("signercert.pem");
+    }
+
+    public Path pluginSignerKey() {
+        return root.resolve("plugin-signer").resolve("signerkey.pem");
+    }
+
+    /** {@code $VBS_HOME/plugin-trust}: every {@code *.pem} certificate there is trusted to sign plugins. */
+    public Path pluginTrustDir() {
+        return root.resolveSibling(PLUGIN_TRUST_DIRECTORY);
+    }
+
+    /** The development plugin signer's certificate as put into the plugin trust store. */
+    public Path pluginTrustedDevSigner() {
+        return pluginTrustDir().resolve("vbs-development-plugin-signer.pem");
     }
 
     private Path userDirectory() {

@@ -15,7 +15,12 @@
  *                           passwords; the server's endpoint configuration points at it              0600
  * user/usercert.pem         the development user's certificate (PEM)                                 0644
  * user/userkey.pem          the development user's private key (PEM, PKCS#8, unencrypted)            0600
+ * plugin-signer/signercert.pem  the development plugin signer's certificate (codeSigning)            0644
+ * plugin-signer/signerkey.pem   its private key; signs the project's own bundles                     0600
  * </pre>
+ * Beside {@code pki/}: {@code $VBS_HOME/plugin-trust/*.pem}, the certificates the plugin host
+ * trusts to sign bundles ({@link org.vbs.security.plugin}); a newly issued development signer
+ * puts its certificate there as {@code vbs-development-plugin-signer.pem}.
  * Directories made by the tool are 0700.
  *
  * <h2>The development PKI</h2>
@@ -29,7 +34,8 @@
  * subject alternative names DNS localhost and IP 127.0.0.1, serverAuth + clientAuth, 2 years;</li>
  * <li>a user credential "CN=VBS Development User,OU=vbs,O=Grid" (grid form
  * "/O=Grid/OU=vbs/CN=VBS Development User", the user's identity), clientAuth, 2 years;</li>
- * <li>server.p12, truststore.p12 and crypto.properties from those.</li>
+ * <li>server.p12, truststore.p12 and crypto.properties from those;</li>
+ * <li>a plugin signer "CN=VBS Development Plugin Signer,OU=vbs,O=Grid", codeSigning, 2 years.</li>
  * </ul>
  * Leaf keys are RSA 2048; serial numbers are random 128-bit numbers.
  *

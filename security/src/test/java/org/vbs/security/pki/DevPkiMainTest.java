@@ -47,8 +47,9 @@ class DevPkiMainTest {
         assertEquals(List.of("created " + layout.caCert(), "created " + layout.caKey(), "created " + layout.serverCert(),
                 "created " + layout.serverKey(), "created " + layout.userCert(), "created " + layout.userKey(),
                 "created " + layout.cryptoProperties(), "created " + layout.serverKeyStore(),
-                "created " + layout.trustStore(), "created " + layout.sealingKeyStore()),
-                firstRun.out().lines().toList());
+                "created " + layout.trustStore(), "created " + layout.pluginSignerCert(),
+                "created " + layout.pluginSignerKey(), "created " + layout.pluginTrustedDevSigner(),
+                "created " + layout.sealingKeyStore()), firstRun.out().lines().toList());
         Properties crypto = new Properties();
         try (InputStream in = Files.newInputStream(layout.cryptoProperties())) {
             crypto.load(in);
@@ -141,7 +142,7 @@ class DevPkiMainTest {
 
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
-        assertEquals(10, out.lines().filter(line -> line.startsWith("created ")).count(), out);
+        assertEquals(13, out.lines().filter(line -> line.startsWith("created ")).count(), out);
         assertTrue(Files.exists(PkiLayout.under(vbsHome).cryptoProperties()));
     }
 

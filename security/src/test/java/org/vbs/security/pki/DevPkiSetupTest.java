@@ -62,8 +62,10 @@ class DevPkiSetupTest {
     void shouldMakeTheWholeLayoutWithSecretsOwnerOnly() {
         assertEquals(List.of(generated.caCert(), generated.caKey(), generated.serverCert(), generated.serverKey(),
                 generated.userCert(), generated.userKey(), generated.cryptoProperties(), generated.serverKeyStore(),
-                generated.trustStore(), generated.sealingKeyStore()), generatedFiles);
-        for (Path secret : List.of(generated.caKey(), generated.serverKey(), generated.userKey(),
+                generated.trustStore(), generated.pluginSignerCert(), generated.pluginSignerKey(),
+                generated.pluginTrustedDevSigner(), generated.sealingKeyStore()), generatedFiles);
+        for (Path secret : List.of(generated.caKey(), generated.serverKey(), generated.userKey(), generated.pluginSignerKey(),
+                generated.sealingKeyStore(),
                 generated.serverKeyStore(), generated.cryptoProperties())) {
             assertEquals("rw-------", FileTree.mode(secret), secret.toString());
         }
@@ -170,8 +172,8 @@ class DevPkiSetupTest {
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
         assertEquals(List.of(layout.serverCert(), layout.serverKey(), layout.userCert(), layout.userKey(),
-                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(), layout.sealingKeyStore()),
-                created);
+                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(), layout.pluginSignerCert(),
+                layout.pluginSignerKey(), layout.pluginTrustedDevSigner(), layout.sealingKeyStore()), created);
         assertEquals(caFiles, FileTree.snapshot(layout.caCert().getParent()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.serverCert()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.userCert()));
@@ -318,5 +320,14 @@ class DevPkiSetupTest {
     private static X509Certificate single(List<X509Certificate> certificates) {
         assertEquals(1, certificates.size());
         return certificates.get(0);
+    }
+
+    @Test
+    void shouldIssueACodeSigningPluginSignerAndTrustItForPlugins() throws Exception {
+        X509Certificate signer = single(Pem.readCertificates(generated.pluginSignerCert()));
+        assertEquals(new X500Principal(DevPki.PLUGIN_SIGNER_DN), signer.getSubjectX500Principal());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.3"), signer.getExtendedKeyUsage());
+        assertEquals(List.of(signer), Pem.readCertificates(generated.pluginTrustedDevSigner()));
+        assertEquals("rw-r--r--", FileTree.mode(generated.pluginTrustedDevSigner()));
     }
 }
