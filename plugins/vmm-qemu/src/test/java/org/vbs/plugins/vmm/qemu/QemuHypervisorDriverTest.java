@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,6 +38,7 @@ import org.vbs.plugins.spi.hypervisor.AttachedDevice;
 import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 import org.vbs.plugins.testkit.HypervisorDriverContract;
 import org.vbs.plugins.testkit.HypervisorTestTarget;
+import org.vbs.plugins.testkit.tools.CommandLines;
 import org.vbs.plugins.testkit.tools.QemuVm;
 import org.vbs.plugins.testkit.tools.TgtTargets;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
@@ -153,7 +152,7 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
         CompletableFuture<List<String>> seen = CompletableFuture.supplyAsync(() -> {
             List<String> holders = new ArrayList<>();
             do {
-                holders.addAll(commandLinesHolding(secret));
+                holders.addAll(CommandLines.holding(secret));
                 scans.incrementAndGet();
             } while (attaching.get());
             return holders;
@@ -171,7 +170,7 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
 
         assertEquals(List.of(), seen.get(60, TimeUnit.SECONDS));
         assertTrue(scans.get() > 0);
-        assertEquals(List.of(), commandLinesHolding(secret), "after the attach");
+        assertEquals(List.of(), CommandLines.holding(secret), "after the attach");
         assertFalse(vm.log().contains(target.chapSecret()), "QEMU's output");
         assertFalse(vm.qmp("query-named-block-nodes", "{\"flat\": true}").contains(target.chapSecret()),
                 "the block node's description names the secret object, not the secret");
@@ -377,39 +376,5 @@ class QemuHypervisorDriverTest extends HypervisorDriverContract {
             raf.readFully(bytes);
             return bytes;
         }
-    }
-
-    /** The processes on this machine whose command line holds {@code secret}, as {@code pid: cmdline}. */
-    private static List<String> commandLinesHolding(byte[] secret) {
-        List<String> holders = new ArrayList<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path proc : procs) {
-                byte[] cmdline;
-                try {
-                    cmdline = Files.readAllBytes(proc.resolve("cmdline"));
-                } catch (IOException e) {
-                    continue; // the process ended while the scan ran
-                }
-                if (indexOf(cmdline, secret) >= 0) {
-                    holders.add(proc.getFileName() + ": " + new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' '));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return holders;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
