@@ -14,6 +14,8 @@ public enum ErrorCode {
     INCORRECT_STATE("IncorrectState", false),
     /** DetachVolume named an instance or device the volume is not attached to (EC2's code for it). */
     INVALID_ATTACHMENT_NOT_FOUND("InvalidAttachment.NotFound", false),
+    /** AttachVolume named an instance its hypervisor host does not run (EC2's code for an unknown instance). */
+    INVALID_INSTANCE_ID_NOT_FOUND("InvalidInstanceID.NotFound", false),
     IDEMPOTENT_PARAMETER_MISMATCH("IdempotentParameterMismatch", false),
     UNAUTHORIZED_OPERATION("UnauthorizedOperation", false),
     INVALID_PAGINATION_TOKEN("InvalidPaginationToken", false),

@@ -21,6 +21,7 @@ import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.Plan;
 import org.vbs.core.ops.Step;
 import org.vbs.plugins.spi.ArgType;
+import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.Secret;
 import org.vbs.plugins.spi.export.ChapCredentials;
 import org.vbs.plugins.spi.export.ExportRequest;
@@ -202,6 +203,13 @@ final class AttachmentWorkflow {
         try (Secret secret = unsealed(volumeId, attachment)) {
             core.hosts().hypervisorDriver(attachment.host()).attach(new DeviceAttachRequest(attachment.instanceId(),
                     attachment.device(), target, attachment.initiatorIqn(), credentials(attachment, secret)));
+        } catch (DriverException e) {
+            if (e.code() == DriverException.Code.NOT_FOUND) {
+                // The caller named an instance the host does not run: theirs to fix, not an internal failure.
+                throw new VbsException(ErrorCode.INVALID_INSTANCE_ID_NOT_FOUND, "The instance '"
+                        + attachment.instanceId() + "' is not running on host '" + attachment.host() + "'.", e);
+            }
+            throw e;
         }
     }
 

@@ -121,6 +121,14 @@ class AttachVolumeTest {
     }
 
     @Test
+    void shouldAnswerAnInstanceTheHostDoesNotRunAsNotFoundAndLeaveNothing() {
+        assertFault(ErrorCode.INVALID_INSTANCE_ID_NOT_FOUND, () -> fixture.service.attachVolume(JANE, volume.id(),
+                HYPERVISOR_HOST, "vm-absent", "sdb"), "'vm-absent'", "'kvm1'");
+
+        assertAvailableWithNothingLeft();
+    }
+
+    @Test
     void shouldRemoveTheExportWhenTheAttachFails() {
         fixture.hostDrivers.fail(Call.ATTACH);
 

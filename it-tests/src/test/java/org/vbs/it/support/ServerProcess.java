@@ -30,12 +30,14 @@ public final class ServerProcess {
     private final int portOffset;
     private final Path log;
     private final Path pidFile;
+    private final boolean lab;
     private Optional<Process> launcher = Optional.empty();
     private Optional<ProcessHandle> server = Optional.empty();
     private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
 
-    private ServerProcess(Path vbsHome, int portOffset, Path log, Path pidFile) {
+    private ServerProcess(Path vbsHome, int portOffset, Path log, Path pidFile, boolean lab) {
         this.vbsHome = vbsHome;
+        this.lab = lab;
         this.portOffset = portOffset;
         this.log = log;
         this.pidFile = pidFile;
@@ -48,7 +50,16 @@ public final class ServerProcess {
      */
     public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
         return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
-                workDir.resolve("server.pid"));
+                workDir.resolve("server.pid"), true);
+    }
+
+    /**
+     * The same server without the run script's single-machine lab ({@code VBS_LAB=0}: no tgtd, no
+     * demo VM), for a test that registers hosts of its own in {@code $VBS_HOME/hosts} before it starts.
+     */
+    public static ServerProcess withoutLab(Path vbsHome, int portOffset, Path workDir) {
+        return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
+                workDir.resolve("server.pid"), false);
     }
 
     /** Everything the server and its run script printed, over all its starts. */
@@ -82,6 +93,7 @@ public final class ServerProcess {
         builder.environment().put("VBS_PORT_OFFSET", Integer.toString(portOffset));
         // Never build from inside a build: the run script uses what `mvn verify` already made.
         builder.environment().put("VBS_NO_BUILD", "1");
+        builder.environment().put("VBS_LAB", lab ? "1" : "0");
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
         Runtime.getRuntime().addShutdownHook(killOnExit);

@@ -111,8 +111,11 @@ public final class NetworkNamespace implements AutoCloseable {
                 || output.contains("does not exist");
     }
 
-    /** The first three octets and the base of a 10.x.y.z/29 whose addresses no interface holds now. */
-    private static String[] freeSubnet() throws IOException {
+    /**
+     * The first three octets and the base of a 10.x.y.z/29 whose addresses no interface of the root
+     * namespace holds now (also used by {@link NamespaceLink} for its /30).
+     */
+    static String[] freeSubnet() throws IOException {
         String addresses = ExecResult.of("ip", "-4", "-o", "addr", "show").output();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 100; attempt++) {
@@ -129,7 +132,7 @@ public final class NetworkNamespace implements AutoCloseable {
         throw new IOException("no free 10.x.y.z/29 subnet found");
     }
 
-    private static void ip(String... args) throws IOException {
+    static void ip(String... args) throws IOException {
         List<String> argv = new ArrayList<>(List.of("ip"));
         argv.addAll(List.of(args));
         ExecResult result = ExecResult.of(argv, Duration.ofSeconds(20));

@@ -56,9 +56,19 @@ public final class QemuVm implements AutoCloseable {
      * @param instanceId the instance's name, also its socket's name
      */
     public static QemuVm start(Path socketDir, String instanceId) throws IOException {
+        return start(socketDir, instanceId, List.of());
+    }
+
+    /**
+     * Starts QEMU inside a network namespace, e.g. {@link NetworkNamespace#execPrefix()}: its iSCSI
+     * connections then leave from that namespace, as from a hypervisor host of its own. ({@code ip
+     * netns exec} execs QEMU in its own place, so the child's PID is QEMU's.)
+     */
+    public static QemuVm start(Path socketDir, String instanceId, List<String> netnsPrefix) throws IOException {
         Path socket = socketDir.resolve(instanceId + ".qmp");
         Path log = socketDir.resolve(instanceId + ".log");
-        List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-name", instanceId));
+        List<String> argv = new ArrayList<>(netnsPrefix);
+        argv.addAll(List.of("qemu-system-x86_64", "-name", instanceId));
         if (Files.isReadable(KVM) && Files.isWritable(KVM)) {
             argv.addAll(List.of("-accel", "kvm"));
         }
