@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,8 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
+import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
@@ -121,6 +125,45 @@ public class VolumeServiceBenchmark {
             line(String.format(Locale.ROOT, "%-10s %10.1f %10.1f %10.1f", size.getKey(), millis(percentile(sorted, 50)),
                     millis(percentile(sorted, 99)), millis((long) Arrays.stream(sorted).average().orElse(0))));
         }
+    }
+
+    @Test
+    public void oneCertificateSixteenThreadsOfCreateDescribeDeleteCycles() throws Exception {
+        // As a new user with one certificate would script it: 16 threads, 50 cycles each.
+        int threads = 16;
+        int cycles = 50;
+        Map<String, Integer> failures = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Caller user = callers.devUser();
+                done.add(pool.submit(() -> {
+                    for (int c = 0; c < cycles; c++) {
+                        try {
+                            String volume = user.createVolume(1).getVolumeId();
+                            user.volumeIds();
+                            user.deleteVolume(volume);
+                        } catch (VbsFault e) {
+                            failures.merge(Faults.code(e), 1, Integer::sum);
+                        } catch (RuntimeException e) {
+                            failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Set<String> left = callers.devUser().volumeIds();
+        line(String.format(Locale.ROOT, "One certificate, %d threads x %d create/describe/delete cycles: %.1f s,"
+                + " failed calls %s, volumes left %d", threads, cycles, seconds, failures, left.size()));
     }
 
     @Test
