@@ -1,6 +1,7 @@
 package org.vbs.plugins.spi;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +34,34 @@ public record DriverConfig(String host, Map<String, String> properties, Map<Stri
                     + " property '" + name + "'");
         }
         return value.get();
+    }
+
+    /**
+     * A positive number of milliseconds, or {@code defaultMillis} when the property is not set.
+     *
+     * @throws DriverException {@code CONFIGURATION} naming the host, the property and the bad value
+     */
+    public Duration millis(String name, long defaultMillis) throws DriverException {
+        String text = property(name).orElse(String.valueOf(defaultMillis));
+        try {
+            long value = Long.parseLong(text);
+            if (value > 0) {
+                return Duration.ofMillis(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the value and what is expected
+        }
+        throw invalid(name, text, "a positive number of milliseconds");
+    }
+
+    /**
+     * The fault for a property whose value the driver cannot use.
+     *
+     * @param expected what the value must be, e.g. "a plain absolute path"
+     */
+    public DriverException invalid(String name, String value, String expected) {
+        return new DriverException(DriverException.Code.CONFIGURATION, "host " + host + ": the property '" + name
+                + "' must be " + expected + ", not '" + value + "'");
     }
 
     /** An absolute path property. */

@@ -38,27 +38,9 @@ record LibvirtSettings(String uri, Duration commandTimeout, Duration detachTimeo
     static LibvirtSettings from(DriverConfig config) throws DriverException {
         String uri = config.property(URI).orElse(DEFAULT_URI);
         if (!ArgType.URI.accepts(uri)) {
-            throw configuration(config, URI, uri, "a libvirt connection URI such as " + DEFAULT_URI);
+            throw config.invalid(URI, uri, "a libvirt connection URI such as " + DEFAULT_URI);
         }
-        return new LibvirtSettings(uri, millis(config, COMMAND_TIMEOUT_MILLIS, 60_000),
-                millis(config, DETACH_TIMEOUT_MILLIS, 10_000));
-    }
-
-    private static Duration millis(DriverConfig config, String name, long defaultMillis) throws DriverException {
-        String text = config.property(name).orElse(String.valueOf(defaultMillis));
-        try {
-            long value = Long.parseLong(text);
-            if (value > 0) {
-                return Duration.ofMillis(value);
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value and what is expected
-        }
-        throw configuration(config, name, text, "a positive number of milliseconds");
-    }
-
-    private static DriverException configuration(DriverConfig config, String name, String value, String expected) {
-        return new DriverException(DriverException.Code.CONFIGURATION, "host " + config.host() + ": the property '"
-                + name + "' must be " + expected + ", not '" + value + "'");
+        return new LibvirtSettings(uri, config.millis(COMMAND_TIMEOUT_MILLIS, 60_000),
+                config.millis(DETACH_TIMEOUT_MILLIS, 10_000));
     }
 }

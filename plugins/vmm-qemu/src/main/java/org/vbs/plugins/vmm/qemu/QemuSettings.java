@@ -44,37 +44,19 @@ record QemuSettings(Path qmpSocketDir, String scsiController, Duration qmpTimeou
     static QemuSettings from(DriverConfig config) throws DriverException {
         Path dir = config.requirePath(QMP_SOCKET_DIR);
         if (!ArgType.PATH.accepts(dir.toString())) {
-            throw configuration(config, QMP_SOCKET_DIR, dir.toString(), "a plain absolute path");
+            throw config.invalid(QMP_SOCKET_DIR, dir.toString(), "a plain absolute path");
         }
         String controller = config.property(SCSI_CONTROLLER).orElse("scsi0");
         if (!ArgType.NAME.accepts(controller)) {
-            throw configuration(config, SCSI_CONTROLLER, controller, "a QEMU device id");
+            throw config.invalid(SCSI_CONTROLLER, controller, "a QEMU device id");
         }
-        return new QemuSettings(dir, controller, millis(config, QMP_TIMEOUT_MILLIS, 30_000),
-                millis(config, UNPLUG_TIMEOUT_MILLIS, 10_000));
+        return new QemuSettings(dir, controller, config.millis(QMP_TIMEOUT_MILLIS, 30_000),
+                config.millis(UNPLUG_TIMEOUT_MILLIS, 10_000));
     }
 
     /** Where instance {@code instanceId}'s QMP socket is. */
     Path socketOf(String instanceId) {
         ArgType.INSTANCE.require("instanceId", instanceId);
         return qmpSocketDir.resolve(instanceId + ".qmp");
-    }
-
-    private static Duration millis(DriverConfig config, String name, long defaultMillis) throws DriverException {
-        String text = config.property(name).orElse(String.valueOf(defaultMillis));
-        try {
-            long value = Long.parseLong(text);
-            if (value > 0) {
-                return Duration.ofMillis(value);
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value and what is expected
-        }
-        throw configuration(config, name, text, "a positive number of milliseconds");
-    }
-
-    private static DriverException configuration(DriverConfig config, String name, String value, String expected) {
-        return new DriverException(DriverException.Code.CONFIGURATION, "host " + config.host() + ": the property '"
-                + name + "' must be " + expected + ", not '" + value + "'");
     }
 }

@@ -48,31 +48,13 @@ record XenSettings(Path deviceDir, String iqnPrefix, Duration deviceTimeout, Dur
     static XenSettings from(DriverConfig config) throws DriverException {
         String dir = config.property(DEVICE_DIR).orElse(DEFAULT_DEVICE_DIR);
         if (!ArgType.PATH.accepts(dir)) {
-            throw configuration(config, DEVICE_DIR, dir, "a plain absolute path");
+            throw config.invalid(DEVICE_DIR, dir, "a plain absolute path");
         }
         String prefix = config.property(IQN_PREFIX).orElse(DEFAULT_IQN_PREFIX);
         if (!ArgType.IQN.accepts(prefix + "x") || !prefix.endsWith(":")) {
-            throw configuration(config, IQN_PREFIX, prefix, "an IQN prefix such as " + DEFAULT_IQN_PREFIX);
+            throw config.invalid(IQN_PREFIX, prefix, "an IQN prefix such as " + DEFAULT_IQN_PREFIX);
         }
-        return new XenSettings(Path.of(dir), prefix, millis(config, DEVICE_TIMEOUT_MILLIS, 30_000),
-                millis(config, DEVICE_POLL_MILLIS, 200));
-    }
-
-    private static Duration millis(DriverConfig config, String name, long defaultMillis) throws DriverException {
-        String text = config.property(name).orElse(String.valueOf(defaultMillis));
-        try {
-            long value = Long.parseLong(text);
-            if (value > 0) {
-                return Duration.ofMillis(value);
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value and what is expected
-        }
-        throw configuration(config, name, text, "a positive number of milliseconds");
-    }
-
-    private static DriverException configuration(DriverConfig config, String name, String value, String expected) {
-        return new DriverException(DriverException.Code.CONFIGURATION, "host " + config.host() + ": the property '"
-                + name + "' must be " + expected + ", not '" + value + "'");
+        return new XenSettings(Path.of(dir), prefix, config.millis(DEVICE_TIMEOUT_MILLIS, 30_000),
+                config.millis(DEVICE_POLL_MILLIS, 200));
     }
 }
