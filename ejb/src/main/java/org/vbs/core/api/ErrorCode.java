@@ -16,6 +16,10 @@ public enum ErrorCode {
     INVALID_ATTACHMENT_NOT_FOUND("InvalidAttachment.NotFound", false),
     /** AttachVolume named an instance its hypervisor host does not run (EC2's code for an unknown instance). */
     INVALID_INSTANCE_ID_NOT_FOUND("InvalidInstanceID.NotFound", false),
+    /** RegisterHost named a host that is registered already (EC2's ".Duplicate" codes). */
+    INVALID_HOST_DUPLICATE("InvalidHost.Duplicate", false),
+    /** DescribeHosts or DeregisterHost named a host that is not registered. */
+    INVALID_HOST_NOT_FOUND("InvalidHost.NotFound", false),
     IDEMPOTENT_PARAMETER_MISMATCH("IdempotentParameterMismatch", false),
     UNAUTHORIZED_OPERATION("UnauthorizedOperation", false),
     INVALID_PAGINATION_TOKEN("InvalidPaginationToken", false),

@@ -2,6 +2,7 @@ package org.vbs.core.host;
 
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.vbs.core.domain.UserText;
 
 /**
  * One driver of a registered host: which factory makes it, with which properties.
@@ -15,7 +16,7 @@ public record DriverRegistration(String driverId, Map<String, String> properties
     public DriverRegistration {
         if (driverId == null || !ID.matcher(driverId).matches()) {
             throw new IllegalArgumentException("a driver id must be 1 to 64 of a-z, 0-9, '.', '_', '-' starting with a"
-                    + " letter, not '" + driverId + "'");
+                    + " letter, not " + UserText.quote(driverId));
         }
         properties = Map.copyOf(properties);
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.vbs.core.domain.UserText;
 
 /**
  * A volume server or hypervisor host as an operator registered it: how the service reaches it and
@@ -42,9 +43,7 @@ public record HostRegistration(String name, Transport transport, String address,
     }
 
     public HostRegistration {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a host name must be 1 to 63 of a-z, 0-9 and '-', not '" + name + "'");
-        }
+        checkName(name);
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(ssh, "ssh");
@@ -52,6 +51,18 @@ public record HostRegistration(String name, Transport transport, String address,
             throw new IllegalArgumentException("host " + name + ": SSH settings go with transport ssh, and only then");
         }
         drivers = drivers.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(drivers));
+    }
+
+    /**
+     * @return the name, when it is one: it names a file and appears in IQNs and log lines
+     * @throws IllegalArgumentException otherwise
+     */
+    public static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a host name must be 1 to 63 of a-z, 0-9 and '-' (a letter or digit"
+                    + " first), not " + UserText.quote(name));
+        }
+        return name;
     }
 
     public Optional<DriverRegistration> driver(DriverKind kind) {

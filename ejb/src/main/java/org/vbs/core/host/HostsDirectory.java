@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.vbs.core.domain.UserText;
 
 /**
  * Reads host registrations from a directory ({@code $VBS_HOME/hosts}), one properties file per host,
@@ -44,6 +46,10 @@ public final class HostsDirectory {
     private static final String SUFFIX = ".properties";
     private static final Set<String> HOST_KEYS = Set.of("transport", "address", "ssh.user", "ssh.port",
             "ssh.privateKey", "ssh.knownHosts");
+    /** A driver property's name: plain, so a file lists it as written and a log line shows it unquoted. */
+    private static final Pattern PROPERTY = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,127}");
+    /** An IPv4 or IPv6 address or a DNS name: what tgt's ACL and SSH accept, and nothing a command could split. */
+    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9:]([A-Za-z0-9.:-]{0,252}[A-Za-z0-9])?");
 
     private HostsDirectory() {
     }
@@ -72,19 +78,33 @@ public final class HostsDirectory {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
         }
+        Map<String, String> items = new HashMap<>();
+        properties.stringPropertyNames().forEach(key -> items.put(key, properties.getProperty(key)));
         try {
-            return registration(name, properties);
+            return registration(name, items);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("host file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static HostRegistration registration(String name, Properties properties) {
+    /** The file of host {@code name} in {@code dir} (the name is checked first: it becomes a file name). */
+    public static Path file(Path dir, String name) {
+        return dir.resolve(HostRegistration.checkName(name) + SUFFIX);
+    }
+
+    /**
+     * A registration from the keys and values of a host file: what a file holds and what RegisterHost
+     * carries are checked by this one parser.
+     *
+     * @throws IllegalArgumentException naming the key that is unknown or whose value is bad
+     */
+    public static HostRegistration registration(String name, Map<String, String> items) {
         Map<DriverKind, String> driverIds = new EnumMap<>(DriverKind.class);
         Map<DriverKind, Map<String, String>> driverProperties = new EnumMap<>(DriverKind.class);
         Set<String> unknown = new TreeSet<>();
-        for (String key : properties.stringPropertyNames()) {
-            String value = properties.getProperty(key).strip();
+        for (Map.Entry<String, String> item : items.entrySet()) {
+            String key = item.getKey();
+            String value = item.getValue().strip();
             if (HOST_KEYS.contains(key)) {
                 continue;
             }
@@ -99,8 +119,10 @@ public final class HostsDirectory {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown keys " + unknown + " (known: " + new TreeSet<>(HOST_KEYS)
-                    + " and <volume|export|hypervisor>.driver / .<property>)");
+            throw new IllegalArgumentException("unknown keys " + unknown.stream().map(UserText::quote).toList()
+                    + " (known: " + new TreeSet<>(HOST_KEYS)
+                    + " and <volume|export|hypervisor>.driver / .<property>, a property being a letter then letters,"
+                    + " digits, '.', '_' or '-')");
         }
         Map<DriverKind, DriverRegistration> drivers = new EnumMap<>(DriverKind.class);
         for (DriverKind kind : driverProperties.keySet()) {
@@ -108,25 +130,38 @@ public final class HostsDirectory {
                 throw new IllegalArgumentException(kind.prefix() + ".* properties without " + kind.prefix() + ".driver");
             }
         }
-        driverIds.forEach((kind, id) -> drivers.put(kind,
-                new DriverRegistration(id, driverProperties.getOrDefault(kind, Map.of()))));
-        HostRegistration.Transport transport = transport(properties.getProperty("transport", "local"));
+        driverIds.forEach((kind, id) -> drivers.put(kind, driver(kind, id, driverProperties.getOrDefault(kind,
+                Map.of()))));
+        HostRegistration.Transport transport = transport(items.getOrDefault("transport", "local"));
         Optional<HostRegistration.SshSettings> ssh = transport == HostRegistration.Transport.SSH
-                ? Optional.of(new HostRegistration.SshSettings(required(properties, "ssh.user"),
-                        port(properties.getProperty("ssh.port", "22")), required(properties, "ssh.privateKey"),
-                        required(properties, "ssh.knownHosts")))
+                ? Optional.of(new HostRegistration.SshSettings(required(items, "ssh.user"),
+                        port(items.getOrDefault("ssh.port", "22")), required(items, "ssh.privateKey"),
+                        required(items, "ssh.knownHosts")))
                 : Optional.empty();
-        String address = properties.getProperty("address", transport == HostRegistration.Transport.LOCAL
-                ? "127.0.0.1" : null);
-        if (address == null || address.isBlank()) {
+        String address = items.getOrDefault("address", transport == HostRegistration.Transport.LOCAL
+                ? "127.0.0.1" : "").strip();
+        if (address.isEmpty()) {
             throw new IllegalArgumentException("an ssh host needs an address");
         }
-        return new HostRegistration(name, transport, address.strip(), ssh, drivers);
+        if (!ADDRESS.matcher(address).matches()) {
+            throw new IllegalArgumentException("address must be an IP address or a DNS name, not "
+                    + UserText.quote(address));
+        }
+        return new HostRegistration(name, transport, address, ssh, drivers);
+    }
+
+    private static DriverRegistration driver(DriverKind kind, String id, Map<String, String> properties) {
+        try {
+            return new DriverRegistration(id, properties);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(kind.prefix() + ".driver: " + e.getMessage(), e);
+        }
     }
 
     private static Optional<DriverKind> kindOf(String key) {
         for (DriverKind kind : DriverKind.values()) {
-            if (key.startsWith(kind.prefix() + ".") && key.length() > kind.prefix().length() + 1) {
+            if (key.startsWith(kind.prefix() + ".")
+                    && PROPERTY.matcher(key.substring(kind.prefix().length() + 1)).matches()) {
                 return Optional.of(kind);
             }
         }
@@ -137,12 +172,13 @@ public final class HostsDirectory {
         try {
             return HostRegistration.Transport.valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("transport must be local or ssh, not '" + value.strip() + "'", e);
+            throw new IllegalArgumentException("transport must be local or ssh, not " + UserText.quote(value.strip()),
+                    e);
         }
     }
 
-    private static String required(Properties properties, String key) {
-        String value = properties.getProperty(key);
+    private static String required(Map<String, String> items, String key) {
+        String value = items.get(key);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("transport ssh needs " + key);
         }
@@ -151,7 +187,7 @@ public final class HostsDirectory {
 
     private static int port(String value) {
         if (!value.strip().matches("[0-9]{1,5}") || Integer.parseInt(value.strip()) > 65535) {
-            throw new IllegalArgumentException("ssh.port must be a port number, not '" + value + "'");
+            throw new IllegalArgumentException("ssh.port must be a port number, not " + UserText.quote(value));
         }
         return Integer.parseInt(value.strip());
     }

@@ -20,6 +20,7 @@ import org.vbs.core.api.VbsException;
 import org.vbs.core.domain.Causes;
 import org.vbs.core.host.DriverKind;
 import org.vbs.core.host.DriverRegistration;
+import org.vbs.core.host.HostDriverStates;
 import org.vbs.core.host.HostRegistration;
 import org.vbs.core.host.Hosts;
 import org.vbs.hosts.LocalHostShell;
@@ -27,6 +28,7 @@ import org.vbs.hosts.SshHostShell;
 import org.vbs.hosts.SshTarget;
 import org.vbs.plugins.spi.DriverConfig;
 import org.vbs.plugins.spi.DriverException;
+import org.vbs.plugins.spi.DriverFactory;
 import org.vbs.plugins.spi.HostShell;
 import org.vbs.plugins.spi.export.ExportDriver;
 import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
@@ -38,7 +40,7 @@ import org.vbs.plugins.spi.volume.VolumeDriver;
  * overrides ({@code <templatesDir>/<driverId>.properties}), and made again when its factory was
  * registered anew (a bundle updated or restarted).
  */
-public final class PluginDrivers implements Hosts, AutoCloseable {
+public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginDrivers.class);
 
     private record Key(String host, DriverKind kind) {
@@ -109,6 +111,38 @@ public final class PluginDrivers implements Hosts, AutoCloseable {
         }
     }
 
+    /** Made (if it was not yet) from its plugin, as a workflow would make it. */
+    @Override
+    public Optional<String> problem(String host, DriverKind kind) {
+        try {
+            driver(host, kind);
+            return Optional.empty();
+        } catch (VbsException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<List<DriverFactory.ConfigProperty>> properties(DriverKind kind, String driverId) {
+        return plugins.factory(kind, driverId).map(f -> List.copyOf(f.factory().configProperties()));
+    }
+
+    @Override
+    public void forget(String host) {
+        synchronized (this) {
+            for (DriverKind kind : DriverKind.values()) {
+                Made gone = made.remove(new Key(host, kind));
+                if (gone != null && gone.driver() instanceof AutoCloseable closeable) {
+                    closeQuietly(host, kind.prefix() + " driver", closeable);
+                }
+            }
+        }
+        HostShell shell = shells.remove(host);
+        if (shell instanceof AutoCloseable closeable) {
+            closeQuietly(host, "shell", closeable);
+        }
+    }
+
     private Object create(HostRegistration host, DriverKind kind, DriverRegistration registration,
                           PluginHost.Factory factory) {
         try {
@@ -146,14 +180,19 @@ public final class PluginDrivers implements Hosts, AutoCloseable {
     public void close() {
         shells.values().forEach(shell -> {
             if (shell instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    LOG.warnf(e, "Host %s: its shell did not close cleanly", shell.host());
-                }
+                closeQuietly(shell.host(), "shell", closeable);
             }
         });
         shells.clear();
+    }
+
+    /** Closing is the last thing done with it: a failure is logged, the host is gone either way. */
+    private static void closeQuietly(String host, String what, AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warnf(e, "Host %s: its %s did not close cleanly", host, what);
+        }
     }
 
     private Map<String, String> templateOverrides(String driverId) throws IOException {

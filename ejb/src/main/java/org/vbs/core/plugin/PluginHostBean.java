@@ -16,14 +16,15 @@ import org.jboss.logging.Logger;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.config.VbsHome;
 import org.vbs.core.host.HostRegistration;
-import org.vbs.core.host.Hosts;
+import org.vbs.core.host.HostRegistry;
 import org.vbs.core.host.HostsDirectory;
 
 /**
  * Runs the {@link PluginHost} for the life of the deployment, and the registered hosts' drivers made
  * from its factories: started before the service (which depends on it), stopped at undeploy or
  * shutdown. While it runs, the host follows the plugin directory (signed jars added, replaced,
- * removed) on a thread of its own, so plugins change without a redeploy. Hosts are read from {@code $VBS_HOME/hosts} at start; operators' command-template
+ * removed) on a thread of its own, so plugins change without a redeploy. Hosts are read from
+ * {@code $VBS_HOME/hosts} at start and changed by RegisterHost / DeregisterHost; operators' command-template
  * overrides from {@code $VBS_HOME/templates}. Thread-safe, so calls are not serialized.
  */
 @Singleton
@@ -34,14 +35,15 @@ public class PluginHostBean {
     private static final Logger LOG = Logger.getLogger(PluginHostBean.class);
 
     private PluginHost host;
+    private HostRegistry registry;
     private PluginDrivers hosts;
 
     @PostConstruct
     void start() {
         host = PluginHost.start(PluginHostConfig.fromSystemProperties());
         Path home = VbsHome.resolve();
-        List<HostRegistration> registrations = readHosts(home.resolve(HostsDirectory.DIRECTORY));
-        hosts = new PluginDrivers(() -> registrations, host, home.resolve("templates"));
+        registry = readHosts(home.resolve(HostsDirectory.DIRECTORY));
+        hosts = new PluginDrivers(registry::registrations, host, home.resolve("templates"));
     }
 
     @PreDestroy
@@ -51,8 +53,13 @@ public class PluginHostBean {
     }
 
     /** The registered hosts and their drivers. */
-    public Hosts hosts() {
+    public PluginDrivers hosts() {
         return hosts;
+    }
+
+    /** The registered hosts, as RegisterHost and DeregisterHost change them. */
+    public HostRegistry registry() {
+        return registry;
     }
 
     /** @see PluginHost#bundles() */
@@ -60,9 +67,10 @@ public class PluginHostBean {
         return host.bundles();
     }
 
-    private static List<HostRegistration> readHosts(Path dir) {
+    private static HostRegistry readHosts(Path dir) {
         try {
-            List<HostRegistration> registrations = HostsDirectory.read(dir);
+            HostRegistry registry = HostRegistry.open(dir);
+            List<HostRegistration> registrations = registry.registrations();
             if (registrations.isEmpty()) {
                 LOG.errorf("No host is registered in %s: volume operations fail with ServiceUnavailable until one is",
                         dir);
@@ -71,7 +79,7 @@ public class PluginHostBean {
             registrations.forEach(h -> LOG.infof("Host %s (%s, %s): drivers %s", h.name(),
                     h.transport().name().toLowerCase(Locale.ROOT), h.address(), h.drivers().entrySet().stream()
                             .map(d -> d.getKey().prefix() + "=" + d.getValue().driverId()).toList()));
-            return registrations;
+            return registry;
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("the host registrations in " + dir + " cannot be read: " + e.getMessage(),
                     e);
