@@ -2,9 +2,11 @@ package org.vbs.ws;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
@@ -12,12 +14,15 @@ import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
 import org.vbs.ws.generated.CreateSnapshotType;
 import org.vbs.ws.generated.CreateVolumeType;
+import org.vbs.ws.generated.DescribeHostsType;
 import org.vbs.ws.generated.DescribeSnapshotsSetItemType;
 import org.vbs.ws.generated.DescribeSnapshotsType;
 import org.vbs.ws.generated.DescribeVolumesSetItemType;
 import org.vbs.ws.generated.DescribeVolumesType;
 import org.vbs.ws.generated.FilterSetType;
 import org.vbs.ws.generated.FilterType;
+import org.vbs.ws.generated.HostPropertySetItemType;
+import org.vbs.ws.generated.RegisterHostType;
 import org.vbs.ws.generated.ResourceTagSetItemType;
 import org.vbs.ws.generated.TagSpecificationSetItemType;
 import org.vbs.ws.generated.TagSpecificationSetType;
@@ -79,6 +84,32 @@ final class RequestMapper {
             throw new VbsException(ErrorCode.MISSING_PARAMETER, "The request must include " + element + ".");
         }
         return value;
+    }
+
+    /** RegisterHost's propertySet as a host file's keys and values; a key given twice is refused. */
+    Map<String, String> hostProperties(RegisterHostType request) {
+        Map<String, String> items = new LinkedHashMap<>();
+        if (request.getPropertySet() == null) {
+            return items;
+        }
+        for (HostPropertySetItemType item : request.getPropertySet().getItem()) {
+            String key = required(item.getKey(), "propertySet.item.key");
+            if (items.put(key, required(item.getValue(), "propertySet.item.value")) != null) {
+                throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE, "The property '"
+                        + key.replaceAll("\\p{Cntrl}", "?") + "' is given more than once.");
+            }
+        }
+        return items;
+    }
+
+    /** DescribeHosts' hostSet: the names asked for (none: every host). */
+    Set<String> hostNames(DescribeHostsType request) {
+        Set<String> names = new LinkedHashSet<>();
+        if (request.getHostSet() != null) {
+            request.getHostSet().getItem()
+                    .forEach(item -> names.add(required(item.getHostName(), "hostSet.item.hostName")));
+        }
+        return names;
     }
 
     private static Optional<Long> sizeGiB(String size) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
+import org.vbs.core.api.HostAdministration;
 import org.vbs.core.api.Page;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.Snapshot;
@@ -20,6 +21,8 @@ import org.vbs.ws.generated.CreateSnapshotResponseType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
 import org.vbs.ws.generated.DeleteSnapshotResponseType;
 import org.vbs.ws.generated.DeleteVolumeResponseType;
+import org.vbs.ws.generated.DeregisterHostResponseType;
+import org.vbs.ws.generated.DescribeHostsResponseType;
 import org.vbs.ws.generated.DescribePluginsResponseType;
 import org.vbs.ws.generated.DescribeSnapshotsResponseType;
 import org.vbs.ws.generated.DescribeSnapshotsSetItemResponseType;
@@ -28,10 +31,17 @@ import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetItemResponseType;
 import org.vbs.ws.generated.DescribeVolumesSetResponseType;
 import org.vbs.ws.generated.DetachVolumeResponseType;
+import org.vbs.ws.generated.HostProblemSetItemType;
+import org.vbs.ws.generated.HostProblemSetType;
+import org.vbs.ws.generated.HostPropertySetItemType;
+import org.vbs.ws.generated.HostPropertySetType;
+import org.vbs.ws.generated.HostSetItemType;
+import org.vbs.ws.generated.HostSetType;
 import org.vbs.ws.generated.PluginDriverSetItemType;
 import org.vbs.ws.generated.PluginDriverSetType;
 import org.vbs.ws.generated.PluginSetItemType;
 import org.vbs.ws.generated.PluginSetType;
+import org.vbs.ws.generated.RegisterHostResponseType;
 import org.vbs.ws.generated.ResourceTagSetItemType;
 import org.vbs.ws.generated.ResourceTagSetType;
 
@@ -173,6 +183,62 @@ final class ResponseMapper {
         response.setRequestId(requestId);
         response.setPluginSet(set);
         return response;
+    }
+
+    RegisterHostResponseType registeredHost(String requestId, HostAdministration.Host host) {
+        RegisterHostResponseType response = new RegisterHostResponseType();
+        response.setRequestId(requestId);
+        response.setHost(host(host));
+        return response;
+    }
+
+    DescribeHostsResponseType hosts(String requestId, List<HostAdministration.Host> hosts) {
+        HostSetType set = new HostSetType();
+        hosts.forEach(host -> set.getItem().add(host(host)));
+        DescribeHostsResponseType response = new DescribeHostsResponseType();
+        response.setRequestId(requestId);
+        response.setHostSet(set);
+        return response;
+    }
+
+    DeregisterHostResponseType deregisteredHost(String requestId) {
+        DeregisterHostResponseType response = new DeregisterHostResponseType();
+        response.setRequestId(requestId);
+        response.setReturn(true);
+        return response;
+    }
+
+    /** One host; drivers, properties and problems each sorted, so a host always reads the same. */
+    private static HostSetItemType host(HostAdministration.Host host) {
+        HostSetItemType item = new HostSetItemType();
+        item.setHostName(host.name());
+        item.setTransport(host.transport());
+        item.setAddress(host.address());
+        PluginDriverSetType drivers = new PluginDriverSetType();
+        new TreeMap<>(host.drivers()).forEach((kind, id) -> {
+            PluginDriverSetItemType driver = new PluginDriverSetItemType();
+            driver.setKind(kind);
+            driver.setId(id);
+            drivers.getItem().add(driver);
+        });
+        item.setDriverSet(drivers);
+        HostPropertySetType properties = new HostPropertySetType();
+        new TreeMap<>(host.properties()).forEach((key, value) -> {
+            HostPropertySetItemType property = new HostPropertySetItemType();
+            property.setKey(key);
+            property.setValue(value);
+            properties.getItem().add(property);
+        });
+        item.setPropertySet(properties);
+        HostProblemSetType problems = new HostProblemSetType();
+        new TreeMap<>(host.problems()).forEach((kind, message) -> {
+            HostProblemSetItemType problem = new HostProblemSetItemType();
+            problem.setKind(kind);
+            problem.setMessage(message);
+            problems.getItem().add(problem);
+        });
+        item.setProblemSet(problems);
+        return item;
     }
 
     private static XMLGregorianCalendar time(Instant instant) {

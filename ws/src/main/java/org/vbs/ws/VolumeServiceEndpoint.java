@@ -7,6 +7,7 @@ import jakarta.xml.ws.WebServiceContext;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.ws.api.annotation.EndpointConfig;
+import org.vbs.core.api.HostAdministration;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
@@ -22,6 +23,10 @@ import org.vbs.ws.generated.DeleteSnapshotResponseType;
 import org.vbs.ws.generated.DeleteSnapshotType;
 import org.vbs.ws.generated.DeleteVolumeResponseType;
 import org.vbs.ws.generated.DeleteVolumeType;
+import org.vbs.ws.generated.DeregisterHostResponseType;
+import org.vbs.ws.generated.DeregisterHostType;
+import org.vbs.ws.generated.DescribeHostsResponseType;
+import org.vbs.ws.generated.DescribeHostsType;
 import org.vbs.ws.generated.DescribePluginsResponseType;
 import org.vbs.ws.generated.DescribePluginsType;
 import org.vbs.ws.generated.DescribeSnapshotsResponseType;
@@ -30,6 +35,8 @@ import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesType;
 import org.vbs.ws.generated.DetachVolumeResponseType;
 import org.vbs.ws.generated.DetachVolumeType;
+import org.vbs.ws.generated.RegisterHostResponseType;
+import org.vbs.ws.generated.RegisterHostType;
 import org.vbs.ws.generated.VbsFault;
 import org.vbs.ws.generated.VolumeServicePortType;
 
@@ -63,15 +70,20 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     @EJB
     private PluginStatus plugins;
 
+    @EJB
+    private HostAdministration hosts;
+
     /** For the container, which injects the fields. */
     public VolumeServiceEndpoint() {
     }
 
     /** With its collaborators given, as the unit tests do. */
-    VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins) {
+    VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
+                          HostAdministration hosts) {
         this.context = context;
         this.volumes = volumes;
         this.plugins = plugins;
+        this.hosts = hosts;
     }
 
     @Override
@@ -135,6 +147,26 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
         return call("DescribePlugins", call -> responses.plugins(call.requestId(),
                 plugins.bundles(call.caller())));
+    }
+
+    @Override
+    public RegisterHostResponseType registerHost(RegisterHostType request) throws VbsFault {
+        return call("RegisterHost", call -> responses.registeredHost(call.requestId(), hosts.registerHost(call,
+                requests.required(request.getHostName(), "hostName"), requests.hostProperties(request))));
+    }
+
+    @Override
+    public DescribeHostsResponseType describeHosts(DescribeHostsType request) throws VbsFault {
+        return call("DescribeHosts", call -> responses.hosts(call.requestId(), hosts.describeHosts(call,
+                requests.hostNames(request))));
+    }
+
+    @Override
+    public DeregisterHostResponseType deregisterHost(DeregisterHostType request) throws VbsFault {
+        return call("DeregisterHost", call -> {
+            hosts.deregisterHost(call, requests.required(request.getHostName(), "hostName"));
+            return responses.deregisteredHost(call.requestId());
+        });
     }
 
     /** One operation's body, given the signed caller and the fresh request id. */

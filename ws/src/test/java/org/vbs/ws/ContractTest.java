@@ -64,7 +64,8 @@ class ContractTest {
                     name);
         }
         assertEquals(List.of("CreateVolume", "DeleteVolume", "DescribeVolumes", "CreateSnapshot", "DeleteSnapshot",
-                "DescribeSnapshots", "AttachVolume", "DetachVolume", "DescribePlugins"), names);
+                "DescribeSnapshots", "AttachVolume", "DetachVolume", "DescribePlugins", "RegisterHost", "DescribeHosts",
+                "DeregisterHost"), names);
         assertTrue(text("//wsdl:message[@name='VbsFault']/wsdl:part/@element").endsWith(":ErrorResponse"));
     }
 

@@ -16,12 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.HostAdministration;
 import org.vbs.core.api.Page;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.RequestContext;
@@ -37,10 +40,19 @@ import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
 import org.vbs.ws.generated.CreateVolumeType;
 import org.vbs.ws.generated.DeleteVolumeType;
+import org.vbs.ws.generated.DeregisterHostType;
+import org.vbs.ws.generated.DescribeHostsSetItemType;
+import org.vbs.ws.generated.DescribeHostsSetType;
+import org.vbs.ws.generated.DescribeHostsType;
 import org.vbs.ws.generated.DescribePluginsType;
 import org.vbs.ws.generated.DetachVolumeResponseType;
 import org.vbs.ws.generated.DetachVolumeType;
 import org.vbs.ws.generated.ErrorType;
+import org.vbs.ws.generated.HostPropertySetItemType;
+import org.vbs.ws.generated.HostPropertySetType;
+import org.vbs.ws.generated.HostSetItemType;
+import org.vbs.ws.generated.RegisterHostResponseType;
+import org.vbs.ws.generated.RegisterHostType;
 import org.vbs.ws.generated.VbsFault;
 
 /** The endpoint's own duties: who the caller is, request ids, and which failure becomes which fault. */
@@ -51,6 +63,7 @@ class VolumeServiceEndpointTest {
     private static final Instant ATTACHED_AT = Instant.parse("2026-11-30T10:15:30.250Z");
 
     private final RecordingVolumeService service = new RecordingVolumeService();
+    private final RecordingHosts hosts = new RecordingHosts();
 
     @Test
     void shouldAttachWithTheHostAndAnswerTheAttachment() throws VbsFault {
@@ -226,7 +239,8 @@ class VolumeServiceEndpointTest {
             askedBy.add(caller);
             return List.of();
         };
-        VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(new FixedContext(ALICE), service, plugins);
+        VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(new FixedContext(ALICE), service, plugins,
+                new RecordingHosts());
 
         assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
         assertEquals(List.of(GridIdentity.of(ALICE)), askedBy);
@@ -234,7 +248,96 @@ class VolumeServiceEndpointTest {
 
     private VolumeServiceEndpoint endpointFor(Principal principal) {
         PluginStatus noPlugins = caller -> List.of();
-        return new VolumeServiceEndpoint(new FixedContext(principal), service, noPlugins);
+        return new VolumeServiceEndpoint(new FixedContext(principal), service, noPlugins, hosts);
+    }
+
+    @Test
+    void shouldRegisterAHostWithItsPropertiesAsTheSignerAndAnswerItWithoutHiddenValues() throws VbsFault {
+        RegisterHostType request = new RegisterHostType();
+        request.setHostName("vs2");
+        request.setPropertySet(new HostPropertySetType());
+        for (String[] pair : new String[][] {{"transport", "local"}, {"volume.driver", "file"}, {"volume.pool", "/p"}}) {
+            HostPropertySetItemType item = new HostPropertySetItemType();
+            item.setKey(pair[0]);
+            item.setValue(pair[1]);
+            request.getPropertySet().getItem().add(item);
+        }
+
+        RegisterHostResponseType response = endpointFor(ALICE).registerHost(request);
+
+        assertEquals(List.of("register vs2 {transport=local, volume.driver=file, volume.pool=/p} by "
+                + GridIdentity.of(ALICE)), hosts.calls);
+        HostSetItemType host = response.getHost();
+        assertEquals(List.of("vs2", "local", "127.0.0.1"), List.of(host.getHostName(), host.getTransport(),
+                host.getAddress()));
+        assertEquals(List.of("volume/file"), host.getDriverSet().getItem().stream()
+                .map(d -> d.getKind() + "/" + d.getId()).toList());
+        assertEquals(List.of("volume.pool=/p", "volume.secret=(hidden)"), host.getPropertySet().getItem().stream()
+                .map(p -> p.getKey() + "=" + p.getValue()).toList());
+        assertEquals(List.of("hypervisor: plugin missing"), host.getProblemSet().getItem().stream()
+                .map(p -> p.getKind() + ": " + p.getMessage()).toList());
+    }
+
+    @Test
+    void shouldRefuseAPropertyGivenTwiceWithoutCallingTheService() {
+        RegisterHostType request = new RegisterHostType();
+        request.setHostName("vs2");
+        request.setPropertySet(new HostPropertySetType());
+        for (String value : List.of("a", "b")) {
+            HostPropertySetItemType item = new HostPropertySetItemType();
+            item.setKey("address");
+            item.setValue(value);
+            request.getPropertySet().getItem().add(item);
+        }
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).registerHost(request));
+
+        assertEquals("InvalidParameterValue", onlyError(fault).getCode());
+        assertTrue(onlyError(fault).getMessage().contains("'address'"), onlyError(fault).getMessage());
+        assertEquals(List.of(), hosts.calls);
+    }
+
+    @Test
+    void shouldDescribeTheNamedHostsAndDeregisterOne() throws VbsFault {
+        DescribeHostsType describe = new DescribeHostsType();
+        describe.setHostSet(new DescribeHostsSetType());
+        DescribeHostsSetItemType item = new DescribeHostsSetItemType();
+        item.setHostName("vs2");
+        describe.getHostSet().getItem().add(item);
+        DeregisterHostType deregister = new DeregisterHostType();
+        deregister.setHostName("vs2");
+
+        assertEquals(List.of("vs2"), endpointFor(ALICE).describeHosts(describe).getHostSet().getItem().stream()
+                .map(HostSetItemType::getHostName).toList());
+        assertTrue(endpointFor(ALICE).deregisterHost(deregister).isReturn());
+        assertEquals(List.of("describe [vs2]", "deregister vs2"), hosts.calls);
+    }
+
+    /** Records what the endpoint asked for and answers one host, "vs2", whose hypervisor plugin is missing. */
+    private static final class RecordingHosts implements HostAdministration {
+        final List<String> calls = new ArrayList<>();
+
+        private static Host vs2() {
+            return new Host("vs2", "local", "127.0.0.1", Map.of("volume", "file"),
+                    Map.of("volume.secret", Host.HIDDEN, "volume.pool", "/p"), Map.of("hypervisor", "plugin missing"));
+        }
+
+        @Override
+        public Host registerHost(RequestContext request, String name, Map<String, String> items) {
+            calls.add("register " + name + " " + new TreeMap<>(items) + " by " + request.caller());
+            return vs2();
+        }
+
+        @Override
+        public List<Host> describeHosts(RequestContext request, Set<String> names) {
+            calls.add("describe " + names);
+            return List.of(vs2());
+        }
+
+        @Override
+        public void deregisterHost(RequestContext request, String name) {
+            calls.add("deregister " + name);
+        }
     }
 
     private static ErrorType onlyError(VbsFault fault) {
