@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,9 @@ public final class Reports {
             List.of("SNAPSHOT ID", "VOLUME ID", "STATUS", "PROGRESS", "SIZE (GiB)", "STARTED", "DESCRIPTION", "MESSAGE");
     private static final List<String> PLUGIN_COLUMNS = List.of("FILE", "SYMBOLIC NAME", "VERSION", "STATE", "DRIVERS",
             "PROBLEM");
+
+    private static final List<String> HOST_COLUMNS = List.of("NAME", "TRANSPORT", "ADDRESS", "DRIVERS", "PROPERTIES",
+            "PROBLEMS");
 
     private Reports() {
     }
@@ -96,6 +100,30 @@ public final class Reports {
                             .collect(Collectors.joining(",")), plugin.problem().orElse("")));
         }
         return new Report(Map.of("plugins", items), new Table(PLUGIN_COLUMNS, rows), Optional.empty());
+    }
+
+    /** register-host / describe-hosts: {"hosts": [...]}, keys and kinds sorted. */
+    public static Report hosts(List<HostView> hosts) {
+        List<Object> items = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (HostView host : hosts) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("hostName", host.hostName());
+            json.put("transport", host.transport());
+            json.put("address", host.address());
+            json.put("drivers", new TreeMap<String, Object>(host.drivers()));
+            json.put("properties", new TreeMap<String, Object>(host.properties()));
+            json.put("problems", new TreeMap<String, Object>(host.problems()));
+            items.add(json);
+            rows.add(List.of(host.hostName(), host.transport(), host.address(), joined(host.drivers(), "/"),
+                    joined(host.properties(), "="), joined(host.problems(), ": ")));
+        }
+        return new Report(Map.of("hosts", items), new Table(HOST_COLUMNS, rows), Optional.empty());
+    }
+
+    private static String joined(Map<String, String> entries, String separator) {
+        return new TreeMap<>(entries).entrySet().stream().map(e -> e.getKey() + separator + e.getValue())
+                .collect(Collectors.joining(","));
     }
 
     private static Map<String, Object> json(VolumeView volume) {

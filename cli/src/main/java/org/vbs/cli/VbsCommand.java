@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
                 + " certificate; answers are accepted only when signed by a certificate of the trusted CA.",
         subcommands = {CreateVolumeCommand.class, DeleteVolumeCommand.class, DescribeVolumesCommand.class,
             AttachVolumeCommand.class, DetachVolumeCommand.class, CreateSnapshotCommand.class,
-            DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class},
+            DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
+            RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class},
         footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/user/usercert.pem,"
             + " pki/user/userkey.pem and pki/ca/cacert.pem).",
             "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"

@@ -15,6 +15,10 @@ import org.vbs.cli.generated.DeleteSnapshotResponseType;
 import org.vbs.cli.generated.DeleteSnapshotType;
 import org.vbs.cli.generated.DeleteVolumeResponseType;
 import org.vbs.cli.generated.DeleteVolumeType;
+import org.vbs.cli.generated.DeregisterHostResponseType;
+import org.vbs.cli.generated.DeregisterHostType;
+import org.vbs.cli.generated.DescribeHostsResponseType;
+import org.vbs.cli.generated.DescribeHostsType;
 import org.vbs.cli.generated.DescribePluginsResponseType;
 import org.vbs.cli.generated.DescribePluginsType;
 import org.vbs.cli.generated.DescribeSnapshotsResponseType;
@@ -23,6 +27,8 @@ import org.vbs.cli.generated.DescribeVolumesResponseType;
 import org.vbs.cli.generated.DescribeVolumesType;
 import org.vbs.cli.generated.DetachVolumeResponseType;
 import org.vbs.cli.generated.DetachVolumeType;
+import org.vbs.cli.generated.RegisterHostResponseType;
+import org.vbs.cli.generated.RegisterHostType;
 import org.vbs.cli.generated.VbsFault;
 import org.vbs.cli.generated.VolumeServicePortType;
 
@@ -52,6 +58,21 @@ class FakePort implements VolumeServicePortType {
     @Override
     public DeleteVolumeResponseType deleteVolume(DeleteVolumeType request) throws VbsFault {
         throw new UnsupportedOperationException("DeleteVolume");
+    }
+
+    @Override
+    public RegisterHostResponseType registerHost(RegisterHostType request) throws VbsFault {
+        throw new UnsupportedOperationException("RegisterHost");
+    }
+
+    @Override
+    public DescribeHostsResponseType describeHosts(DescribeHostsType request) throws VbsFault {
+        throw new UnsupportedOperationException("DescribeHosts");
+    }
+
+    @Override
+    public DeregisterHostResponseType deregisterHost(DeregisterHostType request) throws VbsFault {
+        throw new UnsupportedOperationException("DeregisterHost");
     }
 
     @Override
