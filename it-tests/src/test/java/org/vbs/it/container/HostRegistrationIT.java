@@ -1,0 +1,199 @@
+package org.vbs.it.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+import org.vbs.it.client.DeregisterHostType;
+import org.vbs.it.client.DescribeHostsSetItemType;
+import org.vbs.it.client.DescribeHostsSetType;
+import org.vbs.it.client.DescribeHostsType;
+import org.vbs.it.client.HostPropertySetItemType;
+import org.vbs.it.client.HostPropertySetType;
+import org.vbs.it.client.HostSetItemType;
+import org.vbs.it.client.RegisterHostType;
+import org.vbs.it.client.VbsFault;
+import org.vbs.it.support.Await;
+import org.vbs.it.support.Caller;
+import org.vbs.it.support.Callers;
+import org.vbs.it.support.Faults;
+import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.Pool;
+import org.vbs.it.support.VbsEar;
+import org.vbs.it.support.VbsHomes;
+
+/**
+ * RegisterHost, DescribeHosts and DeregisterHost over signed SOAP: only operators; a refused
+ * registration leaves no file; a registered volume server is used at once (a volume is placed on it)
+ * and cannot be deregistered while it keeps that volume.
+ *
+ * <p>The second volume server's pool is on /dev/shm (tmpfs, whose largest file is 8 EiB), the first
+ * one's on ext4 (16 TiB - 4 KiB): a 16 TiB volume can only be placed on the second.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+public class HostRegistrationIT {
+    private static final String HOST = "vs-it-tmpfs";
+    private static final long ONLY_ON_TMPFS_GIB = 16_384;
+
+    private final Callers callers = Callers.ofArquillianServer();
+    private final Path hostFile = ItConfig.vbsHome().resolve("hosts").resolve(HOST + ".properties");
+    private Path tmpfsPool;
+
+    @Deployment(testable = false)
+    public static EnterpriseArchive vbs() {
+        return VbsEar.fromBuild();
+    }
+
+    @AfterEach
+    void deregisterAndRemoveThePool() throws Exception {
+        if (Files.exists(hostFile)) {
+            deregister(callers.devUser(), HOST);
+        }
+        if (tmpfsPool != null) {
+            VbsHomes.deleteTree(tmpfsPool);
+        }
+    }
+
+    private static RegisterHostType registration(String name, Map<String, String> properties) {
+        RegisterHostType request = new RegisterHostType();
+        request.setHostName(name);
+        request.setPropertySet(new HostPropertySetType());
+        new TreeMap<>(properties).forEach((key, value) -> {
+            HostPropertySetItemType item = new HostPropertySetItemType();
+            item.setKey(key);
+            item.setValue(value);
+            request.getPropertySet().getItem().add(item);
+        });
+        return request;
+    }
+
+    private static List<HostSetItemType> describe(Caller caller, String... names) throws VbsFault {
+        DescribeHostsType request = new DescribeHostsType();
+        if (names.length > 0) {
+            request.setHostSet(new DescribeHostsSetType());
+            for (String name : names) {
+                DescribeHostsSetItemType item = new DescribeHostsSetItemType();
+                item.setHostName(name);
+                request.getHostSet().getItem().add(item);
+            }
+        }
+        return caller.port().describeHosts(request).getHostSet().getItem();
+    }
+
+    private static void deregister(Caller caller, String name) throws VbsFault {
+        DeregisterHostType request = new DeregisterHostType();
+        request.setHostName(name);
+        assertTrue(caller.port().deregisterHost(request).isReturn());
+    }
+
+    private static void assertFault(String code, Executable call, String mention) {
+        VbsFault fault = assertThrows(VbsFault.class, call);
+        assertEquals(code, Faults.code(fault), Faults.message(fault));
+        assertTrue(Faults.message(fault).contains(mention), Faults.message(fault));
+    }
+
+    @Test
+    public void nonAdministratorIsRefusedEveryOperationAndNothingIsWritten() throws Exception {
+        // given a user who is not an administrator
+        Caller user = callers.newUser("not-host-admin");
+
+        // when it registers, describes and deregisters hosts, then each is refused as DescribePlugins is
+        assertFault("UnauthorizedOperation", () -> user.port().registerHost(registration(HOST,
+                Map.of("transport", "local"))), "administrators");
+        assertFault("UnauthorizedOperation", () -> describe(user), "administrators");
+        assertFault("UnauthorizedOperation", () -> deregister(user, "local"), "administrators");
+
+        // and nothing was written, and the local host is still there
+        assertFalse(Files.exists(hostFile));
+        assertEquals(List.of("local"), describe(callers.devUser(), "local").stream()
+                .map(HostSetItemType::getHostName).toList());
+    }
+
+    @Test
+    public void badRegistrationIsRefusedNamingTheKeyAndLeavesNoFile() throws Exception {
+        // given an administrator
+        Caller admin = callers.devUser();
+
+        // when it registers a host with a misspelt key, a bad address, a hostile name, then a duplicate
+        assertFault("InvalidParameterValue", () -> admin.port().registerHost(registration(HOST,
+                Map.of("volume.driver", "file", "volume.pol", "/srv"))), "volume.pol");
+        assertFault("InvalidParameterValue", () -> admin.port().registerHost(registration(HOST,
+                Map.of("address", "127.0.0.1 -o ProxyCommand"))), "address");
+        assertFault("InvalidParameterValue", () -> admin.port().registerHost(registration("../admins",
+                Map.of())), "host name");
+        assertFault("InvalidHost.Duplicate", () -> admin.port().registerHost(registration("local",
+                Map.of())), "local");
+
+        // then no file was written, and the host is unknown
+        assertFalse(Files.exists(hostFile));
+        assertFault("InvalidHost.NotFound", () -> describe(admin, HOST), HOST);
+    }
+
+    @Test
+    public void registeredVolumeServerIsUsedAtOnceAndKeptUntilItsVolumeIsDeleted() throws Exception {
+        // given an administrator and a pool on tmpfs
+        Caller admin = callers.devUser();
+        tmpfsPool = Files.createTempDirectory(Path.of("/dev/shm"), "vbs-it-pool");
+
+        // when it registers a second volume server with the file driver on that pool
+        HostSetItemType registered = admin.port().registerHost(registration(HOST, Map.of("transport", "local",
+                "volume.driver", "file", "volume.pool", tmpfsPool.toString()))).getHost();
+
+        // then it is described with its driver and pool, working, and its file is written
+        assertEquals(List.of(HOST, "local", "127.0.0.1"), List.of(registered.getHostName(), registered.getTransport(),
+                registered.getAddress()));
+        assertEquals(List.of("volume/file"), registered.getDriverSet().getItem().stream()
+                .map(d -> d.getKind() + "/" + d.getId()).toList());
+        assertEquals(List.of("volume.pool=" + tmpfsPool), registered.getPropertySet().getItem().stream()
+                .map(p -> p.getKey() + "=" + p.getValue()).toList());
+        assertEquals(List.of(), registered.getProblemSet().getItem());
+        assertTrue(Files.exists(hostFile));
+
+        // when a volume only it can hold is made, then it is placed there, without a restart
+        String volumeId = admin.createVolume(ONLY_ON_TMPFS_GIB).getVolumeId();
+        Pool pool = new Pool(tmpfsPool);
+        assertTrue(Files.exists(pool.volumeFile(volumeId)), "the volume is on the registered host");
+
+        // and while it keeps the volume, it cannot be deregistered
+        assertFault("IncorrectState", () -> deregister(admin, HOST), "1 volume(s)");
+        assertTrue(Files.exists(hostFile));
+
+        // when the volume is deleted, then it is deregistered and its file is gone
+        admin.deleteVolume(volumeId);
+        pool.awaitAbsent(pool.volumeFile(volumeId));
+        awaitDeregistered(admin);
+        assertFalse(Files.exists(hostFile));
+        assertFault("InvalidHost.NotFound", () -> describe(admin, HOST), HOST);
+    }
+
+    /** A deleted volume leaves the metadata once its delete finished (just after its file is gone). */
+    private static void awaitDeregistered(Caller admin) throws Exception {
+        Await.until("host " + HOST + " to be deregistered", Caller.PATIENCE, () -> {
+            try {
+                deregister(admin, HOST);
+                return Optional.of(HOST);
+            } catch (VbsFault fault) {
+                if (!"IncorrectState".equals(Faults.code(fault))) {
+                    throw fault;
+                }
+                return Optional.empty();
+            }
+        }, () -> "still in use");
+    }
+}
