@@ -34,8 +34,8 @@ import org.vbs.security.chap.SecretSealer;
  * AttachVolume and DetachVolume, as operations of the {@link org.vbs.core.ops.StepRunner}:
  *
  * <pre>
- * attach: 'attaching' + attachment (fresh CHAP account, sealed) | export (volume server) |
- *         attach-device (hypervisor host) | 'in-use'                               interrupted: rolled back
+ * attach: 'attaching' + attachment (fresh CHAP account, sealed) | check-instance (hypervisor host) |
+ *         export (volume server) | attach-device (hypervisor host) | 'in-use'      interrupted: rolled back
  *         rolled back: device detached, target and account removed, 'available' again
  * detach: 'detaching' | detach-device (with force: an unreachable host is passed over) | unexport |
  *         'available', attachment and secret gone                                   interrupted: resumed
@@ -153,6 +153,11 @@ final class AttachmentWorkflow {
             case ATTACH_VOLUME -> new Plan(List.of(
                     Step.metadata("attaching", Operations.STARTED,
                             (op, reason) -> settle(volumeId, VolumeState.AVAILABLE, Optional.empty())),
+                    // Before anything is made: an instance that is not running, or a host that cannot be
+                    // reached, is refused with nothing to undo (a failed attach-device must be undone on the
+                    // host, which an unreachable host cannot do).
+                    Step.storage("check-instance", core.timeouts().hostCall(), op -> checkInstance(volumeId),
+                            Step.Compensation.NOTHING),
                     Step.producing("export", core.timeouts().hostCall(), op -> export(volumeId),
                             (op, reason) -> core.hosts().exportDriver(current(volumeId).host())
                                     .unexport(attachmentOf(volumeId).targetIqn())),
@@ -196,6 +201,28 @@ final class AttachmentWorkflow {
         }
     }
 
+    /** Lists the instance's devices: it runs, and its host answers. Changes nothing. */
+    private void checkInstance(String volumeId) throws Exception {
+        Attachment attachment = attachmentOf(volumeId);
+        try {
+            core.hosts().hypervisorDriver(attachment.host()).devices(attachment.instanceId());
+        } catch (DriverException e) {
+            throw switch (e.code()) {
+                case NOT_FOUND -> instanceNotFound(attachment, e);
+                case IO_ERROR -> new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "Host '" + attachment.host()
+                        + "' did not answer for instance '" + attachment.instanceId() + "'; nothing was attached."
+                        + " Retry later.", e);
+                default -> e;
+            };
+        }
+    }
+
+    private static VbsException instanceNotFound(Attachment attachment, DriverException cause) {
+        // The caller named an instance the host does not run: theirs to fix, not an internal failure.
+        return new VbsException(ErrorCode.INVALID_INSTANCE_ID_NOT_FOUND, "The instance '"
+                + attachment.instanceId() + "' is not running on host '" + attachment.host() + "'.", cause);
+    }
+
     private void attachDevice(String volumeId, OperationRecord operation) throws Exception {
         Attachment attachment = attachmentOf(volumeId);
         ExportedTarget target = new ExportedTarget(attachment.targetIqn(), operation.parameter(PORTAL),
@@ -205,9 +232,8 @@ final class AttachmentWorkflow {
                     attachment.device(), target, attachment.initiatorIqn(), credentials(attachment, secret)));
         } catch (DriverException e) {
             if (e.code() == DriverException.Code.NOT_FOUND) {
-                // The caller named an instance the host does not run: theirs to fix, not an internal failure.
-                throw new VbsException(ErrorCode.INVALID_INSTANCE_ID_NOT_FOUND, "The instance '"
-                        + attachment.instanceId() + "' is not running on host '" + attachment.host() + "'.", e);
+                // It stopped since check-instance.
+                throw instanceNotFound(attachment, e);
             }
             throw e;
         }

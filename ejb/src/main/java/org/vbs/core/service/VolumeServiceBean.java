@@ -117,8 +117,10 @@ public class VolumeServiceBean implements VolumeService {
                 transactions);
         driverCalls = Executors.newCachedThreadPool(threadFactory);
         SecretSealer sealer = new SecretSealer(SealingKeys.load(PkiLayout.under(VbsHome.resolve())));
+        Timeouts timeouts = Timeouts.from(System.getProperties());
+        LOG.infof("Timeouts: host call %s, copy %s", timeouts.hostCall(), timeouts.copy());
         CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
-                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer, Timeouts.DEFAULT));
+                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer, timeouts));
         Recovery.start(core, executor);
     }
 

@@ -129,6 +129,19 @@ class AttachVolumeTest {
     }
 
     @Test
+    void shouldRefuseAnAttachToAHostThatDoesNotAnswerBeforeExportingAnything() {
+        // A host that cannot be reached answers no call: neither the check nor the undoing of an attach;
+        // and were anything exported, its undoing would fail too.
+        fixture.hostDrivers.fail(Call.DEVICES);
+        fixture.hostDrivers.fail(Call.DETACH);
+        fixture.hostDrivers.fail(Call.UNEXPORT);
+
+        assertFault(ErrorCode.SERVICE_UNAVAILABLE, this::attach, "'kvm1'", "'vm-1'", "nothing was attached");
+
+        assertAvailableWithNothingLeft();
+    }
+
+    @Test
     void shouldRemoveTheExportWhenTheAttachFails() {
         fixture.hostDrivers.fail(Call.ATTACH);
 

@@ -22,7 +22,7 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
  */
 public final class InTestHostDrivers {
     /** The calls a test can make fail. */
-    public enum Call { EXPORT, UNEXPORT, ATTACH, DETACH }
+    public enum Call { EXPORT, UNEXPORT, ATTACH, DETACH, DEVICES }
 
     /** A target as the export driver holds it. */
     public record Target(String volumeId, String initiatorIqn, String initiatorAddress, String chapUser,
@@ -117,7 +117,11 @@ public final class InTestHostDrivers {
         }
 
         @Override
-        public List<AttachedDevice> devices(String instanceId) {
+        public List<AttachedDevice> devices(String instanceId) throws DriverException {
+            check(Call.DEVICES, instanceId);
+            if (!instances.contains(instanceId)) {
+                throw new DriverException(DriverException.Code.NOT_FOUND, "no instance " + instanceId);
+            }
             return devices.values().stream().filter(d -> d.instanceId().equals(instanceId)).toList();
         }
     };

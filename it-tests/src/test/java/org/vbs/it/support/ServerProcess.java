@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -31,13 +32,15 @@ public final class ServerProcess {
     private final Path log;
     private final Path pidFile;
     private final boolean lab;
+    private final List<String> arguments;
     private Optional<Process> launcher = Optional.empty();
     private Optional<ProcessHandle> server = Optional.empty();
     private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
 
-    private ServerProcess(Path vbsHome, int portOffset, Path log, Path pidFile, boolean lab) {
+    private ServerProcess(Path vbsHome, int portOffset, Path log, Path pidFile, boolean lab, List<String> arguments) {
         this.vbsHome = vbsHome;
         this.lab = lab;
+        this.arguments = List.copyOf(arguments);
         this.portOffset = portOffset;
         this.log = log;
         this.pidFile = pidFile;
@@ -50,7 +53,7 @@ public final class ServerProcess {
      */
     public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
         return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
-                workDir.resolve("server.pid"), true);
+                workDir.resolve("server.pid"), true, List.of());
     }
 
     /**
@@ -59,7 +62,15 @@ public final class ServerProcess {
      */
     public static ServerProcess withoutLab(Path vbsHome, int portOffset, Path workDir) {
         return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
-                workDir.resolve("server.pid"), false);
+                workDir.resolve("server.pid"), false, List.of());
+    }
+
+    /**
+     * The same server started with these arguments after the run script (which passes them on to
+     * standalone.sh), e.g. {@code -Dvbs.timeout.host-call=5}.
+     */
+    public ServerProcess withArguments(String... serverArguments) {
+        return new ServerProcess(vbsHome, portOffset, log, pidFile, lab, List.of(serverArguments));
     }
 
     /** Everything the server and its run script printed, over all its starts. */
@@ -85,7 +96,9 @@ public final class ServerProcess {
             throw new IllegalStateException("already started: " + server.get().pid());
         }
         Files.deleteIfExists(pidFile);
-        ProcessBuilder builder = new ProcessBuilder(List.of(ItConfig.runScript().toString()))
+        List<String> argv = new ArrayList<>(List.of(ItConfig.runScript().toString()));
+        argv.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

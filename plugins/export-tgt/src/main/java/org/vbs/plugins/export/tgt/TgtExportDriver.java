@@ -124,7 +124,16 @@ public final class TgtExportDriver implements ExportDriver {
         requireOurs(targetIqn);
         lockInterruptibly(targetIqn);
         try {
-            TargetListing listing = listing();
+            CommandResult shown = tgtadm.run(Tgtadm.TARGET_SHOW, Tgtadm.values());
+            if (Tgtadm.saysNoDaemon(shown)) {
+                // tgtd keeps its targets in memory only (this driver writes no configuration that a start
+                // would load): a tgtd that is not running holds none, and one started later starts empty.
+                LOG.log(System.Logger.Level.WARNING, "unexport of {0} on host {1}: no tgtd answers on control socket"
+                        + " {2} ({3}); a tgtd that is not running holds no target, so there is nothing to remove",
+                        targetIqn, tgtadm.host(), String.valueOf(settings.control()), Tgtadm.said(shown));
+                return;
+            }
+            TargetListing listing = listing(shown);
             Optional<TgtTarget> found = listing.byIqn(targetIqn);
             if (found.isEmpty()) {
                 LOG.log(System.Logger.Level.DEBUG, "unexport of {0} on host {1}: no such target", targetIqn,
@@ -375,7 +384,11 @@ public final class TgtExportDriver implements ExportDriver {
     }
 
     private TargetListing listing() throws DriverException {
-        CommandResult result = tgtadm.require(Tgtadm.TARGET_SHOW, Tgtadm.values());
+        return listing(tgtadm.run(Tgtadm.TARGET_SHOW, Tgtadm.values()));
+    }
+
+    private TargetListing listing(CommandResult shown) throws DriverException {
+        CommandResult result = shown.requireSuccess(tgtadm.host(), tgtadm.command(Tgtadm.TARGET_SHOW, Tgtadm.values()));
         try {
             return TargetListing.parse(result.stdout());
         } catch (IllegalArgumentException e) {

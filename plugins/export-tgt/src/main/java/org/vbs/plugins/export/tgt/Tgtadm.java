@@ -97,7 +97,8 @@ final class Tgtadm {
         return new CommandResult(result.exitCode(), mask(result.stdout(), secret), mask(result.stderr(), secret));
     }
 
-    private Command command(String key, Map<String, String> values) {
+    /** The command a template renders to (for messages). */
+    Command command(String key, Map<String, String> values) {
         Map<String, String> all = new HashMap<>(values);
         all.put("control", String.valueOf(settings.control()));
         all.put("lld", settings.lld());
@@ -125,6 +126,14 @@ final class Tgtadm {
     /** tgtadm's error texts the driver acts on (tgt 1.0.85, {@code usr/tgtadm.c} tgtadm_strerror). */
     static boolean says(CommandResult result, String error) {
         return !result.succeeded() && said(result).contains(error);
+    }
+
+    /**
+     * Nothing listens on the control socket: tgtd is not running (tgtadm 1.0.85 reports a refused connect
+     * as the failed write that follows it).
+     */
+    static boolean saysNoDaemon(CommandResult result) {
+        return says(result, "can't connect to the tgt daemon") || says(result, "failed to send request hdr to tgt daemon");
     }
 
     static final String TARGET_EXISTS = "this target already exists";

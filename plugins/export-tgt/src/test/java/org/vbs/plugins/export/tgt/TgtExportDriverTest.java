@@ -151,6 +151,27 @@ class TgtExportDriverTest extends ExportDriverContract {
         assertEquals(16, added.size(), "one new tid per export: " + tids);
     }
 
+    // ---------------------------------------------------------------- tgtd not running
+
+    @Test
+    void shouldRefuseAnExportButUnexportNothingWhenTgtdIsNotRunning() throws Exception {
+        // given a driver whose tgtd (a control socket of its own) has stopped
+        TgtdProcess stopped = TgtdProcess.startOnLoopback(tgtdDir);
+        TgtExportDriver driver = driver(Map.of(TgtSettings.PORTAL, stopped.portal(), TgtSettings.CONTROL,
+                String.valueOf(stopped.controlNumber())), Map.of());
+        stopped.close();
+        Export export = newExport(false);
+
+        // when an export is asked for, it fails as an I/O error (retry later)
+        DriverException refused = assertThrows(DriverException.class, () -> driver.export(export.request()));
+        assertEquals(DriverException.Code.IO_ERROR, refused.code(), refused.getMessage());
+
+        // then its undoing succeeds: a tgtd that is not running holds no target (they live in its memory only)
+        driver.unexport(export.request().targetIqn());
+        // and the listing, which claims to know, still fails
+        assertEquals(DriverException.Code.IO_ERROR, assertThrows(DriverException.class, driver::exports).code());
+    }
+
     // ---------------------------------------------------------------- ACL by address
 
     @Test

@@ -56,7 +56,15 @@ public final class TgtdProcess implements AutoCloseable {
      */
     public static TgtdProcess start(Path workDir, List<String> netnsPrefix, String portalAddress, int port)
             throws IOException {
-        int control = freeControlNumber();
+        return start(workDir, netnsPrefix, portalAddress, port, freeControlNumber());
+    }
+
+    /**
+     * A tgtd with a given control number, e.g. the same one's again after {@link #close()}: what a
+     * volume server's registration names ({@code export.control}, {@code export.portal}) reaches it again.
+     */
+    public static TgtdProcess start(Path workDir, List<String> netnsPrefix, String portalAddress, int port,
+                                    int control) throws IOException {
         Path log = workDir.resolve("tgtd-" + control + ".log");
         List<String> argv = new ArrayList<>(netnsPrefix);
         argv.addAll(List.of("tgtd", "-f", "-C", String.valueOf(control), "--iscsi",
