@@ -3,6 +3,7 @@ package org.vbs.it.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
+import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.ServerProcess;
@@ -187,6 +190,29 @@ public class LibvirtHostIT {
         pool.awaitAbsent(pool.volumeFile(restored));
         pool.awaitAbsent(pool.snapshotFile(snapshot));
         System.out.printf("attach through libvirt: %d ms, detach: %d ms%n", attachMs, detachMs);
+    }
+
+    @Test
+    public void attachToADomainLibvirtDoesNotKnowIsRefusedAndLeavesNothing() throws Exception {
+        // given a volume, and what libvirt holds before
+        String volume = user.createVolume(1).getVolumeId();
+        user.awaitVolume(volume, "available");
+        Set<String> vmOneBefore = domains.objects(VM_ONE);
+
+        // when it is attached to a domain the host's libvirtd does not run
+        VbsFault refused = assertThrows(VbsFault.class, () -> user.attachVolume(volume, HOST, "vm-absent", "sdb"));
+
+        // then the caller is told the instance is not there, and the volume is available again with no
+        // target, CHAP account or libvirt secret left
+        assertEquals("InvalidInstanceID.NotFound", Faults.code(refused), Faults.message(refused));
+        assertTrue(Faults.message(refused).contains("vm-absent"), Faults.message(refused));
+        // and the server's log has the driver's cause
+        String logged = Files.readString(server.vbsHome().resolve("server/log/server.log"), StandardCharsets.UTF_8);
+        assertTrue(logged.contains("libvirt on host local has no domain vm-absent"), "the driver's cause in the server log");
+        assertEquals("available", user.volume(volume).getStatus());
+        assertNothingLeft(VM_ONE, vmOneBefore);
+        user.deleteVolumes(volume);
+        pool.awaitAbsent(pool.volumeFile(volume));
     }
 
     /** No target or CHAP account on tgtd, and the domain (with libvirt's secrets) as it was before the attach. */
