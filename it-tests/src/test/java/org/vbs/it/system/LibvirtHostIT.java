@@ -208,7 +208,8 @@ public class LibvirtHostIT {
         assertTrue(Faults.message(refused).contains("vm-absent"), Faults.message(refused));
         // and the server's log has the driver's cause
         String logged = Files.readString(server.vbsHome().resolve("server/log/server.log"), StandardCharsets.UTF_8);
-        assertTrue(logged.contains("libvirt on host local has no domain vm-absent"), "the driver's cause in the server log");
+        assertTrue(logged.contains("libvirt on host local has no domain vm-absent"),
+                "the driver's cause in the server log");
         assertEquals("available", user.volume(volume).getStatus());
         assertNothingLeft(VM_ONE, vmOneBefore);
         user.deleteVolumes(volume);
