@@ -74,7 +74,7 @@ public class LibvirtHostIT {
         long t0 = System.nanoTime();
         tgtd = track(TgtdProcess.startOnLoopback(fixtures));
         // libvirtd's sockets live in its directory: a short path keeps them under the 108 bytes of sun_path.
-        Path libvirtdDir = Files.createTempDirectory("vbs-it-");
+        Path libvirtdDir = Files.createTempDirectory("vbs-it-libvirtd-");
         track(() -> Files.deleteIfExists(libvirtdDir));
         libvirtd = track(LibvirtdProcess.start(libvirtdDir));
         domains = new LibvirtDomainView(libvirtd);
