@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,7 @@ import org.vbs.it.support.Pool;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
+import org.vbs.it.support.VbsTargets;
 import org.vbs.plugins.testkit.tools.IscsiLogin;
 import org.vbs.plugins.testkit.tools.NamespaceLink;
 import org.vbs.plugins.testkit.tools.NetworkNamespace;
@@ -156,7 +155,7 @@ public class NamespaceHostsIT {
 
         // then vs1's tgtd exports it to hv1's initiator, and QEMU is logged in from hv1's end of the wire
         assertEquals("in-use", user.volume(volume).getStatus(), attached.toString());
-        String target = targetOf(volume);
+        String target = VbsTargets.iqnOf(tgtd, volume);
         String shown = tgtd.showTargets();
         assertTrue(shown.contains("Initiator: " + INITIATOR_HV1), shown);
         assertTrue(shown.contains("IP Address: " + wire.bAddress()), "QEMU's session from hv1: " + shown);
@@ -256,15 +255,6 @@ public class NamespaceHostsIT {
         write(knownHosts, sshd.knownHostsLine());
         return String.join("\n", "transport=ssh", "address=" + sshd.address(), "ssh.user=root",
                 "ssh.port=" + sshd.port(), "ssh.privateKey=" + key.privateKey(), "ssh.knownHosts=" + knownHosts);
-    }
-
-    /** The IQN of the one target vs1's tgtd has for the volume. */
-    private String targetOf(String volume) throws Exception {
-        String shown = tgtd.showTargets();
-        Matcher m = Pattern.compile("Target \\d+: (iqn\\.2026-11\\.org\\.vbs:" + volume + "\\.[0-9a-f]{8})")
-                .matcher(shown);
-        assertTrue(m.find(), shown);
-        return m.group(1);
     }
 
     /** iscsi-inq from inside hv1, as hv1's initiator, without CHAP. */

@@ -38,7 +38,7 @@ class LibvirtAttachLatencyTest {
             HypervisorTestTarget target = new TgtTargets(tgtd, work.resolve("luns")).export(initiator);
             String domain = domains.start();
             HypervisorDriver driver = domains.driver(Map.of());
-            Set<String> before = domains.objects(domain);
+            Set<String> before = domains.view().objects(domain);
             List<Long> attach = new ArrayList<>();
             List<Long> detach = new ArrayList<>();
 
@@ -55,7 +55,7 @@ class LibvirtAttachLatencyTest {
                 assertEquals(List.of(), driver.devices(domain));
             }
 
-            assertEquals(before, domains.objects(domain));
+            assertEquals(before, domains.view().objects(domain));
             System.out.printf("libvirt driver over %d cycles (local shell + virsh + libvirtd + QEMU, tgtd on loopback): "
                     + "attach p50 %.1f ms p99 %.1f ms; detach p50 %.1f ms p99 %.1f ms%n", CYCLES,
                     percentile(attach, 50), percentile(attach, 99), percentile(detach, 50), percentile(detach, 99));

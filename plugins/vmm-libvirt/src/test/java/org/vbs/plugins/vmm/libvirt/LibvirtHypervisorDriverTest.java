@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -110,7 +108,7 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
 
     @Override
     protected Set<String> instanceObjects(String instanceId) throws Exception {
-        return domains.objects(instanceId);
+        return domains.view().objects(instanceId);
     }
 
     // ---------------------------------------------------------------- data end to end
@@ -121,7 +119,8 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
         HypervisorTestTarget target = newTarget();
         driver().attach(request(domain, "sdb", target, target.chap()));
 
-        String output = qemuIo(domain, domains.aliasOf(domain, target.volumeId()), "write -P 0x5a 0 1M",
+        String alias = domains.view().diskAlias(domain, target.volumeId());
+        String output = domains.view().qemuIo(domain, alias, "write -P 0x5a 0 1M",
                 "wrote 1048576/1048576 bytes at offset 0");
 
         assertFalse(output.contains("error"), output);
@@ -142,11 +141,11 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
             file.write(ByteBuffer.wrap(pattern), 2L << 20);
         }
         driver().attach(request(domain, "sdb", target, target.chap()));
-        String alias = domains.aliasOf(domain, target.volumeId());
+        String alias = domains.view().diskAlias(domain, target.volumeId());
         String done = "read 1048576/1048576 bytes at offset 2097152";
 
-        String right = qemuIo(domain, alias, "read -P 0xa5 2M 1M", done);
-        String wrong = qemuIo(domain, alias, "read -P 0x11 2M 1M", done);
+        String right = domains.view().qemuIo(domain, alias, "read -P 0xa5 2M 1M", done);
+        String wrong = domains.view().qemuIo(domain, alias, "read -P 0x11 2M 1M", done);
 
         assertFalse(right.contains("Pattern verification failed"), right);
         // The check can fail: another pattern is refused on the same bytes.
@@ -196,14 +195,14 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
     void shouldRefuseAWrongSecretAtTheAttachDeviceStepAndLeaveNoSecretAndNoDisk() throws Exception {
         String domain = domains.start();
         HypervisorTestTarget target = newTarget();
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
 
         DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
                 () -> driver().attach(request(domain, "sdb", target, target.wrongChap())));
 
         assertMentions(e, "attach-device failed", "Authentication failure", target.volumeId(), domain);
         assertHidesSecrets(e, target.chapSecret(), target.wrongSecret());
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
         assertFalse(libvirtd.virshOk("secret-list").contains(new VolumeSecret(target.volumeId()).uuid()));
         assertEquals(List.of(), driver().devices(domain));
     }
@@ -214,14 +213,14 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
         HypervisorTestTarget first = newTarget();
         HypervisorTestTarget second = newTarget();
         AttachedDevice kept = driver().attach(request(domain, "sdb", first, first.chap()));
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
 
         // libvirt refuses a second disk on target sdb.
         DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
                 () -> driver().attach(request(domain, "sdb", second, second.chap())));
 
         assertMentions(e, "attach-device failed", "sdb", second.volumeId(), domain);
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
         assertEquals(List.of(kept), driver().devices(domain));
         assertTrue(libvirtd.virshOk("secret-list").contains(new VolumeSecret(first.volumeId()).uuid()));
         assertFalse(libvirtd.virshOk("secret-list").contains(new VolumeSecret(second.volumeId()).uuid()));
@@ -232,7 +231,7 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
         String domain = domains.start();
         HypervisorTestTarget target = newTarget();
         VolumeSecret secret = new VolumeSecret(target.volumeId());
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
         // What a service node that crashed between secret-set-value and attach-device leaves behind.
         Path xml = Files.writeString(work.resolve("stale-secret.xml"), LibvirtXml.secretDefinition(secret));
         Path value = Files.writeString(work.resolve("stale-value"), "stale-secret-value");
@@ -244,7 +243,7 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
 
         assertEquals(List.of(attached), driver().devices(domain));
         driver().detach(domain, target.volumeId());
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
     }
 
     @Test
@@ -257,13 +256,13 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
                 + foreign + "</uuid><usage type='iscsi'><target>" + usage + "</target></usage></secret>");
         libvirtd.virshOk("secret-define", xml.toString());
         try {
-            Set<String> before = domains.objects(domain);
+            Set<String> before = domains.view().objects(domain);
 
             DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
                     () -> driver().attach(request(domain, "sdb", target, target.chap())));
 
             assertMentions(e, "secret-define failed", foreign, usage, target.volumeId(), domain);
-            assertEquals(before, domains.objects(domain), "the operator's secret stays, nothing else is there");
+            assertEquals(before, domains.view().objects(domain), "the operator's secret stays, nothing else is there");
         } finally {
             libvirtd.virshOk("secret-undefine", foreign);
         }
@@ -273,7 +272,7 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
     void shouldRemoveTheDefinedSecretWhenSettingItsValueFails() throws Exception {
         String domain = domains.start();
         HypervisorTestTarget target = newTarget();
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
         // The operator's template reads the value from a file that is not there: virsh fails after the define.
         HypervisorDriver broken = new LibvirtDriverFactory().create(new DriverConfig("localhost",
                 Map.of(LibvirtSettings.URI, libvirtd.uri()), Map.of(Virsh.SECRET_SET_VALUE,
@@ -285,7 +284,7 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
 
         assertMentions(e, "secret-set-value failed", "no-such-file", target.volumeId(), domain);
         assertHidesSecrets(e, target.chapSecret());
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
     }
 
     @Test
@@ -302,14 +301,14 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
                 + "<driver name='qemu' type='raw'/><source file='" + image + "'/><target dev='vdb' bus='virtio'/>"
                 + "<serial>" + volumeId + "</serial></disk>");
         libvirtd.virshOk("attach-device", domain, xml.toString(), "--live");
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
 
         DriverException e = assertDriverException(DriverException.Code.IO_ERROR,
                 () -> impatient.detach(domain, volumeId));
 
         assertMentions(e, volumeId, domain, "vdb is still in the domain 300 ms after detach-device");
         assertEquals(List.of(new AttachedDevice(domain, "vdb", volumeId)), impatient.devices(domain));
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
     }
 
     @Test
@@ -382,26 +381,26 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
         String domain = domains.start();
         HypervisorTestTarget target = newTarget();
         AttachedDevice first = driver().attach(request(domain, "sdb", target, target.chap()));
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
 
         DriverException e = assertDriverException(DriverException.Code.ALREADY_EXISTS,
                 () -> driver().attach(request(domain, "sdc", target, target.chap())));
 
         assertMentions(e, target.volumeId(), domain, "sdb");
         assertEquals(List.of(first), driver().devices(domain));
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
     }
 
     @Test
     void shouldNameTheDiskWithAPlainDeviceNameAndRefuseAPath() throws Exception {
         String domain = domains.start();
         HypervisorTestTarget target = newTarget();
-        Set<String> before = domains.objects(domain);
+        Set<String> before = domains.view().objects(domain);
 
         DriverException e = assertDriverException(DriverException.Code.UNSUPPORTED,
                 () -> driver().attach(request(domain, "/dev/disk/by-id/x", target, target.chap())));
         assertMentions(e, "/dev/disk/by-id/x", target.volumeId());
-        assertEquals(before, domains.objects(domain));
+        assertEquals(before, domains.view().objects(domain));
 
         AttachedDevice attached = driver().attach(request(domain, "/dev/sdd", target, target.chap()));
 
@@ -410,27 +409,6 @@ class LibvirtHypervisorDriverTest extends HypervisorDriverContract {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * Runs HMP {@code qemu-io -d <device> "<command>"} through {@code virsh qemu-monitor-command --hmp}
-     * and returns what QEMU printed for it (to its log, which libvirt keeps in the domain's log file).
-     */
-    private static String qemuIo(String domain, String device, String command, String lastLine) throws Exception {
-        int from = libvirtd.domainLog(domain).length();
-        String answer = libvirtd.virshOk("qemu-monitor-command", domain, "--hmp",
-                "qemu-io -d " + device + " \"" + command + "\"");
-        assertEquals("", answer.strip(), answer);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            String printed = libvirtd.domainLog(domain).substring(from);
-            if (printed.contains(lastLine)) {
-                return printed;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("QEMU did not print '" + lastLine + "' for qemu-io " + command + ": "
-                + libvirtd.domainLog(domain).substring(from));
-    }
 
     private static byte[] read(Path file, long offset, int length) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {

@@ -17,6 +17,7 @@ import org.vbs.plugins.spi.Secret;
 import org.vbs.plugins.spi.export.ChapCredentials;
 import org.vbs.plugins.spi.export.ExportedTarget;
 import org.vbs.plugins.spi.hypervisor.DeviceAttachRequest;
+import org.vbs.plugins.testkit.tools.LibvirtDomainView;
 import org.w3c.dom.Element;
 
 /**
@@ -34,7 +35,7 @@ class LibvirtXmlTest {
         assertEquals(1, disks.size(), disks.toString());
         assertEquals(VOLUME, disks.get(0).volumeId());
         assertEquals("sdb", disks.get(0).targetDev());
-        Element disk = LibvirtFixture.elements(disks.get(0).xml(), "disk").get(0);
+        Element disk = LibvirtDomainView.elements(disks.get(0).xml(), "disk").get(0);
         assertEquals("network", disk.getAttribute("type"));
         assertEquals("scsi0-0-0-1", ((Element) disk.getElementsByTagName("alias").item(0)).getAttribute("name"),
                 "the element as libvirt has it, for detach-device");
@@ -51,7 +52,7 @@ class LibvirtXmlTest {
         String xml = LibvirtXml.networkDisk(request, "sdb", secret);
 
         assertFalse(xml.contains("s3cret-value-0123"), xml);
-        Element disk = LibvirtFixture.elements(xml, "disk").get(0);
+        Element disk = LibvirtDomainView.elements(xml, "disk").get(0);
         assertEquals("network", disk.getAttribute("type"));
         assertEquals("iqn.2026-12.org.vbs.test:" + VOLUME + "/3", attribute(disk, "source", "name"));
         assertEquals("fd00::7", attribute(disk, "host", "name"));
@@ -69,7 +70,7 @@ class LibvirtXmlTest {
     void shouldDefineAnEphemeralPrivateIscsiSecretNamedFromTheVolume() throws IOException {
         VolumeSecret secret = new VolumeSecret(VOLUME);
 
-        Element root = LibvirtFixture.elements(LibvirtXml.secretDefinition(secret), "secret").get(0);
+        Element root = LibvirtDomainView.elements(LibvirtXml.secretDefinition(secret), "secret").get(0);
 
         assertEquals("yes", root.getAttribute("ephemeral"));
         assertEquals("yes", root.getAttribute("private"));
