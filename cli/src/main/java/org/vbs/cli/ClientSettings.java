@@ -9,8 +9,8 @@ import org.vbs.security.pki.PkiLayout;
 
 /**
  * Where to send calls and which files to sign and verify them with, after the command-line options
- * and the environment have been combined: an option wins over {@code VBS_URL}/{@code VBS_HOME},
- * which win over the built-in defaults.
+ * and the environment have been combined: an option wins over {@code VBS_URL}/{@code VBS_HOME}/
+ * {@code X509_USER_PROXY}, which win over the built-in defaults.
  *
  * @param url the service endpoint
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
@@ -21,6 +21,8 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
     public static final String DEFAULT_URL = "http://127.0.0.1:8080/vbs/VolumeService";
     public static final String ENV_URL = "VBS_URL";
     public static final String ENV_HOME = "VBS_HOME";
+    /** The grid's variable naming the user's proxy credential (one PEM file: certificate, key, chain). */
+    public static final String ENV_PROXY = "X509_USER_PROXY";
 
     public ClientSettings {
         Objects.requireNonNull(url, "url");
@@ -41,8 +43,10 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         String address = url.or(() -> Optional.ofNullable(env.get(ENV_URL)).filter(value -> !value.isBlank()))
                 .orElse(DEFAULT_URL);
         PkiLayout pki = PkiLayout.under(home);
-        return new ClientSettings(httpUrl(address), certificate.orElse(pki.userCert()),
-                privateKey.orElse(pki.userKey()), ca.orElse(pki.caCert()));
+        Optional<Path> proxy = certificate.isPresent() || privateKey.isPresent() ? Optional.empty()
+                : Optional.ofNullable(env.get(ENV_PROXY)).filter(value -> !value.isBlank()).map(Path::of);
+        return new ClientSettings(httpUrl(address), certificate.or(() -> proxy).orElse(pki.userCert()),
+                privateKey.or(() -> proxy).orElse(pki.userKey()), ca.orElse(pki.caCert()));
     }
 
     private static URI httpUrl(String address) {

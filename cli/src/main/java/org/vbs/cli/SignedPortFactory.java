@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.cxf.frontend.ClientProxy;
 import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.ws.policy.PolicyEngine;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.vbs.cli.generated.VolumeService;
 import org.vbs.cli.generated.VolumeServicePortType;
@@ -28,6 +29,8 @@ public final class SignedPortFactory implements PortFactory {
             throw new IllegalStateException("the client jar lacks " + WSDL_RESOURCE + "; rebuild the CLI");
         }
         VolumeServicePortType port = new VolumeService(wsdl).getVolumeServicePort();
+        ClientProxy.getClient(port).getBus().getExtension(PolicyEngine.class)
+                .setAlternativeSelector(new InitiatorTokenSelector());
         Map<String, Object> context = ((BindingProvider) port).getRequestContext();
         context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, settings.url().toString());
         credentials.configure(context);

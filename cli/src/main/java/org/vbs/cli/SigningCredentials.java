@@ -1,5 +1,6 @@
 package org.vbs.cli;
 
+import eu.emi.security.authn.x509.proxy.ProxyUtils;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -25,10 +26,12 @@ public final class SigningCredentials {
 
     private final Merlin crypto;
     private final String keyPassword;
+    private final boolean proxyChain;
 
-    private SigningCredentials(Merlin crypto, String keyPassword) {
+    private SigningCredentials(Merlin crypto, String keyPassword, boolean proxyChain) {
         this.crypto = crypto;
         this.keyPassword = keyPassword;
+        this.proxyChain = proxyChain;
     }
 
     /**
@@ -47,15 +50,21 @@ public final class SigningCredentials {
         Merlin merlin = new Merlin();
         merlin.setKeyStore(keyStore);
         merlin.setTrustStore(KeyStores.trusting(trusted, "vbs-ca"));
-        return new SigningCredentials(merlin, keyPassword);
+        return new SigningCredentials(merlin, keyPassword, ProxyUtils.isProxy(credential.certificate()));
+    }
+
+    /** Whether the credential is an RFC 3820 proxy (its chain then travels as an X509PKIPathv1 token). */
+    public boolean proxyChain() {
+        return proxyChain;
     }
 
     /**
      * Puts the signing settings into a port's request context. The same crypto signs requests
      * and checks answers: CXF verifies the service's signature with the encryption crypto when one
-     * is set, so both point at it.
+     * is set, so both point at it. A proxy chain is sent whole ({@link InitiatorTokenSelector}).
      */
     public void configure(Map<String, Object> requestContext) {
+        requestContext.put(InitiatorTokenSelector.PKI_PATH, proxyChain);
         requestContext.put(SecurityConstants.SIGNATURE_CRYPTO, crypto);
         requestContext.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);
         requestContext.put(SecurityConstants.SIGNATURE_USERNAME, ALIAS);

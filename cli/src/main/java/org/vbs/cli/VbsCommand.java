@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
             RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class},
         footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/user/usercert.pem,"
-            + " pki/user/userkey.pem and pki/ca/cacert.pem).",
+            + " pki/user/userkey.pem and pki/ca/cacert.pem), X509_USER_PROXY (a proxy credential to sign with).",
             "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"
                 + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
                 + " 70 client bug."})
@@ -43,6 +43,12 @@ public final class VbsCommand implements Runnable {
     @Option(names = "--key", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Your private key, unencrypted PEM (default: $VBS_HOME/pki/user/userkey.pem).")
     private Path privateKey;
+
+    @Option(names = "--proxy", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Sign with an RFC 3820 proxy credential: one PEM file with the proxy certificate, its"
+                    + " key and the chain, as grid-proxy-init and voms-proxy-init write it (default: $X509_USER_PROXY"
+                    + " if set, unless --cert/--key are given).")
+    private Path proxy;
 
     @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "CA certificate(s) the service's signature must chain to (default: $VBS_HOME/pki/ca/cacert.pem).")
@@ -79,9 +85,14 @@ public final class VbsCommand implements Runnable {
 
     /** The options combined with the environment. */
     ClientSettings settings() {
+        if (proxy != null && (certificate != null || privateKey != null)) {
+            throw new ParameterException(spec.commandLine(), "--proxy names the whole credential: give it without"
+                    + " --cert and --key");
+        }
         try {
-            return ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate),
-                    Optional.ofNullable(privateKey), Optional.ofNullable(ca), context.env(), context.userHome());
+            return ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate).or(() ->
+                    Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() -> Optional.ofNullable(proxy)),
+                    Optional.ofNullable(ca), context.env(), context.userHome());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

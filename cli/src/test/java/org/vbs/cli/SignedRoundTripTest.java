@@ -3,6 +3,10 @@ package org.vbs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.emi.security.authn.x509.proxy.ProxyCertificate;
+import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
+import eu.emi.security.authn.x509.proxy.ProxyGenerator;
+import eu.emi.security.authn.x509.proxy.ProxyType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,11 +15,14 @@ import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import javax.xml.namespace.QName;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.ws.security.SecurityConstants;
+import org.apache.wss4j.common.crypto.CryptoFactory;
 import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.ext.WSSecurityException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,8 @@ import org.vbs.security.Credential;
 import org.vbs.security.KeyStores;
 import org.vbs.security.NewFile;
 import org.vbs.security.Pem;
+import org.vbs.security.grid.GridCrypto;
+import org.vbs.security.grid.GridTrustSettings;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
 import org.vbs.security.pki.DevPkiSetup;
@@ -82,7 +91,7 @@ class SignedRoundTripTest {
     }
 
     @Test
-    void shouldSignTheRequestAndAcceptTheServiceSignedAnswer() throws IOException {
+    void shouldSignTheRequestAndAcceptTheServiceSignedAnswer() throws Exception {
         OneVolume service = new OneVolume();
         String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
         CliRun run = vbs("describe-volumes", "--url", url, "--output", "json");
@@ -93,7 +102,7 @@ class SignedRoundTripTest {
     }
 
     @Test
-    void shouldRefuseAnAnswerSignedByACertificateOfAnotherCa() throws IOException {
+    void shouldRefuseAnAnswerSignedByACertificateOfAnotherCa() throws Exception {
         OneVolume service = new OneVolume();
         String url = publish(service, otherCa.issueServer("localhost"));
         CliRun run = vbs("describe-volumes", "--url", url);
@@ -103,7 +112,7 @@ class SignedRoundTripTest {
     }
 
     @Test
-    void shouldReportTheServiceRefusingAnUntrustedUserAsExit3() throws IOException {
+    void shouldReportTheServiceRefusingAnUntrustedUserAsExit3() throws Exception {
         OneVolume service = new OneVolume();
         String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
         Path stranger = home.resolve("stranger");
@@ -117,21 +126,67 @@ class SignedRoundTripTest {
         assertEquals("", run.out());
     }
 
+    @Test
+    void shouldSignWithTheWholeProxyChainOfAProxyCredentialFile() throws Exception {
+        OneVolume service = new OneVolume();
+        String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
+        Path proxy = writeProxyFile(home.resolve("x509up_test"));
+
+        CliRun byOption = vbs("describe-volumes", "--url", url, "--proxy", proxy.toString());
+        CliRun byEnvironment = CliRun.run(new SignedPortFactory(),
+                Map.of("VBS_HOME", home.toString(), "X509_USER_PROXY", proxy.toString()), false,
+                "describe-volumes", "--url", url);
+
+        // The server's CA directory trusts the proxy only with the user certificate it hangs from:
+        // being served proves the chain went whole, as an X509PKIPathv1 token.
+        assertEquals(ExitCode.OK, byOption.status(), byOption.err());
+        assertEquals(ExitCode.OK, byEnvironment.status(), byEnvironment.err());
+        assertEquals(2, service.requests.size());
+    }
+
+    @Test
+    void shouldRefuseAProxyGivenWithCertOrKey() throws Exception {
+        Path proxy = writeProxyFile(home.resolve("x509up_usage"));
+
+        CliRun run = vbs("describe-volumes", "--proxy", proxy.toString(), "--cert", pki.userCert().toString());
+
+        assertEquals(ExitCode.USAGE, run.status(), run.err());
+        assertTrue(run.err().contains("--proxy"), run.err());
+    }
+
+    /** A proxy credential file as grid-proxy-init writes it: proxy certificate, its key, the user certificate. */
+    private static Path writeProxyFile(Path file) throws Exception {
+        Credential user = Credential.load(pki.userCert(), pki.userKey());
+        ProxyCertificateOptions options = new ProxyCertificateOptions(user.chain().toArray(new X509Certificate[0]));
+        options.setType(ProxyType.RFC3820);
+        ProxyCertificate proxy = ProxyGenerator.generate(options, user.privateKey());
+        X509Certificate[] chain = proxy.getCertificateChain();
+        java.io.ByteArrayOutputStream pem = new java.io.ByteArrayOutputStream();
+        pem.write(Pem.encodeCertificates(List.of(chain[0])));
+        pem.write(Pem.encodePrivateKey(proxy.getPrivateKey()));
+        pem.write(Pem.encodeCertificates(List.of(chain).subList(1, chain.length)));
+        NewFile.writeAll(List.of(NewFile.secret(file, pem.toByteArray())));
+        return file;
+    }
+
     private static CliRun vbs(String... args) {
         return CliRun.run(new SignedPortFactory(), Map.of("VBS_HOME", home.toString()), false, args);
     }
 
     /** Publishes the service on a free loopback port, signing with the credential and trusting the dev CA. */
-    private String publish(VolumeServicePortType service, Credential serverCredential) throws IOException {
+    private String publish(VolumeServicePortType service, Credential serverCredential)
+            throws IOException, WSSecurityException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         String url = "http://127.0.0.1:" + port + "/vbs/VolumeService";
-        List<X509Certificate> trusted = Pem.readCertificates(pki.caCert());
-        Merlin crypto = new Merlin();
+        // Trust as the real server has it: the CA directory the development PKI fills.
+        Properties trust = new Properties();
+        trust.setProperty("org.apache.wss4j.crypto.provider", GridCrypto.PROVIDER_NAME);
+        trust.setProperty(GridTrustSettings.CERTIFICATES, pki.caDirectory().toString());
+        Merlin crypto = (Merlin) CryptoFactory.getInstance(trust);
         crypto.setKeyStore(KeyStores.withCredential(serverCredential, "server", "secret".toCharArray()));
-        crypto.setTrustStore(KeyStores.trusting(trusted, "ca"));
         Map<String, Object> properties = new HashMap<>();
         properties.put(SecurityConstants.SIGNATURE_CRYPTO, crypto);
         properties.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,17 @@ public final class Pem {
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot PEM-encode a certificate", e);
+        }
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The CRL as PEM ("BEGIN X509 CRL"), as grid CA directories keep it ({@code <hash>.r0}). */
+    public static byte[] encodeCrl(X509CRL crl) {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(crl);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot PEM-encode a CRL", e);
         }
         return text.toString().getBytes(StandardCharsets.US_ASCII);
     }

@@ -7,12 +7,14 @@ import jakarta.xml.ws.WebServiceContext;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.ws.api.annotation.EndpointConfig;
+import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.HostAdministration;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeService;
 import org.vbs.security.GridIdentity;
+import org.vbs.security.grid.SignerChain;
 import org.vbs.ws.generated.AttachVolumeResponseType;
 import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateSnapshotResponseType;
@@ -56,6 +58,8 @@ import org.vbs.ws.generated.VolumeServicePortType;
 public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     private static final Logger LOG = Logger.getLogger(VolumeServiceEndpoint.class);
+    /** EC2's words for a refusal; which check refused is for the log, not the caller. */
+    private static final String UNAUTHORIZED = "You are not authorized to perform this operation.";
 
     private final RequestMapper requests = new RequestMapper();
     private final ResponseMapper responses = new ResponseMapper();
@@ -88,13 +92,13 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public CreateVolumeResponseType createVolume(CreateVolumeType request) throws VbsFault {
-        return call("CreateVolume", call -> responses.createdVolume(call.requestId(),
+        return call("CreateVolume", Access.CHANGE, call -> responses.createdVolume(call.requestId(),
                 volumes.createVolume(call, requests.createVolume(request))));
     }
 
     @Override
     public DeleteVolumeResponseType deleteVolume(DeleteVolumeType request) throws VbsFault {
-        return call("DeleteVolume", call -> {
+        return call("DeleteVolume", Access.CHANGE, call -> {
             volumes.deleteVolume(call, requests.required(request.getVolumeId(), "volumeId"));
             return responses.deletedVolume(call.requestId());
         });
@@ -102,13 +106,13 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public DescribeVolumesResponseType describeVolumes(DescribeVolumesType request) throws VbsFault {
-        return call("DescribeVolumes", call -> responses.volumes(call.requestId(),
+        return call("DescribeVolumes", Access.READ, call -> responses.volumes(call.requestId(),
                 volumes.describeVolumes(call, requests.describeVolumes(request))));
     }
 
     @Override
     public AttachVolumeResponseType attachVolume(AttachVolumeType request) throws VbsFault {
-        return call("AttachVolume", call -> responses.attached(call.requestId(), volumes.attachVolume(call,
+        return call("AttachVolume", Access.CHANGE, call -> responses.attached(call.requestId(), volumes.attachVolume(call,
                 requests.required(request.getVolumeId(), "volumeId"), requests.required(request.getHost(), "host"),
                 requests.required(request.getInstanceId(), "instanceId"),
                 requests.required(request.getDevice(), "device"))));
@@ -116,7 +120,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public DetachVolumeResponseType detachVolume(DetachVolumeType request) throws VbsFault {
-        return call("DetachVolume", call -> responses.detached(call.requestId(), volumes.detachVolume(call,
+        return call("DetachVolume", Access.CHANGE, call -> responses.detached(call.requestId(), volumes.detachVolume(call,
                 requests.required(request.getVolumeId(), "volumeId"),
                 requests.optionalCheck(request.getInstanceId(), "instanceId"),
                 requests.optionalCheck(request.getDevice(), "device"), requests.force(request.isForce()))));
@@ -124,14 +128,14 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public CreateSnapshotResponseType createSnapshot(CreateSnapshotType request) throws VbsFault {
-        return call("CreateSnapshot", call -> responses.createdSnapshot(call.requestId(),
+        return call("CreateSnapshot", Access.CHANGE, call -> responses.createdSnapshot(call.requestId(),
                 volumes.createSnapshot(call, requests.required(request.getVolumeId(), "volumeId"),
                         requests.snapshotDescription(request))));
     }
 
     @Override
     public DeleteSnapshotResponseType deleteSnapshot(DeleteSnapshotType request) throws VbsFault {
-        return call("DeleteSnapshot", call -> {
+        return call("DeleteSnapshot", Access.CHANGE, call -> {
             volumes.deleteSnapshot(call, requests.required(request.getSnapshotId(), "snapshotId"));
             return responses.deletedSnapshot(call.requestId());
         });
@@ -139,34 +143,39 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public DescribeSnapshotsResponseType describeSnapshots(DescribeSnapshotsType request) throws VbsFault {
-        return call("DescribeSnapshots", call -> responses.snapshots(call.requestId(),
+        return call("DescribeSnapshots", Access.READ, call -> responses.snapshots(call.requestId(),
                 volumes.describeSnapshots(call, requests.describeSnapshots(request))));
     }
 
     @Override
     public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
-        return call("DescribePlugins", call -> responses.plugins(call.requestId(),
+        return call("DescribePlugins", Access.READ, call -> responses.plugins(call.requestId(),
                 plugins.bundles(call.caller())));
     }
 
     @Override
     public RegisterHostResponseType registerHost(RegisterHostType request) throws VbsFault {
-        return call("RegisterHost", call -> responses.registeredHost(call.requestId(), hosts.registerHost(call,
+        return call("RegisterHost", Access.CHANGE, call -> responses.registeredHost(call.requestId(), hosts.registerHost(call,
                 requests.required(request.getHostName(), "hostName"), requests.hostProperties(request))));
     }
 
     @Override
     public DescribeHostsResponseType describeHosts(DescribeHostsType request) throws VbsFault {
-        return call("DescribeHosts", call -> responses.hosts(call.requestId(), hosts.describeHosts(call,
+        return call("DescribeHosts", Access.READ, call -> responses.hosts(call.requestId(), hosts.describeHosts(call,
                 requests.hostNames(request))));
     }
 
     @Override
     public DeregisterHostResponseType deregisterHost(DeregisterHostType request) throws VbsFault {
-        return call("DeregisterHost", call -> {
+        return call("DeregisterHost", Access.CHANGE, call -> {
             hosts.deregisterHost(call, requests.required(request.getHostName(), "hostName"));
             return responses.deregisteredHost(call.requestId());
         });
+    }
+
+    /** What an operation does to the caller's resources: a limited proxy may only read. */
+    private enum Access {
+        READ, CHANGE
     }
 
     /** One operation's body, given the signed caller and the fresh request id. */
@@ -179,11 +188,17 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
      * Runs an operation under a fresh request id: a refusal by the service becomes its fault, anything
      * else is logged here with the request id and becomes InternalError without the details.
      */
-    private <T> T call(String operation, Operation<T> body) throws VbsFault {
+    private <T> T call(String operation, Access access, Operation<T> body) throws VbsFault {
         String requestId = UUID.randomUUID().toString();
         GridIdentity caller = null;
         try {
-            caller = CallerIdentity.of(context);
+            SignerChain signer = CallerIdentity.of(context);
+            caller = signer.identity();
+            if (signer.limited() && access != Access.READ) {
+                LOG.infof("%s refused: request %s, caller %s signs with a limited proxy, which may only read",
+                        operation, requestId, caller);
+                throw new VbsException(ErrorCode.UNAUTHORIZED_OPERATION, UNAUTHORIZED);
+            }
             return body.run(new RequestContext(requestId, caller));
         } catch (VbsException refusal) {
             LOG.debugf("%s refused: request %s, caller %s, %s: %s", operation, requestId, caller,

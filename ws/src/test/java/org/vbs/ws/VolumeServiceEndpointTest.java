@@ -10,9 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.xml.ws.EndpointReference;
 import jakarta.xml.ws.WebServiceContext;
 import jakarta.xml.ws.handler.MessageContext;
+import eu.emi.security.authn.x509.proxy.ProxyCertificate;
+import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
+import eu.emi.security.authn.x509.proxy.ProxyGenerator;
+import eu.emi.security.authn.x509.proxy.ProxyType;
 import java.security.Principal;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +26,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.security.auth.x500.X500Principal;
+import org.apache.wss4j.dom.WSConstants;
+import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
+import org.apache.wss4j.dom.handler.WSHandlerConstants;
+import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.junit.jupiter.api.Test;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
@@ -34,7 +44,10 @@ import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.api.VolumeState;
+import org.vbs.security.Credential;
 import org.vbs.security.GridIdentity;
+import org.vbs.security.pki.CertificateAuthority;
+import org.vbs.security.pki.DevPki;
 import org.vbs.ws.generated.AttachVolumeResponseType;
 import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateVolumeResponseType;
@@ -45,6 +58,7 @@ import org.vbs.ws.generated.DescribeHostsSetItemType;
 import org.vbs.ws.generated.DescribeHostsSetType;
 import org.vbs.ws.generated.DescribeHostsType;
 import org.vbs.ws.generated.DescribePluginsType;
+import org.vbs.ws.generated.DescribeVolumesType;
 import org.vbs.ws.generated.DetachVolumeResponseType;
 import org.vbs.ws.generated.DetachVolumeType;
 import org.vbs.ws.generated.ErrorType;
@@ -59,6 +73,9 @@ import org.vbs.ws.generated.VbsFault;
 class VolumeServiceEndpointTest {
 
     private static final X500Principal ALICE = new X500Principal("CN=Alice, OU=People, O=Grid");
+    private static final CertificateAuthority CA = DevPki.newCa("CN=Endpoint Test CA,O=Grid");
+    /** Alice's credential: the endpoint sees only what WS-Security verified, her certificate. */
+    private static final Credential ALICE_CREDENTIAL = CA.issueUser(ALICE.getName());
 
     private static final Instant ATTACHED_AT = Instant.parse("2026-11-30T10:15:30.250Z");
 
@@ -73,7 +90,7 @@ class VolumeServiceEndpointTest {
         request.setInstanceId("vm-42");
         request.setDevice("vdb");
 
-        AttachVolumeResponseType response = endpointFor(ALICE).attachVolume(request);
+        AttachVolumeResponseType response = endpointFor(ALICE_CREDENTIAL).attachVolume(request);
 
         assertEquals(List.of(List.of("vol-0123456789abcdef0", "kvm7", "vm-42", "vdb")), service.arguments);
         assertEquals("vol-0123456789abcdef0", response.getVolumeId());
@@ -91,7 +108,7 @@ class VolumeServiceEndpointTest {
         request.setInstanceId("vm-42");
         request.setDevice("vdb");
 
-        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).attachVolume(request));
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE_CREDENTIAL).attachVolume(request));
 
         assertEquals("MissingParameter", onlyError(fault).getCode());
         assertTrue(onlyError(fault).getMessage().contains("host"), onlyError(fault).getMessage());
@@ -103,7 +120,7 @@ class VolumeServiceEndpointTest {
         DetachVolumeType request = new DetachVolumeType();
         request.setVolumeId("vol-0123456789abcdef0");
 
-        DetachVolumeResponseType response = endpointFor(ALICE).detachVolume(request);
+        DetachVolumeResponseType response = endpointFor(ALICE_CREDENTIAL).detachVolume(request);
 
         assertEquals(List.of(List.of("vol-0123456789abcdef0", Optional.empty(), Optional.empty(), false)),
                 service.arguments);
@@ -120,7 +137,7 @@ class VolumeServiceEndpointTest {
         request.setDevice("vdb");
         request.setForce(true);
 
-        endpointFor(ALICE).detachVolume(request);
+        endpointFor(ALICE_CREDENTIAL).detachVolume(request);
 
         assertEquals(List.of(List.of("vol-0123456789abcdef0", Optional.of("vm-42"), Optional.of("vdb"), true)),
                 service.arguments);
@@ -132,7 +149,7 @@ class VolumeServiceEndpointTest {
         request.setVolumeId("vol-0123456789abcdef0");
         request.setInstanceId("");
 
-        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).detachVolume(request));
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE_CREDENTIAL).detachVolume(request));
 
         assertEquals("InvalidParameterValue", onlyError(fault).getCode());
         assertTrue(service.callers.isEmpty());
@@ -146,14 +163,14 @@ class VolumeServiceEndpointTest {
         request.setVolumeId("vol-0123456789abcdef0");
         request.setInstanceId("vm-7");
 
-        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).detachVolume(request));
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE_CREDENTIAL).detachVolume(request));
 
         assertEquals("InvalidAttachment.NotFound", onlyError(fault).getCode());
     }
 
     @Test
     void shouldCallTheServiceAsTheSignerWithAFreshRequestIdPerCall() throws VbsFault {
-        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE_CREDENTIAL);
         CreateVolumeType request = new CreateVolumeType();
         request.setSize("1");
 
@@ -170,7 +187,7 @@ class VolumeServiceEndpointTest {
 
     @Test
     void shouldRefuseACallWithoutSignerAndNeverCallTheService() {
-        VolumeServiceEndpoint endpoint = endpointFor(null);
+        VolumeServiceEndpoint endpoint = endpointFor(new SignedContext(List.of()));
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.createVolume(new CreateVolumeType()));
 
@@ -180,8 +197,8 @@ class VolumeServiceEndpointTest {
 
     @Test
     void shouldRefuseACallerThatIsNotAnX509Signer() {
-        Principal userName = () -> "alice";
-        VolumeServiceEndpoint endpoint = endpointFor(userName);
+        // A signature verified with no certificate (e.g. a bare key): there is no grid identity in it.
+        VolumeServiceEndpoint endpoint = endpointFor(SignedContext.of());
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.createVolume(new CreateVolumeType()));
 
@@ -190,10 +207,38 @@ class VolumeServiceEndpointTest {
     }
 
     @Test
+    void shouldCallTheServiceAsTheEndEntityOfAProxyChain() throws Exception {
+        Credential proxyOfProxy = proxyOf(proxyOf(ALICE_CREDENTIAL, false), false);
+        CreateVolumeType request = new CreateVolumeType();
+        request.setSize("1");
+
+        endpointFor(proxyOfProxy).createVolume(request);
+
+        assertEquals(List.of(GridIdentity.of(ALICE)), service.callers);
+    }
+
+    @Test
+    void shouldLetALimitedProxyReadButNotChange() throws Exception {
+        VolumeServiceEndpoint endpoint = endpointFor(proxyOf(ALICE_CREDENTIAL, true));
+        CreateVolumeType create = new CreateVolumeType();
+        create.setSize("1");
+        DeleteVolumeType delete = new DeleteVolumeType();
+        delete.setVolumeId("vol-0123456789abcdef0");
+
+        endpoint.describeVolumes(new DescribeVolumesType());
+        VbsFault refusedCreate = assertThrows(VbsFault.class, () -> endpoint.createVolume(create));
+        VbsFault refusedDelete = assertThrows(VbsFault.class, () -> endpoint.deleteVolume(delete));
+
+        assertEquals("UnauthorizedOperation", onlyError(refusedCreate).getCode());
+        assertEquals("UnauthorizedOperation", onlyError(refusedDelete).getCode());
+        assertEquals(List.of(GridIdentity.of(ALICE)), service.callers, "only the read reached the service");
+    }
+
+    @Test
     void shouldTurnAServiceRefusalIntoItsFault() {
         service.failure = new VbsException(ErrorCode.INVALID_VOLUME_NOT_FOUND,
                 "The volume 'vol-00000000000000009' does not exist.");
-        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE_CREDENTIAL);
         DeleteVolumeType request = new DeleteVolumeType();
         request.setVolumeId("vol-00000000000000009");
 
@@ -206,7 +251,7 @@ class VolumeServiceEndpointTest {
 
     @Test
     void shouldRefuseAMissingIdWithoutCallingTheService() {
-        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE_CREDENTIAL);
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.deleteVolume(new DeleteVolumeType()));
 
@@ -217,7 +262,7 @@ class VolumeServiceEndpointTest {
     @Test
     void shouldHideAnUnexpectedFailureBehindInternalError() {
         service.failure = new IllegalStateException("cache 'volumes' at /var/secret/path: password=hunter2");
-        VolumeServiceEndpoint endpoint = endpointFor(ALICE);
+        VolumeServiceEndpoint endpoint = endpointFor(ALICE_CREDENTIAL);
         CreateVolumeType request = new CreateVolumeType();
         request.setSize("1");
 
@@ -239,16 +284,28 @@ class VolumeServiceEndpointTest {
             askedBy.add(caller);
             return List.of();
         };
-        VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(new FixedContext(ALICE), service, plugins,
-                new RecordingHosts());
+        VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
+                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts());
 
         assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
         assertEquals(List.of(GridIdentity.of(ALICE)), askedBy);
     }
 
-    private VolumeServiceEndpoint endpointFor(Principal principal) {
+    private VolumeServiceEndpoint endpointFor(Credential signer) {
+        return endpointFor(SignedContext.of(signer.chain().toArray(new X509Certificate[0])));
+    }
+
+    private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
         PluginStatus noPlugins = caller -> List.of();
-        return new VolumeServiceEndpoint(new FixedContext(principal), service, noPlugins, hosts);
+        return new VolumeServiceEndpoint(context, service, noPlugins, hosts);
+    }
+
+    private static Credential proxyOf(Credential user, boolean limited) throws Exception {
+        ProxyCertificateOptions options = new ProxyCertificateOptions(user.chain().toArray(new X509Certificate[0]));
+        options.setType(ProxyType.RFC3820);
+        options.setLimited(limited);
+        ProxyCertificate proxy = ProxyGenerator.generate(options, user.privateKey());
+        return new Credential(proxy.getPrivateKey(), List.of(proxy.getCertificateChain()));
     }
 
     @Test
@@ -263,7 +320,7 @@ class VolumeServiceEndpointTest {
             request.getPropertySet().getItem().add(item);
         }
 
-        RegisterHostResponseType response = endpointFor(ALICE).registerHost(request);
+        RegisterHostResponseType response = endpointFor(ALICE_CREDENTIAL).registerHost(request);
 
         assertEquals(List.of("register vs2 {transport=local, volume.driver=file, volume.pool=/p} by "
                 + GridIdentity.of(ALICE)), hosts.calls);
@@ -290,7 +347,7 @@ class VolumeServiceEndpointTest {
             request.getPropertySet().getItem().add(item);
         }
 
-        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE).registerHost(request));
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE_CREDENTIAL).registerHost(request));
 
         assertEquals("InvalidParameterValue", onlyError(fault).getCode());
         assertTrue(onlyError(fault).getMessage().contains("'address'"), onlyError(fault).getMessage());
@@ -307,9 +364,9 @@ class VolumeServiceEndpointTest {
         DeregisterHostType deregister = new DeregisterHostType();
         deregister.setHostName("vs2");
 
-        assertEquals(List.of("vs2"), endpointFor(ALICE).describeHosts(describe).getHostSet().getItem().stream()
+        assertEquals(List.of("vs2"), endpointFor(ALICE_CREDENTIAL).describeHosts(describe).getHostSet().getItem().stream()
                 .map(HostSetItemType::getHostName).toList());
-        assertTrue(endpointFor(ALICE).deregisterHost(deregister).isReturn());
+        assertTrue(endpointFor(ALICE_CREDENTIAL).deregisterHost(deregister).isReturn());
         assertEquals(List.of("describe [vs2]", "deregister vs2"), hosts.calls);
     }
 
@@ -345,16 +402,34 @@ class VolumeServiceEndpointTest {
         return fault.getFaultInfo().getErrors().getError().get(0);
     }
 
-    /** A WebServiceContext whose caller is fixed; only the principal is ever read. */
-    private record FixedContext(Principal principal) implements WebServiceContext {
+    /**
+     * A WebServiceContext as CXF hands it over after WS-Security verified a message: the signature's
+     * results in the message context. Nothing else is ever read.
+     */
+    private record SignedContext(List<WSSecurityEngineResult> signatures) implements WebServiceContext {
+        /** A message signed with the chain (an X509v3 token for one certificate, a PKI path otherwise). */
+        static SignedContext of(X509Certificate... chain) {
+            WSSecurityEngineResult signature = new WSSecurityEngineResult(WSConstants.SIGN);
+            if (chain.length == 1) {
+                signature.put(WSSecurityEngineResult.TAG_X509_CERTIFICATE, chain[0]);
+            } else if (chain.length > 1) {
+                signature.put(WSSecurityEngineResult.TAG_X509_CERTIFICATE, chain[0]);
+                signature.put(WSSecurityEngineResult.TAG_X509_CERTIFICATES, chain);
+            }
+            return new SignedContext(List.of(signature));
+        }
+
         @Override
         public Principal getUserPrincipal() {
-            return principal;
+            throw new UnsupportedOperationException("the caller comes from the signature's certificates");
         }
 
         @Override
         public MessageContext getMessageContext() {
-            throw new UnsupportedOperationException("the endpoint must not need the message context");
+            ResultsOnly context = new ResultsOnly();
+            context.put(WSHandlerConstants.RECV_RESULTS, List.of(new WSHandlerResult(null, signatures,
+                    Map.of(WSConstants.SIGN, signatures))));
+            return context;
         }
 
         @Override
@@ -371,6 +446,18 @@ class VolumeServiceEndpointTest {
         public <T extends EndpointReference> T getEndpointReference(Class<T> clazz,
                                                                     org.w3c.dom.Element... referenceParameters) {
             throw new UnsupportedOperationException();
+        }
+    }
+
+    private static final class ResultsOnly extends HashMap<String, Object> implements MessageContext {
+        @Override
+        public void setScope(String name, Scope scope) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Scope getScope(String name) {
+            return Scope.APPLICATION;
         }
     }
 
@@ -405,7 +492,7 @@ class VolumeServiceEndpointTest {
         @Override
         public Page<Volume> describeVolumes(RequestContext caller, DescribeRequest request) {
             called(caller);
-            throw new UnsupportedOperationException("not used by these tests");
+            return new Page<>(List.of(), Optional.empty());
         }
 
         @Override

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -147,6 +148,36 @@ public class SignedAccessIT {
         // was created
         assertEquals(WSS4J_SECURITY_ERROR, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
         assertEquals(before, VisibleState.of(devUser, pool));
+    }
+
+    @Test
+    public void userIsRefusedWithinSecondsOfACrlRevokingItsCertificateAndWithoutARestart() throws Exception {
+        // given a user the server serves, and another user of the same CA
+        Caller revoked = callers.newUser("revoked");
+        Caller other = callers.newUser("not-revoked");
+        assertEquals(Set.of(), revoked.volumeIds());
+        VisibleState before = VisibleState.of(other, pool);
+
+        // when the CA's CRL in the server's CA directory lists the user's certificate
+        callers.revoke(revoked);
+
+        // then its calls are refused once the server has re-read the directory (every 10 s), as any
+        // unauthenticated call is
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        SOAPFaultException refused = null;
+        while (refused == null) {
+            try {
+                revoked.volumeIds();
+                assertTrue(System.nanoTime() < deadline, "still served 40 s after its certificate was revoked");
+                Thread.sleep(500);
+            } catch (SOAPFaultException e) {
+                refused = e;
+            }
+        }
+        assertEquals(WSS4J_SECURITY_ERROR, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
+        // and a create is refused too, making nothing, while the other user is still served
+        assertThrows(SOAPFaultException.class, () -> revoked.createVolume(1));
+        assertEquals(before, VisibleState.of(other, pool));
     }
 
     private static Document parse(byte[] xml) throws Exception {

@@ -3,12 +3,17 @@ package org.vbs.it.support;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509CRL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.security.auth.x500.X500Principal;
 import org.vbs.security.Credential;
 import org.vbs.security.Pem;
+import org.vbs.security.grid.CaDirectory;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
 import org.vbs.security.pki.PkiLayout;
@@ -54,6 +59,21 @@ public record Callers(URI endpoint, PkiLayout pki) {
     public Caller fromUntrustedCa(String dn) {
         CertificateAuthority rogue = DevPki.newCa("CN=Untrusted Test CA " + UUID.randomUUID() + ",O=Elsewhere");
         return caller(rogue.issueUser(dn));
+    }
+
+    /**
+     * Revokes the caller's certificate the way a grid site does: the development CA's CRL in the
+     * server's CA directory ({@code $VBS_HOME/certificates/<hash>.r0}) is replaced by a newer one
+     * listing it (and only it).
+     */
+    public void revoke(Caller caller) throws IOException {
+        CertificateAuthority ca = new CertificateAuthority(Credential.load(pki.caCert(), pki.caKey()));
+        CaDirectory directory = new CaDirectory(pki.caDirectory());
+        X509CRL crl = ca.issueCrl(List.of(caller.credential().certificate().getSerialNumber()));
+        Path next = Files.write(directory.crlFile(ca.certificate()).resolveSibling("next.crl.tmp"), Pem.encodeCrl(crl));
+        // Moved in whole: the server re-reads the directory at any moment and must never see half a CRL.
+        Files.move(next, directory.crlFile(ca.certificate()), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The certificates a client needs to check the server's signed answers. */

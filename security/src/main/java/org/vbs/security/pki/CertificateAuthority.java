@@ -1,8 +1,12 @@
 package org.vbs.security.pki;
 
+import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -75,6 +79,18 @@ public record CertificateAuthority(Credential credential) {
     public Credential issuePluginSigner(String dn) {
         return issue(CertificateBuilder.Profile.CODE_SIGNING, GridIdentity.parse(dn).principal(), List.of(),
                 DevPki.PLUGIN_SIGNER_VALIDITY);
+    }
+
+    /**
+     * A CRL revoking the serial numbers, valid from now for {@link DevPki#CRL_VALIDITY} (never
+     * beyond the CA), numbered by its issuing time, so a later CRL has a higher number.
+     */
+    public X509CRL issueCrl(List<BigInteger> revoked) {
+        Instant thisUpdate = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant nextUpdate = thisUpdate.plus(DevPki.CRL_VALIDITY);
+        Instant caEnd = certificate().getNotAfter().toInstant();
+        return CertificateBuilder.crl(credential, revoked, BigInteger.valueOf(System.currentTimeMillis()), thisUpdate,
+                nextUpdate.isAfter(caEnd) ? caEnd : nextUpdate);
     }
 
     /** Throws unless the text is a DNS host name or an IP address. */

@@ -8,6 +8,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,8 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -26,9 +29,12 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -119,6 +125,29 @@ final class CertificateBuilder {
     }
 
     /**
+     * A CRL (v2, with the issuer's authority key identifier and a CRL number) revoking the serial
+     * numbers, valid from thisUpdate until nextUpdate.
+     */
+    static X509CRL crl(Credential issuer, List<BigInteger> revoked, BigInteger number, Instant thisUpdate,
+            Instant nextUpdate) {
+        X509Certificate issuerCertificate = issuer.certificate();
+        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(issuerCertificate.getSubjectX500Principal(),
+                Date.from(thisUpdate));
+        builder.setNextUpdate(Date.from(nextUpdate));
+        for (BigInteger serial : revoked) {
+            builder.addCRLEntry(serial, Date.from(thisUpdate), CRLReason.keyCompromise);
+        }
+        try {
+            builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(issuerCertificate))
+                    .addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            return new JcaX509CRLConverter().getCRL(builder.build(
+                    new JcaContentSignerBuilder(signatureAlgorithm(issuer.privateKey())).build(issuer.privateKey())));
+        } catch (CertIOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue a CRL of '" + issuerCertificate.getSubjectX500Principal() + "'", e);
+        }
+    }
+
+    /**
      * Points at the issuer's own subject key identifier where it has one, so that path builders
      * match them even for an operator's CA whose identifier was computed another way.
      */
@@ -134,17 +163,20 @@ final class CertificateBuilder {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey, X500Principal subject) {
-        String algorithm = switch (issuerKey.getAlgorithm()) {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(signatureAlgorithm(issuerKey)).build(issuerKey)));
+        } catch (OperatorCreationException | CertificateException e) {
+            throw new IllegalStateException("cannot sign the certificate of '" + subject + "'", e);
+        }
+    }
+
+    private static String signatureAlgorithm(PrivateKey issuerKey) {
+        return switch (issuerKey.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
             default -> throw new IllegalArgumentException("cannot sign with a " + issuerKey.getAlgorithm() + " CA key");
         };
-        try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
-        } catch (OperatorCreationException | CertificateException e) {
-            throw new IllegalStateException("cannot sign the certificate of '" + subject + "'", e);
-        }
     }
 
     /** A positive random 128-bit serial number, unique without any issuing state. */

@@ -23,6 +23,8 @@ public final class DevPki {
     public static final Duration SERVER_VALIDITY = Duration.ofDays(730);
     public static final Duration USER_VALIDITY = Duration.ofDays(730);
     public static final Duration PLUGIN_SIGNER_VALIDITY = Duration.ofDays(730);
+    /** How long the development CA's CRL (in the CA directory) stays valid. */
+    public static final Duration CRL_VALIDITY = Duration.ofDays(365);
 
     /** A CA key outlives its leaves (10 years): 3072 bits, NIST's size for use beyond 2030. */
     static final int CA_KEY_BITS = 3072;

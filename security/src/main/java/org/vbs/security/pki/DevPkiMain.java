@@ -11,7 +11,7 @@ import org.vbs.security.SecurityConfigException;
  * <pre>
  * DevPkiMain &lt;vbsHome&gt; [--server-host &lt;name&gt;]
  *     makes whatever is missing of &lt;vbsHome&gt;/pki (CA, server and user credentials, server.p12,
- *     truststore.p12, crypto.properties); keeps every file that exists
+ *     crypto.properties, the CA directory &lt;vbsHome&gt;/certificates); keeps every file that exists
  * DevPkiMain &lt;vbsHome&gt; --issue-user &lt;DN&gt; &lt;directory&gt;
  *     issues a further user credential with the CA of &lt;vbsHome&gt;/pki into
  *     &lt;directory&gt;/usercert.pem and userkey.pem

@@ -13,6 +13,9 @@ import org.vbs.security.KeyStores;
 import org.vbs.security.NewFile;
 import org.vbs.security.Pem;
 import org.vbs.security.SecurityConfigException;
+import org.vbs.security.grid.CaDirectory;
+import org.vbs.security.grid.GridCrypto;
+import org.vbs.security.grid.GridTrustSettings;
 
 /**
  * Makes the missing files of a {@link PkiLayout}, never touching one that exists: an operator's
@@ -33,8 +36,8 @@ public final class DevPkiSetup {
 
     /**
      * Makes whatever of the layout is missing: the development CA, the server credential for the
-     * host, the development user credential ({@link DevPki#USER_DN}), server.p12, truststore.p12,
-     * crypto.properties, the development plugin signer ({@link DevPki#PLUGIN_SIGNER_DN}), whose
+     * host, the development user credential ({@link DevPki#USER_DN}), server.p12, crypto.properties,
+     * the CA directory (each CA's {@code <hash>.0}, the development CA's CRL), the development plugin signer ({@link DevPki#PLUGIN_SIGNER_DN}), whose
      * certificate a newly issued signer also puts into the plugin trust store (the signer only when
      * the CA key is there to issue it), and the sealing key store ({@link SealingKeys}).
      *
@@ -53,6 +56,7 @@ public final class DevPkiSetup {
         setup.planCredential(layout.userCert(), layout.userKey(), "the development user credential",
                 ca -> ca.issueUser(DevPki.USER_DN));
         setup.planServerStores(newServer);
+        setup.planCaDirectory();
         // Without the CA key (an operator's own CA) there is no development signer: operators sign
         // their bundles with their own code-signing key then.
         if (setup.issuer != null || Files.exists(layout.caKey())) {
@@ -128,37 +132,57 @@ public final class DevPkiSetup {
     }
 
     /**
-     * server.p12, truststore.p12 and crypto.properties (which holds their passwords) are made
-     * together; a store missing later is rebuilt with the passwords crypto.properties names.
+     * server.p12 and crypto.properties (which holds its password) are made together; a key store
+     * missing later is rebuilt with the password crypto.properties names.
      */
     private void planServerStores(Optional<Credential> newServer) {
         boolean keyStoreExists = Files.exists(layout.serverKeyStore());
-        boolean trustStoreExists = Files.exists(layout.trustStore());
         boolean propertiesExist = Files.exists(layout.cryptoProperties());
-        if (keyStoreExists && trustStoreExists && propertiesExist) {
+        if (propertiesExist && !MerlinCrypto.namesCaDirectory(layout.cryptoProperties())) {
+            throw new SecurityConfigException(layout.cryptoProperties(), "names no CA directory ("
+                    + GridTrustSettings.CERTIFICATES + "): it predates grid trust; add that key and the provider "
+                    + GridCrypto.PROVIDER_NAME + ", or remove it and server.p12 to have both made again");
+        }
+        if (keyStoreExists && propertiesExist) {
             return;
         }
         MerlinCrypto crypto;
         if (propertiesExist) {
             crypto = MerlinCrypto.read(layout.cryptoProperties());
-        } else if (keyStoreExists || trustStoreExists) {
-            throw new SecurityConfigException(keyStoreExists ? layout.serverKeyStore() : layout.trustStore(),
-                    "exists, yet " + layout.cryptoProperties() + ", which holds its password, does not: restore it, or"
-                    + " remove server.p12 and truststore.p12 to have them made again");
+        } else if (keyStoreExists) {
+            throw new SecurityConfigException(layout.serverKeyStore(), "exists, yet " + layout.cryptoProperties()
+                    + ", which holds its password, does not: restore it, or remove server.p12 to have it made again");
         } else {
             crypto = MerlinCrypto.generate();
             toCreate.add(NewFile.secret(layout.cryptoProperties(), crypto.toPropertiesFile(layout)));
         }
-        if (!keyStoreExists) {
-            Credential server = newServer.orElseGet(() -> Credential.load(layout.serverCert(), layout.serverKey()));
-            toCreate.add(NewFile.secret(layout.serverKeyStore(), KeyStores.encode(
-                    KeyStores.withCredential(withCaChain(server), crypto.alias(), crypto.privateKeyPassword().toCharArray()),
-                    crypto.keyStorePassword().toCharArray())));
+        Credential server = newServer.orElseGet(() -> Credential.load(layout.serverCert(), layout.serverKey()));
+        toCreate.add(NewFile.secret(layout.serverKeyStore(), KeyStores.encode(
+                KeyStores.withCredential(withCaChain(server), crypto.alias(), crypto.privateKeyPassword().toCharArray()),
+                crypto.keyStorePassword().toCharArray())));
+    }
+
+    /**
+     * Every CA certificate of cacert.pem gets its {@code <hash>.0} in the CA directory, and a CA whose
+     * key is here (the development CA) an empty CRL {@code <hash>.r0}, so revoking is dropping a
+     * newer CRL in. Files already there are kept: the operator owns the directory.
+     */
+    private void planCaDirectory() {
+        CaDirectory directory = new CaDirectory(layout.caDirectory());
+        for (X509Certificate ca : caCertificates()) {
+            if (!Files.exists(directory.certificateFile(ca))) {
+                toCreate.add(directory.certificate(ca));
+            }
         }
-        if (!trustStoreExists) {
-            toCreate.add(NewFile.readable(layout.trustStore(), KeyStores.encode(
-                    KeyStores.trusting(caCertificates(), PkiLayout.TRUSTED_CA_ALIAS),
-                    crypto.trustStorePassword().toCharArray())));
+        if (issuer == null && !Files.exists(layout.caKey())) {
+            return;
+        }
+        X509Certificate ca = caCertificates().get(0);
+        if (!Files.exists(directory.crlFile(ca))) {
+            if (issuer == null) {
+                issuer = loadCa(layout);
+            }
+            toCreate.add(directory.crl(ca, issuer.issueCrl(List.of())));
         }
     }
 

@@ -10,14 +10,16 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
 import org.vbs.security.SecurityConfigException;
+import org.vbs.security.grid.GridCrypto;
+import org.vbs.security.grid.GridTrustSettings;
 
 /**
- * The server's WSS4J Merlin crypto settings (crypto.properties): the key store with the server's
- * credential, the trust store with the CA certificates, and their passwords. WSS4J reads the file
- * with {@link Properties#load(InputStream)}, so it is written in that syntax (ISO 8859-1 with
- * escapes).
+ * The server's WSS4J crypto settings (crypto.properties): the key store with the server's
+ * credential and its passwords (Merlin's part), and the grid CA directory that decides trust
+ * ({@link GridCrypto}). WSS4J reads the file with {@link Properties#load(InputStream)}, so it is
+ * written in that syntax (ISO 8859-1 with escapes).
  */
-record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPassword, String trustStorePassword) {
+record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPassword) {
     static final String PREFIX = "org.apache.wss4j.crypto.";
     static final String PROVIDER = PREFIX + "provider";
     static final String KEYSTORE_TYPE = PREFIX + "merlin.keystore.type";
@@ -25,16 +27,13 @@ record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPass
     static final String KEYSTORE_PASSWORD = PREFIX + "merlin.keystore.password";
     static final String KEYSTORE_ALIAS = PREFIX + "merlin.keystore.alias";
     static final String KEYSTORE_PRIVATE_PASSWORD = PREFIX + "merlin.keystore.private.password";
-    static final String TRUSTSTORE_TYPE = PREFIX + "merlin.truststore.type";
-    static final String TRUSTSTORE_FILE = PREFIX + "merlin.truststore.file";
-    static final String TRUSTSTORE_PASSWORD = PREFIX + "merlin.truststore.password";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Fresh random passwords (192 bits each) for the layout's stores. */
+    /** A fresh random password (192 bits) for the layout's key store. */
     static MerlinCrypto generate() {
         String keyStorePassword = randomPassword();
-        return new MerlinCrypto(PkiLayout.SERVER_KEY_ALIAS, keyStorePassword, keyStorePassword, randomPassword());
+        return new MerlinCrypto(PkiLayout.SERVER_KEY_ALIAS, keyStorePassword, keyStorePassword);
     }
 
     /**
@@ -44,6 +43,13 @@ record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPass
      * @throws SecurityConfigException naming the file if it is unreadable or lacks a password
      */
     static MerlinCrypto read(Path file) {
+        Properties properties = load(file);
+        String keyStorePassword = required(file, properties, KEYSTORE_PASSWORD);
+        return new MerlinCrypto(properties.getProperty(KEYSTORE_ALIAS, PkiLayout.SERVER_KEY_ALIAS), keyStorePassword,
+                properties.getProperty(KEYSTORE_PRIVATE_PASSWORD, keyStorePassword));
+    }
+
+    private static Properties load(Path file) {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);
@@ -53,26 +59,31 @@ record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPass
             // Properties.load reports a malformed \\u escape as IllegalArgumentException.
             throw new SecurityConfigException(file, "cannot read: " + e.getMessage(), e);
         }
-        String keyStorePassword = required(file, properties, KEYSTORE_PASSWORD);
-        return new MerlinCrypto(properties.getProperty(KEYSTORE_ALIAS, PkiLayout.SERVER_KEY_ALIAS), keyStorePassword,
-                properties.getProperty(KEYSTORE_PRIVATE_PASSWORD, keyStorePassword),
-                required(file, properties, TRUSTSTORE_PASSWORD));
+        return properties;
     }
 
-    /** The content of crypto.properties pointing at the layout's server.p12 and truststore.p12. */
+    /** Whether an existing crypto.properties names a grid CA directory (files written before grid trust do not). */
+    static boolean namesCaDirectory(Path file) {
+        return load(file).containsKey(GridTrustSettings.CERTIFICATES);
+    }
+
+    /** The content of crypto.properties pointing at the layout's server.p12 and CA directory. */
     byte[] toPropertiesFile(PkiLayout layout) {
         StringBuilder text = new StringBuilder()
                 .append("# WSS4J Merlin crypto of the VBS server, made by org.vbs.security.pki.DevPkiMain.\n")
                 .append("# It holds the key store passwords: keep it private (mode 0600).\n");
-        line(text, PROVIDER, "org.apache.wss4j.common.crypto.Merlin");
+        line(text, PROVIDER, GridCrypto.PROVIDER_NAME);
         line(text, KEYSTORE_TYPE, "PKCS12");
         line(text, KEYSTORE_FILE, layout.serverKeyStore().toString());
         line(text, KEYSTORE_PASSWORD, keyStorePassword);
         line(text, KEYSTORE_ALIAS, alias);
         line(text, KEYSTORE_PRIVATE_PASSWORD, privateKeyPassword);
-        line(text, TRUSTSTORE_TYPE, "PKCS12");
-        line(text, TRUSTSTORE_FILE, layout.trustStore().toString());
-        line(text, TRUSTSTORE_PASSWORD, trustStorePassword);
+        text.append("# Trust: the grid CA directory (<hash>.0 CA certificates, <hash>.r0 CRLs), re-read every\n")
+                .append("# update interval; production points it at /etc/grid-security/certificates.\n");
+        line(text, GridTrustSettings.CERTIFICATES, layout.caDirectory().toString());
+        line(text, GridTrustSettings.UPDATE_INTERVAL, GridTrustSettings.DEFAULT_UPDATE_INTERVAL.toString());
+        line(text, GridTrustSettings.CRL_CHECKING, GridTrustSettings.DEFAULT_CRLS.name());
+        line(text, GridTrustSettings.NAMESPACE_CHECKING, GridTrustSettings.DEFAULT_NAMESPACES.name());
         return text.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 

@@ -11,8 +11,8 @@ public record PkiLayout(Path root) {
     public static final String USER_KEY_FILE = "userkey.pem";
     /** The alias of the server's key entry in server.p12 (and in crypto.properties). */
     public static final String SERVER_KEY_ALIAS = "vbs-server";
-    /** The alias of the (first) trusted CA certificate in truststore.p12. */
-    public static final String TRUSTED_CA_ALIAS = "vbs-ca";
+    /** The CA directory, beside pki/. */
+    public static final String CA_DIRECTORY = "certificates";
     /** The plugin trust store, beside pki/: the PEM certificates whose signatures the plugin host accepts. */
     public static final String PLUGIN_TRUST_DIRECTORY = "plugin-trust";
 
@@ -50,8 +50,12 @@ public record PkiLayout(Path root) {
         return root.resolve("server").resolve("sealing.p12");
     }
 
-    public Path trustStore() {
-        return root.resolve("server").resolve("truststore.p12");
+    /**
+     * {@code $VBS_HOME/certificates}: the CA directory the server trusts, in the grid's OpenSSL layout
+     * ({@code <hash>.0} CA certificates, {@code <hash>.r0} CRLs), as crypto.properties names it.
+     */
+    public Path caDirectory() {
+        return root.resolveSibling(CA_DIRECTORY);
     }
 
     public Path cryptoProperties() {

@@ -10,15 +10,17 @@
  * server/servercert.pem     the server's certificate, optionally followed by its issuers (PEM)       0644
  * server/serverkey.pem      the server's private key (PEM, PKCS#8 or "RSA PRIVATE KEY")              0600
  * server/server.p12         PKCS#12: the server's key and whole chain, alias "vbs-server"            0600
- * server/truststore.p12     PKCS#12: the certificates of cacert.pem, aliases "vbs-ca", "vbs-ca-2"... 0644
- * server/crypto.properties  WSS4J Merlin crypto: absolute paths of the two stores and their random
- *                           passwords; the server's endpoint configuration points at it              0600
+ * server/crypto.properties  WSS4J crypto (org.vbs.security.grid.GridCrypto): server.p12's path and
+ *                           random password, and the CA directory that decides trust; the server's
+ *                           endpoint configuration points at it                                      0600
  * user/usercert.pem         the development user's certificate (PEM)                                 0644
  * user/userkey.pem          the development user's private key (PEM, PKCS#8, unencrypted)            0600
  * plugin-signer/signercert.pem  the development plugin signer's certificate (codeSigning)            0644
  * plugin-signer/signerkey.pem   its private key; signs the project's own bundles                     0600
  * </pre>
- * Beside {@code pki/}: {@code $VBS_HOME/plugin-trust/*.pem}, the certificates the plugin host
+ * Beside {@code pki/}: {@code $VBS_HOME/certificates}, the CA directory in the grid's OpenSSL layout
+ * ({@code <hash>.0} per CA certificate of cacert.pem, {@code <hash>.r0} the development CA's CRL), and
+ * {@code $VBS_HOME/plugin-trust/*.pem}, the certificates the plugin host
  * trusts to sign bundles ({@link org.vbs.security.plugin}); a newly issued development signer
  * puts its certificate there as {@code vbs-development-plugin-signer.pem}.
  * Directories made by the tool are 0700.
@@ -34,7 +36,8 @@
  * subject alternative names DNS localhost and IP 127.0.0.1, serverAuth + clientAuth, 2 years;</li>
  * <li>a user credential "CN=VBS Development User,OU=vbs,O=Grid" (grid form
  * "/O=Grid/OU=vbs/CN=VBS Development User", the user's identity), clientAuth, 2 years;</li>
- * <li>server.p12, truststore.p12 and crypto.properties from those;</li>
+ * <li>server.p12 and crypto.properties from those, and the CA directory (an empty CRL, valid 365
+ * days, for the development CA);</li>
  * <li>a plugin signer "CN=VBS Development Plugin Signer,OU=vbs,O=Grid", codeSigning, 2 years.</li>
  * </ul>
  * Leaf keys are RSA 2048; serial numbers are random 128-bit numbers.
@@ -42,7 +45,9 @@
  * <h2>Operators' own CA and credentials</h2>
  * Put the CA certificate(s) in {@code ca/cacert.pem} and the server's PEM credential in
  * {@code server/} (and, if wanted, a user credential in {@code user/}) before the first run; the
- * tool keeps them and makes only the PKCS#12 stores and crypto.properties. The CA key is needed
+ * tool keeps them and makes only the PKCS#12 key store, crypto.properties and the CA directory's
+ * certificate files. A production server points {@code org.vbs.crypto.grid.certificates} in
+ * crypto.properties at the site's {@code /etc/grid-security/certificates} instead. The CA key is needed
  * only if a credential has to be issued; without it the tool refuses, naming the file to supply.
  * An existing crypto.properties is kept: a missing store is made again with the passwords it
  * names. A store without crypto.properties is refused (its password would be unknown). Expired

@@ -47,7 +47,8 @@ class DevPkiMainTest {
         assertEquals(List.of("created " + layout.caCert(), "created " + layout.caKey(), "created " + layout.serverCert(),
                 "created " + layout.serverKey(), "created " + layout.userCert(), "created " + layout.userKey(),
                 "created " + layout.cryptoProperties(), "created " + layout.serverKeyStore(),
-                "created " + layout.trustStore(), "created " + layout.pluginSignerCert(),
+                "created " + DevPkiSetupTest.caFile(layout, ".0"),
+                "created " + DevPkiSetupTest.caFile(layout, ".r0"), "created " + layout.pluginSignerCert(),
                 "created " + layout.pluginSignerKey(), "created " + layout.pluginTrustedDevSigner(),
                 "created " + layout.sealingKeyStore()), firstRun.out().lines().toList());
         Properties crypto = new Properties();
@@ -55,7 +56,6 @@ class DevPkiMainTest {
             crypto.load(in);
         }
         assertFalse(firstRun.out().contains(crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.password")));
-        assertFalse(firstRun.out().contains(crypto.getProperty("org.apache.wss4j.crypto.merlin.truststore.password")));
         assertFalse(firstRun.out().contains("PRIVATE KEY"));
     }
 
@@ -142,7 +142,7 @@ class DevPkiMainTest {
 
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
-        assertEquals(13, out.lines().filter(line -> line.startsWith("created ")).count(), out);
+        assertEquals(14, out.lines().filter(line -> line.startsWith("created ")).count(), out);
         assertTrue(Files.exists(PkiLayout.under(vbsHome).cryptoProperties()));
     }
 

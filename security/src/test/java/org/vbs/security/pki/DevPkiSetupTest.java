@@ -2,16 +2,22 @@ package org.vbs.security.pki;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +38,7 @@ import org.vbs.security.FileTree;
 import org.vbs.security.NewFile;
 import org.vbs.security.Pem;
 import org.vbs.security.SecurityConfigException;
+import org.vbs.security.grid.CaDirectory;
 
 class DevPkiSetupTest {
     /** One complete layout made from nothing, shared by the tests that only read it. */
@@ -62,7 +69,7 @@ class DevPkiSetupTest {
     void shouldMakeTheWholeLayoutWithSecretsOwnerOnly() {
         assertEquals(List.of(generated.caCert(), generated.caKey(), generated.serverCert(), generated.serverKey(),
                 generated.userCert(), generated.userKey(), generated.cryptoProperties(), generated.serverKeyStore(),
-                generated.trustStore(), generated.pluginSignerCert(), generated.pluginSignerKey(),
+                caFile(generated, ".0"), caFile(generated, ".r0"), generated.pluginSignerCert(), generated.pluginSignerKey(),
                 generated.pluginTrustedDevSigner(), generated.sealingKeyStore()), generatedFiles);
         for (Path secret : List.of(generated.caKey(), generated.serverKey(), generated.userKey(), generated.pluginSignerKey(),
                 generated.sealingKeyStore(),
@@ -110,12 +117,14 @@ class DevPkiSetupTest {
         assertEquals(Set.of("org.apache.wss4j.crypto.provider", "org.apache.wss4j.crypto.merlin.keystore.type",
                 "org.apache.wss4j.crypto.merlin.keystore.file", "org.apache.wss4j.crypto.merlin.keystore.password",
                 "org.apache.wss4j.crypto.merlin.keystore.alias", "org.apache.wss4j.crypto.merlin.keystore.private.password",
-                "org.apache.wss4j.crypto.merlin.truststore.type", "org.apache.wss4j.crypto.merlin.truststore.file",
-                "org.apache.wss4j.crypto.merlin.truststore.password"), crypto.stringPropertyNames());
-        assertEquals("org.apache.wss4j.common.crypto.Merlin", crypto.getProperty("org.apache.wss4j.crypto.provider"));
+                "org.vbs.crypto.grid.certificates", "org.vbs.crypto.grid.update-interval",
+                "org.vbs.crypto.grid.crl-checking", "org.vbs.crypto.grid.namespace-checking"),
+                crypto.stringPropertyNames());
+        assertEquals("org.vbs.security.grid.GridCrypto", crypto.getProperty("org.apache.wss4j.crypto.provider"));
         assertEquals("vbs-server", crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.alias"));
         assertEquals(generated.serverKeyStore().toString(), crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.file"));
-        assertEquals(generated.trustStore().toString(), crypto.getProperty("org.apache.wss4j.crypto.merlin.truststore.file"));
+        assertEquals(generated.caDirectory().toString(), crypto.getProperty("org.vbs.crypto.grid.certificates"));
+        assertEquals("IF_VALID", crypto.getProperty("org.vbs.crypto.grid.crl-checking"));
         assertTrue(generated.serverKeyStore().isAbsolute());
 
         KeyStore keyStore = open(generated.serverKeyStore(),
@@ -126,16 +135,28 @@ class DevPkiSetupTest {
         assertArrayEquals(server.privateKey().getEncoded(), keyStore.getKey("vbs-server",
                 crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.private.password").toCharArray()).getEncoded());
         assertEquals(List.of(server.certificate(), ca), Arrays.asList(keyStore.getCertificateChain("vbs-server")));
-
-        KeyStore trustStore = open(generated.trustStore(),
-                crypto.getProperty("org.apache.wss4j.crypto.merlin.truststore.password"));
-        assertEquals(List.of("vbs-ca"), Collections.list(trustStore.aliases()));
-        assertTrue(trustStore.isCertificateEntry("vbs-ca"));
-        assertEquals(ca, trustStore.getCertificate("vbs-ca"));
     }
 
     @Test
-    void shouldWriteCryptoPropertiesThatWss4jMerlinUses() throws WSSecurityException {
+    void shouldInstallTheCaAndAnEmptyCrlInTheCaDirectoryUnderOpensslHashNames() throws GeneralSecurityException,
+            IOException {
+        X509Certificate ca = single(Pem.readCertificates(generated.caCert()));
+        String hash = CaDirectory.hash(ca, false);
+
+        assertTrue(hash.matches("[0-9a-f]{8}"), hash);
+        assertEquals(List.of(ca), Pem.readCertificates(generated.caDirectory().resolve(hash + ".0")));
+        X509CRL crl;
+        try (InputStream in = Files.newInputStream(generated.caDirectory().resolve(hash + ".r0"))) {
+            crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
+        }
+        crl.verify(ca.getPublicKey());
+        assertEquals(ca.getSubjectX500Principal(), crl.getIssuerX500Principal());
+        assertEquals(null, crl.getRevokedCertificates());
+        assertTrue(crl.getNextUpdate().toInstant().isAfter(Instant.now().plus(Duration.ofDays(300))));
+    }
+
+    @Test
+    void shouldWriteCryptoPropertiesThatWss4jLoadsAsAGridCryptoTrustingTheCaDirectory() throws WSSecurityException {
         Credential server = Credential.load(generated.serverCert(), generated.serverKey());
         Credential user = Credential.load(generated.userCert(), generated.userKey());
         Credential untrusted = operatorCa.issueUser("CN=Mallory,O=Example");
@@ -172,8 +193,9 @@ class DevPkiSetupTest {
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
         assertEquals(List.of(layout.serverCert(), layout.serverKey(), layout.userCert(), layout.userKey(),
-                layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(), layout.pluginSignerCert(),
-                layout.pluginSignerKey(), layout.pluginTrustedDevSigner(), layout.sealingKeyStore()), created);
+                layout.cryptoProperties(), layout.serverKeyStore(), caFile(layout, ".0"), caFile(layout, ".r0"),
+                layout.pluginSignerCert(), layout.pluginSignerKey(), layout.pluginTrustedDevSigner(),
+                layout.sealingKeyStore()), created);
         assertEquals(caFiles, FileTree.snapshot(layout.caCert().getParent()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.serverCert()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.userCert()));
@@ -189,7 +211,8 @@ class DevPkiSetupTest {
 
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
-        assertEquals(List.of(layout.cryptoProperties(), layout.serverKeyStore(), layout.trustStore(),
+        // Without the CA key there is no CRL to issue: the operator's CA publishes its own.
+        assertEquals(List.of(layout.cryptoProperties(), layout.serverKeyStore(), caFile(layout, ".0"),
                 layout.sealingKeyStore()), created);
         Map<String, String> after = FileTree.snapshot(vbsHome);
         after.keySet().retainAll(before.keySet());
@@ -249,22 +272,53 @@ class DevPkiSetupTest {
     }
 
     @Test
-    void shouldRemakeMissingStoresWithThePasswordsOfCryptoProperties() throws IOException, GeneralSecurityException {
+    void shouldRemakeAMissingKeyStoreWithThePasswordOfCryptoProperties() throws IOException, GeneralSecurityException {
         writeOperatorCa(true);
         DevPkiSetup.ensure(layout, "localhost");
         Files.delete(layout.serverKeyStore());
-        Files.delete(layout.trustStore());
         byte[] properties = Files.readAllBytes(layout.cryptoProperties());
 
         List<Path> created = DevPkiSetup.ensure(layout, "localhost");
 
-        assertEquals(List.of(layout.serverKeyStore(), layout.trustStore()), created);
+        assertEquals(List.of(layout.serverKeyStore()), created);
         assertArrayEquals(properties, Files.readAllBytes(layout.cryptoProperties()));
         Properties crypto = cryptoProperties(layout);
         assertTrue(open(layout.serverKeyStore(), crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.password"))
                 .isKeyEntry("vbs-server"));
-        assertTrue(open(layout.trustStore(), crypto.getProperty("org.apache.wss4j.crypto.merlin.truststore.password"))
-                .isCertificateEntry("vbs-ca"));
+    }
+
+    @Test
+    void shouldRefuseACryptoPropertiesFileThatNamesNoCaDirectory() throws IOException {
+        writeOperatorCa(true);
+        DevPkiSetup.ensure(layout, "localhost");
+        Files.delete(layout.serverKeyStore());
+        // What the last version wrote: Merlin with a trust store, no CA directory.
+        Files.writeString(layout.cryptoProperties(), "org.apache.wss4j.crypto.provider=org.apache.wss4j.common.crypto.Merlin\n"
+                + "org.apache.wss4j.crypto.merlin.keystore.password=secret\n");
+
+        assertRefusedLeavingNothing(layout.cryptoProperties(), "names no CA directory");
+    }
+
+    @Test
+    void shouldKeepAnOperatorsFilesInTheCaDirectory() throws IOException {
+        writeOperatorCa(true);
+        X509Certificate ca = operatorCa.certificate();
+        Path crl = new CaDirectory(layout.caDirectory()).crlFile(ca);
+        Files.createDirectories(crl.getParent());
+        byte[] operatorsCrl = Pem.encodeCrl(operatorCa.issueCrl(List.of(BigInteger.TEN)));
+        Files.write(crl, operatorsCrl);
+
+        List<Path> created = DevPkiSetup.ensure(layout, "localhost");
+
+        assertFalse(created.contains(crl));
+        assertTrue(created.contains(new CaDirectory(layout.caDirectory()).certificateFile(ca)));
+        assertArrayEquals(operatorsCrl, Files.readAllBytes(crl));
+    }
+
+    /** The layout's CA directory's file of its first CA, by suffix ({@code .0}, {@code .r0}). */
+    static Path caFile(PkiLayout layout, String suffix) {
+        X509Certificate ca = Pem.readCertificates(layout.caCert()).get(0);
+        return layout.caDirectory().resolve(CaDirectory.hash(ca, false) + suffix);
     }
 
     @Test
