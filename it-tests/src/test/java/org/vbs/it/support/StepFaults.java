@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -144,7 +145,7 @@ public final class StepFaults {
 
     private Path armFile(Point point, Action action) {
         return armDir.resolve(point.kind() + "." + point.step() + "." + point.when().word + "."
-                + action.name().toLowerCase(java.util.Locale.ROOT));
+                + action.name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -157,12 +158,12 @@ public final class StepFaults {
                 ? "traceln(\"vbs-fault: halting \" + " + point + ");\n   killJVM()"
                 : "traceln(\"vbs-fault: parked \" + " + point + ");\n   waitFor(\"vbs-fault: never\")";
         return String.join("\n",
-                "RULE " + action.name().toLowerCase(java.util.Locale.ROOT) + " " + when.word + " " + method,
+                "RULE " + action.name().toLowerCase(Locale.ROOT) + " " + when.word + " " + method,
                 "CLASS " + RUNNER,
                 "METHOD " + method,
                 location,
                 "BIND armed : java.io.File = new java.io.File(\"" + armDir + "/\" + $1.kind().name() + \".\""
-                        + " + $2.name() + \"." + when.word + "." + action.name().toLowerCase(java.util.Locale.ROOT)
+                        + " + $2.name() + \"." + when.word + "." + action.name().toLowerCase(Locale.ROOT)
                         + "\")",
                 "IF armed.delete()",
                 "DO " + does,
