@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  *   <li>{@link When#BEFORE}: a step is about to run, so the steps before it are done and journalled
  *       (for step 1, the claim that committed with the journal record);</li>
  *   <li>{@link When#DONE_NOT_RECORDED}: a storage step's driver work returned, and the journal does not
- *       say so yet.</li>
+ *       say so yet;</li>
+ *   <li>{@link When#UNDONE_NOT_RECORDED}: in a rollback, a storage step's compensation returned, and the
+ *       journal does not say so yet.</li>
  * </ul>
  *
  * A rule fires only where the test armed its point: a file named {@code <kind>.<step>.<when>.<action>}
@@ -35,12 +37,13 @@ import java.util.regex.Pattern;
  */
 public final class StepFaults {
     private static final String RUNNER = "org.vbs.core.ops.StepRunner";
-    private static final Pattern FIRED = Pattern.compile("vbs-fault: (parked|halting) (\\S+)/(\\S+) (before|done) (\\S+)");
+    private static final Pattern FIRED = Pattern.compile("vbs-fault: (parked|halting) (\\S+)/(\\S+) (before|done|undone) (\\S+)");
 
     /** Where in a step. */
     public enum When {
         BEFORE("before"),
-        DONE_NOT_RECORDED("done");
+        DONE_NOT_RECORDED("done"),
+        UNDONE_NOT_RECORDED("undone");
 
         private final String word;
 
@@ -70,6 +73,10 @@ public final class StepFaults {
             return new Point(kind, step, When.DONE_NOT_RECORDED);
         }
 
+        public static Point undoneNotRecorded(String kind, String step) {
+            return new Point(kind, step, When.UNDONE_NOT_RECORDED);
+        }
+
         @Override
         public String toString() {
             return kind + "/" + step + " " + when.word;
@@ -95,9 +102,12 @@ public final class StepFaults {
         Path script = dir.resolve("step-faults.btm");
         List<String> rules = new ArrayList<>();
         for (Action action : Action.values()) {
-            rules.add(rule(armDir, action, "applyMetadata", "AT ENTRY", When.BEFORE));
-            rules.add(rule(armDir, action, "applyStorage", "AT ENTRY", When.BEFORE));
-            rules.add(rule(armDir, action, "applyStorage", "AFTER INVOKE callDriver", When.DONE_NOT_RECORDED));
+            rules.add(rule(armDir, action, "applyMetadata", "AT ENTRY", "$2", When.BEFORE));
+            rules.add(rule(armDir, action, "applyStorage", "AT ENTRY", "$2", When.BEFORE));
+            rules.add(rule(armDir, action, "applyStorage", "AFTER INVOKE callDriver", "$2", When.DONE_NOT_RECORDED));
+            // rollBack's local 'step' (the classes are compiled with their local variable tables).
+            rules.add(rule(armDir, action, "rollBack", "AFTER INVOKE callDriver", "$step",
+                    When.UNDONE_NOT_RECORDED));
         }
         Files.writeString(script, String.join("\n", rules), StandardCharsets.UTF_8);
         return new StepFaults(armDir, script);
@@ -149,11 +159,11 @@ public final class StepFaults {
     }
 
     /**
-     * One rule: at the location in the runner's method ($1 the operation's record, $2 the step), if the
-     * point's arming file exists (deleting it claims it), print the point and park or halt.
+     * One rule: at the location in the runner's method ($1 the operation's record, {@code step} the
+     * step), if the point's arming file exists (deleting it claims it), print the point and park or halt.
      */
-    private static String rule(Path armDir, Action action, String method, String location, When when) {
-        String point = "$1.kind().name() + \"/\" + $2.name() + \" " + when.word + " \" + $1.resourceId()";
+    private static String rule(Path armDir, Action action, String method, String location, String step, When when) {
+        String point = "$1.kind().name() + \"/\" + " + step + ".name() + \" " + when.word + " \" + $1.resourceId()";
         String does = action == Action.HALT
                 ? "traceln(\"vbs-fault: halting \" + " + point + ");\n   killJVM()"
                 : "traceln(\"vbs-fault: parked \" + " + point + ");\n   waitFor(\"vbs-fault: never\")";
@@ -163,7 +173,7 @@ public final class StepFaults {
                 "METHOD " + method,
                 location,
                 "BIND armed : java.io.File = new java.io.File(\"" + armDir + "/\" + $1.kind().name() + \".\""
-                        + " + $2.name() + \"." + when.word + "." + action.name().toLowerCase(Locale.ROOT)
+                        + " + " + step + ".name() + \"." + when.word + "." + action.name().toLowerCase(Locale.ROOT)
                         + "\")",
                 "IF armed.delete()",
                 "DO " + does,

@@ -58,7 +58,9 @@ import org.vbs.plugins.testkit.tools.TgtdProcess;
  * secret object, no file in the pool beyond what the metadata names, no journal entry.
  *
  * <p>Each step boundary is hit once: right before each step (the steps before it done and journalled)
- * and, for each storage step, after its driver work returned but before the journal says so. One server
+ * and, for each storage step, after its driver work returned but before the journal says so; and one
+ * rollback (of an attach to an instance the host does not run) is stopped after undoing its export,
+ * before the journal says so. One server
  * death interrupts many operations: each is parked at its own point, and the last one armed halts the
  * JVM, so the boots stay few (four).
  *
@@ -93,6 +95,7 @@ public class ServerKilledBetweenStepsIT {
     private String keep;
     private String source;
     private String sourceSnapshot;
+    private String rollbackCase;
     private final List<String> attachCases = new ArrayList<>();
     private final List<String> detachCases = new ArrayList<>();
     private final List<String> snapshotCases = new ArrayList<>();
@@ -163,10 +166,11 @@ public class ServerKilledBetweenStepsIT {
         for (int i = 0; i < 5; i++) {
             attachCases.add(createVolume());
         }
+        rollbackCase = createVolume();
         for (int i = 0; i < 3; i++) {
             deleteCases.add(createVolume());
         }
-        System.out.printf("setup (15 volumes, 6 attached, 1 snapshot): %d ms%n", millis(t0, System.nanoTime()));
+        System.out.printf("setup (16 volumes, 6 attached, 1 snapshot): %d ms%n", millis(t0, System.nanoTime()));
         assertNothingLeaked();
 
         // when snapshots, attaches and detaches are each stopped at a step boundary of their own, and the
@@ -187,6 +191,9 @@ public class ServerKilledBetweenStepsIT {
             dying.add(stopSynchronous(attachPoints.get(i), Action.PARK, volume,
                     () -> caller().attachVolume(volume, HOST, VM, device)));
         }
+        // and an attach to an instance the host does not run is stopped in its rollback, the export undone
+        dying.add(stopSynchronous(Point.undoneNotRecorded("ATTACH_VOLUME", "export"), Action.PARK, rollbackCase,
+                () -> caller().attachVolume(rollbackCase, HOST, "vm-absent", "sdm")));
         List<Point> detachPoints = List.of(Point.before("DETACH_VOLUME", "detach-device"),
                 Point.doneNotRecorded("DETACH_VOLUME", "detach-device"), Point.before("DETACH_VOLUME", "unexport"),
                 Point.doneNotRecorded("DETACH_VOLUME", "unexport"), Point.before("DETACH_VOLUME", "available"));
@@ -198,13 +205,14 @@ public class ServerKilledBetweenStepsIT {
         }
         assertAllFailed(dying);
 
-        // then after a restart, recovery finds exactly those 13 operations in the journal
-        assertEquals(13, boot("restart after 13 interrupted attach/detach/snapshot operations"));
+        // then after a restart, recovery finds exactly those 14 operations in the journal
+        assertEquals(14, boot("restart after 14 interrupted attach/detach/snapshot operations"));
         t0 = System.nanoTime();
-        // and every attach was rolled back: available, no attachment
+        // and every attach was rolled back (the one rolling back already, on): available, no attachment
         for (String volume : attachCases) {
             awaitVolume(volume, "available", false);
         }
+        awaitVolume(rollbackCase, "available", false);
         // and every detach was finished: available, no attachment
         for (String volume : detachCases) {
             awaitVolume(volume, "available", false);
@@ -218,7 +226,7 @@ public class ServerKilledBetweenStepsIT {
         }
         // and the volume nothing touched is still in use, its export and disk still there
         awaitVolume(keep, "in-use", true);
-        System.out.printf("13 operations settled after the restart in %d ms%n", millis(t0, System.nanoTime()));
+        System.out.printf("14 operations settled after the restart in %d ms%n", millis(t0, System.nanoTime()));
         assertNothingLeaked();
     }
 
