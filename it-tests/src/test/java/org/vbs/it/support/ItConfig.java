@@ -23,6 +23,11 @@ public final class ItConfig {
         return existing("vbs.it.ear");
     }
 
+    /** The Byteman agent jar (the fault injector of the system tests' server JVM). */
+    public static Path bytemanJar() {
+        return existing("vbs.it.byteman.jar");
+    }
+
     /** The built CLI launcher, cli/target/vbs/bin/vbs. */
     public static Path cli() {
         return existing("vbs.it.cli");

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * A VBS server process started the way a person starts one: the project's run script
@@ -22,10 +23,19 @@ import java.util.concurrent.TimeoutException;
  * (LAUNCH_JBOSS_IN_BACKGROUND=1, JBOSS_PIDFILE). {@link #stop} ends exactly that server's JVM, by
  * the PID its pid file names, and waits for it; a JVM shutdown hook does the same if a test run is
  * cut short, so no server outlives the tests.
+ *
+ * <p>A test may add JVM options of its own (a Java agent, say): they go into a run configuration of
+ * this server's own that WildFly's standalone.sh reads instead of its standalone.conf (RUN_CONF), which
+ * first reads standalone.conf and then appends them, so WildFly's default options (heap, IPv4 stack,
+ * {@code jboss.modules.system.pkgs}) stay as they are. Setting JAVA_OPTS instead would replace those
+ * defaults, and an agent given to JBoss Modules (MODULE_OPTS) is loaded by a class loader that
+ * cannot see classes the system packages name, such as Byteman's.
  */
 public final class ServerProcess {
     private static final Duration BOOT_PATIENCE = Duration.ofMinutes(5);
     private static final Duration STOP_PATIENCE = Duration.ofMinutes(2);
+    /** What standalone.sh evaluates JAVA_OPTS with leaves these characters alone. */
+    private static final Pattern PLAIN_OPTION = Pattern.compile("-[A-Za-z0-9_./:=,+@%-]+");
 
     private final Path vbsHome;
     private final int portOffset;
@@ -33,17 +43,27 @@ public final class ServerProcess {
     private final Path pidFile;
     private final boolean lab;
     private final List<String> arguments;
+    private final Path runConf;
+    private final List<String> jvmOptions;
     private Optional<Process> launcher = Optional.empty();
     private Optional<ProcessHandle> server = Optional.empty();
     private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
 
-    private ServerProcess(Path vbsHome, int portOffset, Path log, Path pidFile, boolean lab, List<String> arguments) {
+    private ServerProcess(Path vbsHome, int portOffset, Path workDir, boolean lab, List<String> arguments,
+            List<String> jvmOptions) {
         this.vbsHome = vbsHome;
         this.lab = lab;
         this.arguments = List.copyOf(arguments);
         this.portOffset = portOffset;
-        this.log = log;
-        this.pidFile = pidFile;
+        this.log = workDir.resolve("server-console.log");
+        this.pidFile = workDir.resolve("server.pid");
+        this.runConf = workDir.resolve("server-run.conf");
+        this.jvmOptions = List.copyOf(jvmOptions);
+        for (String option : this.jvmOptions) {
+            if (!PLAIN_OPTION.matcher(option).matches()) {
+                throw new IllegalArgumentException("not a JVM option standalone.sh passes on unchanged: " + option);
+            }
+        }
     }
 
     /**
@@ -52,8 +72,7 @@ public final class ServerProcess {
      * @param workDir where the server's console log and pid file go
      */
     public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
-                workDir.resolve("server.pid"), true, List.of());
+        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of());
     }
 
     /**
@@ -61,8 +80,7 @@ public final class ServerProcess {
      * demo VM), for a test that registers hosts of its own in {@code $VBS_HOME/hosts} before it starts.
      */
     public static ServerProcess withoutLab(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir.resolve("server-console.log"),
-                workDir.resolve("server.pid"), false, List.of());
+        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of());
     }
 
     /**
@@ -70,7 +88,18 @@ public final class ServerProcess {
      * standalone.sh), e.g. {@code -Dvbs.timeout.host-call=5}.
      */
     public ServerProcess withArguments(String... serverArguments) {
-        return new ServerProcess(vbsHome, portOffset, log, pidFile, lab, List.of(serverArguments));
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, List.of(serverArguments), jvmOptions);
+    }
+
+    /**
+     * The same server (not started yet) whose JVM gets these options after WildFly's own, e.g. a
+     * {@code -javaagent:...}. Only characters standalone.sh passes on unchanged are accepted.
+     */
+    public ServerProcess withJvmOptions(List<String> options) {
+        if (server.isPresent()) {
+            throw new IllegalStateException("already started: " + server.get().pid());
+        }
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options);
     }
 
     /** Everything the server and its run script printed, over all its starts. */
@@ -109,6 +138,12 @@ public final class ServerProcess {
         builder.environment().put("VBS_LAB", lab ? "1" : "0");
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
+        if (!jvmOptions.isEmpty()) {
+            Files.writeString(runConf, String.join("\n", "# Written by the test's ServerProcess: WildFly's own"
+                    + " settings, then the test's JVM options.", ". \"$DIRNAME/standalone.conf\"",
+                    "JAVA_OPTS=\"$JAVA_OPTS " + String.join(" ", jvmOptions) + "\"", ""), StandardCharsets.UTF_8);
+            builder.environment().put("RUN_CONF", runConf.toString());
+        }
         Runtime.getRuntime().addShutdownHook(killOnExit);
         launcher = Optional.of(builder.start());
         awaitAnswering();
@@ -131,10 +166,37 @@ public final class ServerProcess {
                         + STOP_PATIENCE.toSeconds() + " s and was killed; log: " + log, e);
             }
         }
+        awaitRunScriptExit();
+        forget();
+    }
+
+    /**
+     * Waits until the server's JVM ended by itself (a test halted it from inside) and the run script
+     * exited after it, so the server can be started again on the same VBS_HOME.
+     *
+     * @throws AssertionError if the JVM is still running after {@code patience}
+     */
+    public void awaitHalted(Duration patience) throws InterruptedException {
+        ProcessHandle jvm = server.or(this::serverFromPidFile).orElseThrow(() -> new IllegalStateException(
+                "no server JVM to wait for"));
+        try {
+            jvm.onExit().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new AssertionError("the server (pid " + jvm.pid() + ") is still running " + patience.toSeconds()
+                    + " s after it was to halt; log: " + log, e);
+        }
+        awaitRunScriptExit();
+        forget();
+    }
+
+    private void awaitRunScriptExit() throws InterruptedException {
         if (launcher.isPresent() && !launcher.get().waitFor(STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
             launcher.get().destroyForcibly();
             throw new AssertionError("the run script did not exit after its server stopped; log: " + log);
         }
+    }
+
+    private void forget() {
         server = Optional.empty();
         launcher = Optional.empty();
         try {

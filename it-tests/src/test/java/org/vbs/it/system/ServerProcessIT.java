@@ -186,10 +186,28 @@ public class ServerProcessIT {
             user.awaitVolume(volume, "available");
             String snapshot = user.createSnapshot(volume, "survives restarts").getSnapshotId();
             user.awaitSnapshotCompleted(snapshot);
+            // and a volume attached to the lab's VM
+            String attached = user.createVolume(1).getVolumeId();
+            user.awaitVolume(attached, "available");
+            user.attachVolume(attached, "local", "demo-vm", "sdc");
+            String control = String.valueOf(100 + ItConfig.systemPortOffset());
 
             // when the server is stopped (SIGTERM) and started again
             server.stop();
             server.start();
+
+            // then the attached volume still reads in-use, although the run command stopped its lab with the
+            // server and started a new one (a new demo-vm without the disk, a tgtd without the target): the
+            // service is not told. Detaching it (no force needed: nothing to remove is not a failure) leaves
+            // it available, with nothing made on the new lab.
+            Caller reconnected = Callers.of(server.endpoint(), server.vbsHome()).devUser();
+            assertEquals("in-use", reconnected.volume(attached).getStatus());
+            assertFalse(tgtadm(control, "--mode", "target", "--op", "show").contains(attached));
+            vbsOk("detach-volume", attached);
+            assertEquals("available", reconnected.volume(attached).getStatus());
+            assertFalse(tgtadm(control, "--mode", "target", "--op", "show").contains(attached));
+            assertFalse(tgtadm(control, "--mode", "account", "--op", "show").contains("vbs-"));
+            reconnected.deleteVolumes(attached);
 
             // then both are read back as they were, from a new client
             Caller afterRestart = Callers.of(server.endpoint(), server.vbsHome()).devUser();
