@@ -305,6 +305,30 @@ public class AttachFailuresIT {
         user.deleteVolumes(volume);
     }
 
+    @Test
+    public void forcedDetachFromAFrozenVmMakesTheVolumeAvailableAndRemovesTheTarget() throws Exception {
+        // given a volume attached to a VM, which is then frozen
+        String volume = newVolume();
+        QemuVm vm = startVm("vm-forced");
+        user.attachVolume(volume, LOCAL, vm.instanceId(), "sdb");
+        signal("STOP", vm);
+        try {
+            // when it is detached with force
+            user.detachVolume(volume, Optional.empty(), Optional.empty(), true);
+        } finally {
+            signal("CONT", vm);
+        }
+
+        // then the detach-device call was cut off after the host-call timeout and passed over: the volume is
+        // available, its attachment gone, and its target and CHAP account are gone from tgtd
+        assertAvailableWithNothingLeft(volume);
+        // and the operator's log says the disk may still be in that instance on that host
+        assertTrue(serverLog().stream().anyMatch(line -> line.contains("WARN") && line.contains(volume)
+                && line.contains("'detach-device'") && line.contains("passed over")
+                && line.contains("instance " + vm.instanceId() + " on host " + LOCAL)), server.logTail());
+        user.deleteVolumes(volume);
+    }
+
     // ------------------------------------------------------------------ snapshot, volume from snapshot, delete
 
     @Test
@@ -463,11 +487,14 @@ public class AttachFailuresIT {
 
     /** The step runner logged that the operation on the resource failed at the step and was rolled back. */
     private void assertRolledBack(String resource, String step) throws IOException {
-        Path log = server.vbsHome().resolve("server/log/server.log");
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        List<String> lines = serverLog().stream()
                 .filter(line -> line.contains(resource) && line.contains("rolled back")).toList();
         assertFalse(lines.isEmpty(), "no roll-back of " + resource + " logged");
         assertTrue(lines.stream().anyMatch(line -> line.contains("'" + step + "'")), lines.toString());
+    }
+
+    private List<String> serverLog() throws IOException {
+        return Files.readAllLines(server.vbsHome().resolve("server/log/server.log"), StandardCharsets.UTF_8);
     }
 
     private static void signal(String signal, QemuVm vm) throws Exception {
