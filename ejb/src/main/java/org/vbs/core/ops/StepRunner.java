@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -22,7 +23,8 @@ import org.vbs.core.store.MetadataTransactions;
  * back when a step fails: the steps done (and the failed one, which may have half happened) are
  * compensated in reverse order. Metadata steps commit together with their journal record; storage
  * steps run on a thread of their own, are cut off after their timeout, and keep the operation's lease
- * renewed while they run.
+ * renewed while they run. A tolerated step's failure is passed over where its plan says so; an
+ * irreversible step, once done, is never rolled back past (the plan gives up instead).
  *
  * <p>A node acts on an operation only while its journal record names that node; a record taken over
  * by another node (its lease had expired) makes this node stop without touching it again.
@@ -203,8 +205,23 @@ public final class StepRunner {
     private OperationRecord applyStorage(OperationRecord operation, Step step, int index) throws Exception {
         OperationRecord[] renewed = {operation};
         Map<String, String> produced = new java.util.concurrent.ConcurrentHashMap<>();
-        callDriver(operation, step.name(), step.timeout(), () -> produced.putAll(step.apply().run(operation)),
-                renewed);
+        try {
+            callDriver(operation, step.name(), step.timeout(), () -> produced.putAll(step.apply().run(operation)),
+                    renewed);
+        } catch (LeaseLost | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            Optional<String> passedOver = step.tolerance().passOver(operation);
+            if (passedOver.isEmpty()) {
+                throw e;
+            }
+            // Its failure (or cut-off) is not the operation's: it goes on without what the step would have
+            // produced, and the operator learns what may be left.
+            LOG.warnf(e, "%s: step '%s' failed: %s; passed over (%s)", operation, step.name(), Causes.describe(e),
+                    passedOver.get());
+            return journal(renewed[0], "step '" + step.name() + "' passed over",
+                    r -> r.stepDone(index + 1, leaseFromNow()));
+        }
         return journal(renewed[0], "step '" + step.name() + "' done",
                 r -> r.stepDone(index + 1, leaseFromNow(), produced));
     }
@@ -226,6 +243,11 @@ public final class StepRunner {
         for (int j = from; j >= 0; j--) {
             Step step = plan.steps().get(j);
             int stepIndex = j;
+            if (step.irreversible() && stepIndex < operation.stepsDone()) {
+                LOG.errorf("%s: step '%s' is done and cannot be undone", operation, step.name());
+                giveUp(operation, plan, reason + ", after step '" + step.name() + "', which cannot be undone");
+                return;
+            }
             try {
                 if (step.metadata()) {
                     OperationRecord at = operation;

@@ -37,8 +37,9 @@ import org.vbs.security.chap.SecretSealer;
  * attach: 'attaching' + attachment (fresh CHAP account, sealed) | check-instance (hypervisor host) |
  *         export (volume server) | attach-device (hypervisor host) | 'in-use'      interrupted: rolled back
  *         rolled back: device detached, target and account removed, 'available' again
- * detach: 'detaching' | detach-device (with force: an unreachable host is passed over) | unexport |
- *         'available', attachment and secret gone                                   interrupted: resumed
+ * detach: 'detaching' | detach-device (irreversible; with force, a host that refuses, fails or does not
+ *         answer in time is passed over) | unexport | 'available', attachment and secret gone
+ *                                                                                   interrupted: resumed
  *         failed before the device went: 'in-use' again; after: 'error' saying what remains
  * </pre>
  *
@@ -171,13 +172,11 @@ final class AttachmentWorkflow {
             case DETACH_VOLUME -> new Plan(List.of(
                     Step.metadata("detaching", Operations.STARTED, (op, reason) -> settle(volumeId, VolumeState.IN_USE,
                             Optional.of(attachmentOf(volumeId).withStatus(VolumeAttachment.Status.ATTACHED)))),
-                    Step.storage("detach-device", core.timeouts().hostCall(), op -> detachDevice(volumeId, op),
-                            (op, reason) -> {
-                                if (op.stepsDone() > 1) {
-                                    throw new IllegalStateException("the device is already gone from the instance;"
-                                            + " its export remains: detach again with force");
-                                }
-                            }),
+                    // Once the device is gone from the instance the detach cannot go back to 'in-use'. With force,
+                    // a host that refuses, fails or does not answer within the host-call timeout is passed over:
+                    // the export goes anyway, and the log says the device may still be in the instance.
+                    Step.irreversible("detach-device", core.timeouts().hostCall(), op -> detachDevice(volumeId))
+                            .tolerating(op -> forcedDetachLeaves(volumeId, op)),
                     Step.storage("unexport", core.timeouts().hostCall(), op -> core.hosts()
                             .exportDriver(current(volumeId).host()).unexport(attachmentOf(volumeId).targetIqn()),
                             Step.Compensation.NOTHING),
@@ -239,17 +238,19 @@ final class AttachmentWorkflow {
         }
     }
 
-    private void detachDevice(String volumeId, OperationRecord operation) throws Exception {
+    private void detachDevice(String volumeId) throws Exception {
         Attachment attachment = attachmentOf(volumeId);
-        try {
-            core.hosts().hypervisorDriver(attachment.host()).detach(attachment.instanceId(), volumeId);
-        } catch (Exception e) {
-            if (!Boolean.parseBoolean(operation.parameter(FORCE))) {
-                throw e;
-            }
-            LOG.warnf(e, "%s: %s: the hypervisor host %s did not detach it (%s); forced, so going on to remove the"
-                    + " export", DETACH, volumeId, attachment.host(), e.getMessage());
+        core.hosts().hypervisorDriver(attachment.host()).detach(attachment.instanceId(), volumeId);
+    }
+
+    /** With force, what a detach-device that failed may leave; without, nothing is passed over. */
+    private Optional<String> forcedDetachLeaves(String volumeId, OperationRecord operation) {
+        if (!Boolean.parseBoolean(operation.parameter(FORCE))) {
+            return Optional.empty();
         }
+        Attachment attachment = attachmentOf(volumeId);
+        return Optional.of("forced; the device may still be in instance " + attachment.instanceId() + " on host "
+                + attachment.host());
     }
 
     private Secret unsealed(String volumeId, Attachment attachment) {

@@ -1,11 +1,11 @@
 package org.vbs.core.testing;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.export.ExportDriver;
 import org.vbs.plugins.spi.export.ExportRequest;
@@ -17,7 +17,7 @@ import org.vbs.plugins.spi.hypervisor.HypervisorDriver;
 /**
  * In-memory export and hypervisor drivers for the core's tests of attach and detach: they keep what
  * a real target and a real VM would hold (targets with their ACL and CHAP account, devices per
- * instance), so a test checks that nothing is left behind; a test can make any of their calls fail.
+ * instance), so a test checks that nothing is left behind; a test can make any of their calls fail or hang.
  * The real drivers (tgt, QEMU, libvirt, Xen) are tested against the real tools in their own modules.
  */
 public final class InTestHostDrivers {
@@ -32,15 +32,31 @@ public final class InTestHostDrivers {
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final Map<String, AttachedDevice> devices = new ConcurrentHashMap<>();
     private final Map<String, String> deviceSecrets = new ConcurrentHashMap<>();
-    private final Set<Call> failing = EnumSet.noneOf(Call.class);
+    private final Map<Call, DriverException.Code> failing = new EnumMap<>(Call.class);
+    private final Map<Call, CountDownLatch> hanging = new EnumMap<>(Call.class);
     private final List<String> instances = new ArrayList<>(List.of("vm-1", "vm-2"));
 
-    public synchronized void fail(Call call) {
-        failing.add(call);
+    /** Makes {@code call} fail with IO_ERROR from now on (a host that refuses connections). */
+    public void fail(Call call) {
+        fail(call, DriverException.Code.IO_ERROR);
+    }
+
+    /** Makes {@code call} fail with {@code code} from now on (a host that answers with an error). */
+    public synchronized void fail(Call call, DriverException.Code code) {
+        failing.put(call, code);
+    }
+
+    /**
+     * Makes {@code call} hang from now on until {@code release} counts down, deaf to interrupts (as a call
+     * blocked on the socket of a frozen VM is); it then goes on as it would have.
+     */
+    public synchronized void hang(Call call, CountDownLatch release) {
+        hanging.put(call, release);
     }
 
     public synchronized void heal() {
         failing.clear();
+        hanging.clear();
     }
 
     /** Targets by IQN. */
@@ -58,9 +74,35 @@ public final class InTestHostDrivers {
         return Map.copyOf(deviceSecrets);
     }
 
-    private synchronized void check(Call call, String what) throws DriverException {
-        if (failing.contains(call)) {
-            throw new DriverException(DriverException.Code.IO_ERROR, call + " of " + what + " failed as the test asked");
+    private void check(Call call, String what) throws DriverException {
+        CountDownLatch release;
+        synchronized (this) {
+            release = hanging.get(call);
+        }
+        if (release != null) {
+            awaitDeafToInterrupts(release);
+        }
+        DriverException.Code code;
+        synchronized (this) {
+            code = failing.get(call);
+        }
+        if (code != null) {
+            throw new DriverException(code, call + " of " + what + " failed as the test asked");
+        }
+    }
+
+    private static void awaitDeafToInterrupts(CountDownLatch release) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                release.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

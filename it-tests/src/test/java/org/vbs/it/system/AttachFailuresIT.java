@@ -35,8 +35,10 @@ import org.vbs.it.support.PoolState;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
+import org.vbs.plugins.testkit.tools.NetworkNamespace;
 import org.vbs.plugins.testkit.tools.QemuVm;
 import org.vbs.plugins.testkit.tools.SshKey;
+import org.vbs.plugins.testkit.tools.SshdProcess;
 import org.vbs.plugins.testkit.tools.TgtdProcess;
 
 /**
@@ -50,7 +52,9 @@ import org.vbs.plugins.testkit.tools.TgtdProcess;
  * driver on a pool of this test's, the tgt driver on a tgtd this test started, the QEMU driver on a
  * QMP directory where this test starts its VMs); {@code bad-bus} (the same VMs, but a virtio-scsi
  * controller id they do not have, so QEMU refuses the device after it accepted secret and block node);
- * {@code gone} (an SSH host at a port nothing listens on). The host-call timeout is a few seconds
+ * {@code gone} (an SSH host at a port nothing listens on); {@code far} (an SSH host: an sshd in a network
+ * namespace of this test's, whose sessions reach the same VMs through their QMP socket files, so a test
+ * can stop it to make an attached VM's host unreachable). The host-call timeout is a few seconds
  * ({@code vbs.timeout.host-call}), so a frozen VM is cut off quickly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,6 +64,7 @@ public class AttachFailuresIT {
     private static final String LOCAL = "local";
     private static final String BAD_BUS = "bad-bus";
     private static final String GONE = "gone";
+    private static final String FAR = "far";
     /** What no answer to a client may hold: internal paths, addresses, tool names. */
     private static final List<String> INTERNAL_TEXT = List.of("/", "127.0.0.1", "tgtadm", "socat", "qmp", "QMP",
             "Exception", "scsi0", "nosuch");
@@ -70,6 +75,7 @@ public class AttachFailuresIT {
     private Path qmpDir;
     private Pool pool;
     private TgtdProcess tgtd;
+    private SshdProcess farSshd;
     private ServerProcess server;
     private Caller user;
 
@@ -96,6 +102,15 @@ public class AttachFailuresIT {
         write(knownHosts, "[127.0.0.1]:" + deadPort + " " + SshKey.ed25519(fixtures, "gone-host").publicKeyText());
         write(hosts.resolve(GONE + ".properties"), "transport=ssh", "address=127.0.0.1", "ssh.user=root",
                 "ssh.port=" + deadPort, "ssh.privateKey=" + key.privateKey(), "ssh.knownHosts=" + knownHosts,
+                "hypervisor.driver=qemu", "hypervisor.qmpSocketDir=" + qmpDir);
+        NetworkNamespace farNamespace = NetworkNamespace.create();
+        started.add(farNamespace);
+        farSshd = SshdProcess.start(farNamespace, fixtures, SshKey.ed25519(fixtures, "far-host"), List.of(key));
+        started.add(0, farSshd);
+        Path farKnownHosts = fixtures.resolve("far.known_hosts");
+        write(farKnownHosts, farSshd.knownHostsLine());
+        write(hosts.resolve(FAR + ".properties"), "transport=ssh", "address=" + farSshd.address(), "ssh.user=root",
+                "ssh.port=" + farSshd.port(), "ssh.privateKey=" + key.privateKey(), "ssh.knownHosts=" + farKnownHosts,
                 "hypervisor.driver=qemu", "hypervisor.qmpSocketDir=" + qmpDir);
         server = ServerProcess.withoutLab(vbsHome, ItConfig.systemPortOffset(), work)
                 .withArguments("-Dvbs.timeout.host-call=" + HOST_CALL_SECONDS);
@@ -305,6 +320,48 @@ public class AttachFailuresIT {
         user.deleteVolumes(volume);
     }
 
+    @Test
+    public void forcedDetachFromAFrozenVmMakesTheVolumeAvailableAndRemovesTheTarget() throws Exception {
+        // given a volume attached to a VM, which is then frozen
+        String volume = newVolume();
+        QemuVm vm = startVm("vm-forced");
+        user.attachVolume(volume, LOCAL, vm.instanceId(), "sdb");
+        signal("STOP", vm);
+        try {
+            // when it is detached with force
+            user.detachVolume(volume, Optional.empty(), Optional.empty(), true);
+        } finally {
+            signal("CONT", vm);
+        }
+
+        // then the detach-device call was cut off after the host-call timeout and passed over: the volume is
+        // available, its attachment gone, and its target and CHAP account are gone from tgtd
+        assertAvailableWithNothingLeft(volume);
+        // and the operator's log says the disk may still be in that instance on that host
+        assertPassedOverLogged(volume, vm, LOCAL);
+        user.deleteVolumes(volume);
+    }
+
+    @Test
+    public void forcedDetachFromAHypervisorHostThatBecameUnreachableRemovesTheTarget() throws Exception {
+        // given a volume attached to a VM on host 'far', reached over SSH, whose sshd then stops
+        String volume = newVolume();
+        QemuVm vm = startVm("vm-unreached");
+        user.attachVolume(volume, FAR, vm.instanceId(), "sdb");
+        assertTrue(vmState(vm).contains(volume), "attached through " + FAR);
+        farSshd.close();
+
+        // when it is detached with force
+        user.detachVolume(volume, Optional.empty(), Optional.empty(), true);
+
+        // then the refused host is passed over: the volume is available, its target and account are gone
+        assertAvailableWithNothingLeft(volume);
+        assertPassedOverLogged(volume, vm, FAR);
+        // and the VM, whose host was never told, still holds the disk (now without a target behind it)
+        assertTrue(vmState(vm).contains(volume), "the disk was removed although its host could not be reached");
+        user.deleteVolumes(volume);
+    }
+
     // ------------------------------------------------------------------ snapshot, volume from snapshot, delete
 
     @Test
@@ -463,11 +520,21 @@ public class AttachFailuresIT {
 
     /** The step runner logged that the operation on the resource failed at the step and was rolled back. */
     private void assertRolledBack(String resource, String step) throws IOException {
-        Path log = server.vbsHome().resolve("server/log/server.log");
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        List<String> lines = serverLog().stream()
                 .filter(line -> line.contains(resource) && line.contains("rolled back")).toList();
         assertFalse(lines.isEmpty(), "no roll-back of " + resource + " logged");
         assertTrue(lines.stream().anyMatch(line -> line.contains("'" + step + "'")), lines.toString());
+    }
+
+    /** The step runner warned that the forced detach passed over the host, naming volume, instance and host. */
+    private void assertPassedOverLogged(String volume, QemuVm vm, String host) throws IOException {
+        assertTrue(serverLog().stream().anyMatch(line -> line.contains("WARN") && line.contains(volume)
+                && line.contains("'detach-device'") && line.contains("passed over")
+                && line.contains("instance " + vm.instanceId() + " on host " + host)), server.logTail());
+    }
+
+    private List<String> serverLog() throws IOException {
+        return Files.readAllLines(server.vbsHome().resolve("server/log/server.log"), StandardCharsets.UTF_8);
     }
 
     private static void signal(String signal, QemuVm vm) throws Exception {
