@@ -5,6 +5,7 @@ import jakarta.ejb.EJB;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
 import java.util.UUID;
+import org.apache.cxf.interceptor.InInterceptors;
 import org.jboss.logging.Logger;
 import org.jboss.ws.api.annotation.EndpointConfig;
 import org.vbs.core.api.ErrorCode;
@@ -55,6 +56,7 @@ import org.vbs.ws.generated.VolumeServicePortType;
         wsdlLocation = "WEB-INF/wsdl/VolumeService.wsdl",
         endpointInterface = "org.vbs.ws.generated.VolumeServicePortType")
 @EndpointConfig(configName = "VBS-Signed-Endpoint")
+@InInterceptors(classes = ReplayCacheInterceptor.class)
 public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     private static final Logger LOG = Logger.getLogger(VolumeServiceEndpoint.class);

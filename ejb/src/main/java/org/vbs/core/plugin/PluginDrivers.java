@@ -90,8 +90,11 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
         Key key = new Key(hostName, kind);
         Optional<PluginHost.Factory> available = plugins.factory(kind, registration.driverId());
         if (available.isEmpty()) {
-            // Its bundle went away (removed, stopped or being updated): the driver made from it is not handed out again.
-            made.remove(key);
+            // Its bundle went away (removed, stopped or being updated): the driver made from it is
+            // not handed out again, and is closed (its connections, processes and threads end).
+            synchronized (this) {
+                closeIfGone(hostName, kind, made.remove(key));
+            }
             throw unavailable("No " + kind.prefix() + " driver '" + registration.driverId() + "' is available for host '"
                     + hostName + "': an operator must install and start its plugin (see the plugin status).");
         }
@@ -106,7 +109,8 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
                 return current.driver();
             }
             Object driver = create(host, kind, registration, factory);
-            made.put(key, new Made(factory.serviceId(), driver));
+            // A driver of the bundle's previous version (the jar was replaced) is closed once its successor exists.
+            closeIfGone(hostName, kind, made.put(key, new Made(factory.serviceId(), driver)));
             return driver;
         }
     }
@@ -131,10 +135,7 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
     public void forget(String host) {
         synchronized (this) {
             for (DriverKind kind : DriverKind.values()) {
-                Made gone = made.remove(new Key(host, kind));
-                if (gone != null && gone.driver() instanceof AutoCloseable closeable) {
-                    closeQuietly(host, kind.prefix() + " driver", closeable);
-                }
+                closeIfGone(host, kind, made.remove(new Key(host, kind)));
             }
         }
         HostShell shell = shells.remove(host);
@@ -187,6 +188,12 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
     }
 
     /** Closing is the last thing done with it: a failure is logged, the host is gone either way. */
+    private static void closeIfGone(String host, DriverKind kind, Made gone) {
+        if (gone != null && gone.driver() instanceof AutoCloseable closeable) {
+            closeQuietly(host, kind.prefix() + " driver", closeable);
+        }
+    }
+
     private static void closeQuietly(String host, String what, AutoCloseable closeable) {
         try {
             closeable.close();

@@ -37,6 +37,7 @@ import org.vbs.core.host.DriverRegistration;
 import org.vbs.core.host.HostRegistration;
 import org.vbs.core.host.Hosts;
 import org.vbs.core.plugin.testbundle.MemoryDriverActivator;
+import org.vbs.plugins.spi.DriverException;
 import org.vbs.plugins.spi.volume.VolumeDriver;
 import org.vbs.security.Credential;
 import org.vbs.security.Pem;
@@ -293,12 +294,14 @@ class PluginHostTest {
 
             Path jar = memoryBundle("memory.jar", "test.memory", "");
             awaitStatus(host, has("memory.jar", b -> b.state().equals("ACTIVE") && b.drivers().equals(MEMORY_DRIVER)));
-            assertEquals(42, hosts.volumeDriver("vs1").capacity().totalBytes());
+            VolumeDriver made = hosts.volumeDriver("vs1");
+            assertEquals(42, made.capacity().totalBytes());
 
             Files.delete(jar);
             awaitStatus(host, List::isEmpty);
-            // Its factory went away with it: the driver made from it is not handed out any more.
+            // Its factory went away with it: the driver made from it is not handed out any more, and is closed.
             assertFault(ErrorCode.SERVICE_UNAVAILABLE, () -> hosts.volumeDriver("vs1"), "'memory'");
+            assertThrows(DriverException.class, made::capacity, "the removed bundle's driver was not closed");
         }
         assertNothingStaged();
     }
@@ -319,6 +322,7 @@ class PluginHostTest {
             VolumeDriver after = hosts.volumeDriver("vs1");
             assertNotSame(before, after, "a driver of the old version was handed out after the update");
             assertEquals(42, after.capacity().totalBytes());
+            assertThrows(DriverException.class, before::capacity, "the old version's driver was not closed");
         }
     }
 

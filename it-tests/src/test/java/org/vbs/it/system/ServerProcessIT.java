@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.Processes;
+import org.vbs.it.support.RecordingRelay;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 
@@ -186,6 +188,16 @@ public class ServerProcessIT {
             user.awaitVolume(volume, "available");
             String snapshot = user.createSnapshot(volume, "survives restarts").getSnapshotId();
             user.awaitSnapshotCompleted(snapshot);
+            // and a signed CreateVolume captured on the wire, which made one volume
+            RecordingRelay.Captured captured;
+            try (RecordingRelay relay = RecordingRelay.to(server.endpoint())) {
+                Callers.of(relay.endpoint(), server.vbsHome()).devUser().createVolume(1);
+                captured = relay.captured().get(0);
+            }
+            Set<String> volumesBefore = user.volumeIds();
+            // which, posted again, is refused and makes nothing
+            assertRefusedAsReplay(captured.replayTo(server.endpoint()));
+            assertEquals(volumesBefore, user.volumeIds());
             // and a volume attached to the lab's VM
             String attached = user.createVolume(1).getVolumeId();
             user.awaitVolume(attached, "available");
@@ -195,6 +207,8 @@ public class ServerProcessIT {
             // when the server is stopped (SIGTERM) and started again
             server.stop();
             server.start();
+            // the captured request is still refused: the seen-message cache is persistent
+            assertRefusedAsReplay(captured.replayTo(server.endpoint()));
 
             // then the attached volume still reads in-use, although the run command stopped its lab with the
             // server and started a new one (a new demo-vm without the disk, a tgtd without the target): the
@@ -218,16 +232,28 @@ public class ServerProcessIT {
             assertEquals("completed", readSnapshot.getStatus());
             assertEquals(volume, readSnapshot.getVolumeId());
             assertEquals("survives restarts", readSnapshot.getDescription());
+            // and the replayed request made no volume, before or after the restart
+            assertEquals(volumesBefore, afterRestart.volumeIds());
             // and they still work: the snapshot makes a volume, and everything can be deleted
             String restored = afterRestart.createVolumeFromSnapshot(snapshot).getVolumeId();
             afterRestart.awaitVolume(restored, "available");
-            afterRestart.deleteVolumes(volume, restored);
+            afterRestart.deleteVolumes(volumesBefore.toArray(new String[0]));
+            afterRestart.deleteVolumes(restored);
             afterRestart.deleteSnapshots(snapshot);
             // and no key or value failed to marshal on the way (some such failures are only logged)
             List<String> marshallingFailures = Files.readAllLines(server.consoleLog()).stream()
                     .filter(line -> MARSHALLING_FAILURES.stream().anyMatch(line::contains)).toList();
             assertEquals(List.of(), marshallingFailures);
         }
+    }
+
+    /** WS-Security's refusal of a message whose signed timestamp it has seen before (nothing more is said). */
+    private void assertRefusedAsReplay(HttpResponse<String> response) throws Exception {
+        assertEquals(500, response.statusCode(), response.body());
+        assertTrue(response.body().contains("Fault"), response.body());
+        assertFalse(response.body().contains("CreateVolumeResponse"), response.body());
+        assertTrue(Files.readAllLines(server.consoleLog()).stream().anyMatch(line -> line.contains("Replayed")),
+                "the server log names the replay");
     }
 
     /** Runs the built CLI as the server's development user (its VBS_HOME, its URL). */

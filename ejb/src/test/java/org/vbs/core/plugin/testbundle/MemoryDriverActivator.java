@@ -19,7 +19,8 @@ import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
  * Packed into a bundle jar by {@code PluginHostTest}: registers the factory of a do-nothing volume
- * driver with id "memory", which needs the property "size" and reports it as its capacity.
+ * driver with id "memory", which needs the property "size" and reports it as its capacity (until
+ * it is closed: a closed driver refuses to answer).
  */
 public class MemoryDriverActivator implements BundleActivator {
 
@@ -58,8 +59,9 @@ public class MemoryDriverActivator implements BundleActivator {
         }
     }
 
-    static final class MemoryDriver implements VolumeDriver {
+    static final class MemoryDriver implements VolumeDriver, AutoCloseable {
         private final long size;
+        private volatile boolean closed;
 
         MemoryDriver(long size) {
             this.size = size;
@@ -101,8 +103,16 @@ public class MemoryDriverActivator implements BundleActivator {
         }
 
         @Override
-        public VolumeCapacity capacity() {
+        public VolumeCapacity capacity() throws DriverException {
+            if (closed) {
+                throw new DriverException(DriverException.Code.IO_ERROR, "closed");
+            }
             return new VolumeCapacity(size, size, size);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
         }
 
         @Override

@@ -1,0 +1,94 @@
+package org.vbs.it.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A man in the middle on loopback, as an attacker who can read the traffic would be: it passes
+ * every POST on to the service unchanged and keeps a copy of what it passed, so a test can post a
+ * captured signed request again.
+ */
+public final class RecordingRelay implements AutoCloseable {
+    /** A request as it went over the wire. */
+    public record Captured(byte[] body, String contentType, Optional<String> soapAction) {
+        /** Posts the same bytes with the same headers to the endpoint, as a replay. */
+        public HttpResponse<String> replayTo(URI endpoint) throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            soapAction.ifPresent(action -> request.header("SOAPAction", action));
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final HttpServer server;
+    private final URI target;
+    private final List<Captured> captured = new ArrayList<>();
+
+    private RecordingRelay(HttpServer server, URI target) {
+        this.server = server;
+        this.target = target;
+    }
+
+    /** A relay to the endpoint on a free loopback port, started. */
+    public static RecordingRelay to(URI target) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        RecordingRelay relay = new RecordingRelay(server, target);
+        server.createContext("/", relay::relay);
+        server.start();
+        return relay;
+    }
+
+    /** The relay's own endpoint: give it to a client in place of the service's. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + target.getPath());
+    }
+
+    public synchronized List<Captured> captured() {
+        return List.copyOf(captured);
+    }
+
+    private void relay(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Captured request = new Captured(exchange.getRequestBody().readAllBytes(),
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("SOAPAction")));
+            synchronized (this) {
+                captured.add(request);
+            }
+            HttpResponse<byte[]> response;
+            try {
+                HttpRequest.Builder forward = HttpRequest.newBuilder(target).header("Content-Type", request.contentType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+                request.soapAction().ifPresent(action -> forward.header("SOAPAction", action));
+                response = HTTP.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while relaying", e);
+            }
+            exchange.getResponseHeaders().add("Content-Type",
+                    response.headers().firstValue("Content-Type").orElse("text/xml"));
+            exchange.sendResponseHeaders(response.statusCode(), response.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
