@@ -17,7 +17,7 @@ import org.vbs.ws.generated.VbsFault;
  * <li>a refusal by the service whose code is a client error ({@link ErrorCode#side()}); the EC2
  * detail (Errors/Error/Code) stays as it is;</li>
  * <li>a message WS-Security refused (bad, missing or untrusted signature, stale timestamp): WSS4J
- * answers those with its own code {@code wsse4j:SecurityError}, which names no side;</li>
+ * answers those with its own code {@code wss4j:SecurityError}, which names no side;</li>
  * <li>a message that does not satisfy the signing policy (e.g. unsigned).</li>
  * </ul>
  * Anything else (InternalError, ServiceUnavailable, a failure inside CXF) keeps its Server code.
