@@ -30,6 +30,19 @@ final class FaultMapper {
                 + " Retry later; if it keeps failing, give the operator the request id " + requestId + ".");
     }
 
+    /**
+     * Whose fault a fault this mapper made is, by its code; a code this service does not have (none
+     * made here) counts as the service's.
+     */
+    static ErrorCode.Side side(VbsFault fault) {
+        ErrorResponseType response = fault.getFaultInfo();
+        if (response == null || response.getErrors() == null || response.getErrors().getError().isEmpty()) {
+            return ErrorCode.Side.SERVER;
+        }
+        return ErrorCode.ofCode(response.getErrors().getError().get(0).getCode())
+                .map(ErrorCode::side).orElse(ErrorCode.Side.SERVER);
+    }
+
     private static VbsFault fault(String requestId, ErrorCode code, String message) {
         ErrorType error = new ErrorType();
         error.setCode(code.code());

@@ -12,6 +12,7 @@ import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.domain.UserText;
 import org.vbs.ws.generated.CreateSnapshotType;
 import org.vbs.ws.generated.CreateVolumeType;
 import org.vbs.ws.generated.DescribeHostsType;
@@ -29,7 +30,7 @@ import org.vbs.ws.generated.TagSpecificationSetType;
 import org.vbs.ws.generated.ValueType;
 
 /**
- * Wire requests to service requests. Only the shape is checked here (a number that is not a number,
+ * Wire requests to service requests. Only the shape is checked here (a number that is not plain digits,
  * a tag without a key, a filter named twice): whether a value is acceptable is the service's call,
  * so sizes, ids and filter names go through unjudged.
  */
@@ -37,6 +38,8 @@ final class RequestMapper {
 
     /** The only resource type CreateVolume can tag (EC2's spelling). */
     static final String VOLUME_RESOURCE_TYPE = "volume";
+    /** More digits than any size or count the service takes (16384 GiB, 1000 results), and well inside a long. */
+    static final int MAX_DIGITS = 9;
 
     CreateVolumeRequest createVolume(CreateVolumeType request) {
         return new CreateVolumeRequest(sizeGiB(request.getSize()), Optional.ofNullable(request.getSnapshotId()),
@@ -113,15 +116,29 @@ final class RequestMapper {
     }
 
     private static Optional<Long> sizeGiB(String size) {
-        if (size == null || size.isBlank()) {
-            return Optional.empty();
+        return size == null ? Optional.empty() : Optional.of(wholeNumber(size, "size", "GiB (e.g. 10)"));
+    }
+
+    /**
+     * A count or size as the wire gives it: ASCII digits only, at most {@value #MAX_DIGITS} of them.
+     * No sign, no spaces, no other script's digits (Java's parsers take " 1"-stripped, "+1" and "١" as
+     * 1; JAXB's xs:int even takes "1 2" as 12 and wraps past 2^31). Leading zeros are decimal digits
+     * like any other: "010" is 10, as in EC2. Whether the number is in range is the service's call.
+     */
+    static long wholeNumber(String value, String element, String example) {
+        if (value.isEmpty() || value.length() > MAX_DIGITS
+                || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE, element + " " + UserText.quote(value)
+                    + " is not a whole number: write it with the digits 0-9 only, at most " + MAX_DIGITS
+                    + " of them, no sign or spaces, in " + example + ".");
         }
-        try {
-            return Optional.of(Long.parseLong(size.strip()));
-        } catch (NumberFormatException e) {
-            throw new VbsException(ErrorCode.INVALID_PARAMETER_VALUE,
-                    "size '" + size + "' is not a whole number of GiB (e.g. 10).");
-        }
+        return Long.parseLong(value);
+    }
+
+    /** maxResults, taken as the text the wire gave (see the server-only JAXB binding in ws/pom.xml). */
+    private static Optional<Integer> maxResults(String maxResults) {
+        return maxResults == null ? Optional.empty()
+                : Optional.of((int) wholeNumber(maxResults, "maxResults", "results (e.g. 100)"));
     }
 
     private static Map<String, String> volumeTags(TagSpecificationSetType specifications) {
@@ -166,9 +183,9 @@ final class RequestMapper {
         return ids;
     }
 
-    private static DescribeRequest describe(List<String> ids, FilterSetType filterSet, Integer maxResults,
+    private static DescribeRequest describe(List<String> ids, FilterSetType filterSet, String maxResults,
                                             String nextToken) {
-        return new DescribeRequest(ids, filters(filterSet), Optional.ofNullable(maxResults),
+        return new DescribeRequest(ids, filters(filterSet), maxResults(maxResults),
                 Optional.ofNullable(nextToken));
     }
 

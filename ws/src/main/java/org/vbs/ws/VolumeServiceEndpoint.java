@@ -6,6 +6,7 @@ import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
 import java.util.UUID;
 import org.apache.cxf.interceptor.InInterceptors;
+import org.apache.cxf.interceptor.OutFaultInterceptors;
 import org.jboss.logging.Logger;
 import org.jboss.ws.api.annotation.EndpointConfig;
 import org.vbs.core.api.ErrorCode;
@@ -50,13 +51,15 @@ import org.vbs.ws.generated.VolumeServicePortType;
  * <p>The contract, WS-SecurityPolicy included, is the WSDL in WEB-INF/wsdl: it is what the server
  * publishes and enforces. The keys and trust that the policy needs come from the server's endpoint
  * configuration "VBS-Signed-Endpoint", so an operator points the service at their own CA and
- * credential without rebuilding it.
+ * credential without rebuilding it. A fault the caller caused answers as soap:Client, the others as
+ * soap:Server ({@link FaultCodeInterceptor}).
  */
 @WebService(serviceName = "VolumeService", portName = "VolumeServicePort", targetNamespace = "urn:vbs:2026-11",
         wsdlLocation = "WEB-INF/wsdl/VolumeService.wsdl",
         endpointInterface = "org.vbs.ws.generated.VolumeServicePortType")
 @EndpointConfig(configName = "VBS-Signed-Endpoint")
 @InInterceptors(classes = ReplayCacheInterceptor.class)
+@OutFaultInterceptors(classes = FaultCodeInterceptor.class)
 public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     private static final Logger LOG = Logger.getLogger(VolumeServiceEndpoint.class);

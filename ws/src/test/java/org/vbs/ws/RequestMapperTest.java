@@ -61,24 +61,46 @@ class RequestMapperTest {
     }
 
     @Test
-    void shouldPassNegativeAndZeroSizesToTheServiceToJudge() {
-        CreateVolumeType wire = new CreateVolumeType();
-        wire.setSize(" -5 ");
-
-        assertEquals(Optional.of(-5L), mapper.createVolume(wire).sizeGiB());
+    void shouldPassZeroAndHugeSizesToTheServiceToJudge() {
+        assertEquals(Optional.of(0L), mapper.createVolume(volumeOfSize("0")).sizeGiB());
+        assertEquals(Optional.of(999_999_999L), mapper.createVolume(volumeOfSize("999999999")).sizeGiB());
     }
 
     @Test
-    void shouldRefuseASizeThatIsNotAWholeNumberNamingIt() {
-        for (String size : List.of("ten", "1.5", "10GiB", "99999999999999999999")) {
-            CreateVolumeType wire = new CreateVolumeType();
-            wire.setSize(size);
+    void shouldReadLeadingZerosAsDecimalDigits() {
+        assertEquals(Optional.of(10L), mapper.createVolume(volumeOfSize("010")).sizeGiB());
+    }
 
-            VbsException refusal = assertThrows(VbsException.class, () -> mapper.createVolume(wire));
+    @Test
+    void shouldRefuseASizeThatIsNotPlainAsciiDigitsNamingIt() {
+        // a sign, spaces, other scripts' digits (Arabic-Indic, fullwidth), empty, too many digits
+        for (String size : List.of("ten", "1.5", "10GiB", "99999999999999999999", "-5", "+1", " 1", "1 ",
+                "\u0661", "\uff11", "", " ", "1234567890")) {
+            VbsException refusal = assertThrows(VbsException.class, () -> mapper.createVolume(volumeOfSize(size)),
+                    size);
 
             assertEquals(ErrorCode.INVALID_PARAMETER_VALUE, refusal.code());
-            assertTrue(refusal.getMessage().contains("'" + size + "'"), refusal.getMessage());
+            assertTrue(refusal.getMessage().startsWith("size '" + size + "'"), refusal.getMessage());
         }
+    }
+
+    @Test
+    void shouldRefuseAMaxResultsThatIsNotPlainAsciiDigitsNamingIt() {
+        for (String maxResults : List.of("+5", " 5", "5 ", "1 2", "\u0665", "-1", "", "4294967301")) {
+            DescribeVolumesType wire = new DescribeVolumesType();
+            wire.setMaxResults(maxResults);
+
+            VbsException refusal = assertThrows(VbsException.class, () -> mapper.describeVolumes(wire), maxResults);
+
+            assertEquals(ErrorCode.INVALID_PARAMETER_VALUE, refusal.code());
+            assertTrue(refusal.getMessage().startsWith("maxResults '" + maxResults + "'"), refusal.getMessage());
+        }
+    }
+
+    private static CreateVolumeType volumeOfSize(String size) {
+        CreateVolumeType wire = new CreateVolumeType();
+        wire.setSize(size);
+        return wire;
     }
 
     @Test
@@ -127,7 +149,7 @@ class RequestMapperTest {
         DescribeVolumesType wire = new DescribeVolumesType();
         wire.setVolumeSet(volumeSet("vol-00000000000000001", "vol-00000000000000002"));
         wire.setFilterSet(filterSet(filter("status", "available", "creating"), filter("snapshot-id", "snap-1")));
-        wire.setMaxResults(5);
+        wire.setMaxResults("5");
         wire.setNextToken("page-2");
 
         DescribeRequest request = mapper.describeVolumes(wire);
@@ -164,7 +186,7 @@ class RequestMapperTest {
         set.getItem().add(item);
         wire.setSnapshotSet(set);
         wire.setFilterSet(filterSet(filter("volume-id", "vol-00000000000000001")));
-        wire.setMaxResults(1);
+        wire.setMaxResults("1");
 
         DescribeRequest request = mapper.describeSnapshots(wire);
 

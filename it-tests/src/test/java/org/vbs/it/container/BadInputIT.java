@@ -94,6 +94,15 @@ public class BadInputIT {
     }
 
     @Test
+    public void volumeSizeWithASignSpacesOrOtherDigitsThanAsciiIsRefusedNamingSize() throws Exception {
+        // each of these was once taken as 1: Java's number parsers accept them
+        for (String size : List.of(" 1", "1 ", "+1", "\u0661", "\uff11")) {
+            assertRefusedAndNothingChanged("InvalidParameterValue", () -> user.createVolume(size, Optional.empty()),
+                    "size '" + size + "'");
+        }
+    }
+
+    @Test
     public void volumeWithNeitherSizeNorSnapshotIsRefused() throws Exception {
         assertRefusedAndNothingChanged("MissingParameter", () -> user.port().createVolume(new CreateVolumeType()));
     }
@@ -210,6 +219,10 @@ public class BadInputIT {
     }
 
     private void assertRefusedAndNothingChanged(String code, BadCall call) throws Exception {
+        assertRefusedAndNothingChanged(code, call, "");
+    }
+
+    private void assertRefusedAndNothingChanged(String code, BadCall call, String mention) throws Exception {
         // given what the user sees and the pool
         VisibleState before = VisibleState.of(user, pool);
 
@@ -219,6 +232,7 @@ public class BadInputIT {
         // then it is refused with the specific code and a message, and nothing changed
         assertEquals(code, Faults.code(fault), Faults.message(fault));
         assertFalse(Faults.message(fault).isBlank(), "a fault needs a message a person can act on");
+        assertTrue(Faults.message(fault).contains(mention), Faults.message(fault));
         assertEquals(before, VisibleState.of(user, pool));
     }
 }

@@ -49,8 +49,11 @@ public class SignedAccessIT {
             "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
     private static final String WSDL = "http://schemas.xmlsoap.org/wsdl/";
     private static final String SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/";
-    /** The fault code WSS4J answers a message it cannot verify with (it says no more, on purpose). */
-    private static final QName WSS4J_SECURITY_ERROR = new QName("http://ws.apache.org/wss4j", "SecurityError");
+    /**
+     * The fault code of a message WS-Security refused: the caller's fault (soap:Client); the fault
+     * says no more than that, on purpose.
+     */
+    private static final QName SOAP_CLIENT = new QName(SOAP_ENV, "Client");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Callers callers = Callers.ofArquillianServer();
@@ -122,11 +125,12 @@ public class SignedAccessIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
-        // then it gets a SOAP fault from the security policy, not a volume
+        // then it gets a soap:Client fault from the security policy, not a volume
         String body = new String(response.body(), StandardCharsets.UTF_8);
         assertEquals(500, response.statusCode(), body);
         Document answer = parse(response.body());
         Element fault = only(answer.getElementsByTagNameNS(SOAP_ENV, "Fault"), "soap:Fault");
+        assertEquals("soap:Client", only(fault.getElementsByTagName("faultcode"), "faultcode").getTextContent(), body);
         String faultString = only(fault.getElementsByTagName("faultstring"), "faultstring").getTextContent();
         assertTrue(faultString.contains("policy alternatives can not be satisfied"), faultString);
         assertEquals(0, answer.getElementsByTagNameNS("urn:vbs:2026-11", "CreateVolumeResponse").getLength());
@@ -146,7 +150,7 @@ public class SignedAccessIT {
 
         // then WS-Security refuses it (the certificate path does not lead to a trusted CA), and nothing
         // was created
-        assertEquals(WSS4J_SECURITY_ERROR, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
+        assertEquals(SOAP_CLIENT, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
         assertEquals(before, VisibleState.of(devUser, pool));
     }
 
@@ -174,7 +178,7 @@ public class SignedAccessIT {
                 refused = e;
             }
         }
-        assertEquals(WSS4J_SECURITY_ERROR, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
+        assertEquals(SOAP_CLIENT, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
         // and a create is refused too, making nothing, while the other user is still served
         assertThrows(SOAPFaultException.class, () -> revoked.createVolume(1));
         assertEquals(before, VisibleState.of(other, pool));
