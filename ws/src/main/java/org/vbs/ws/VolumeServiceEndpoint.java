@@ -4,6 +4,9 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.cxf.interceptor.InInterceptors;
 import org.apache.cxf.interceptor.OutFaultInterceptors;
@@ -15,7 +18,9 @@ import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeService;
+import org.vbs.core.config.VbsHome;
 import org.vbs.security.GridIdentity;
+import org.vbs.security.grid.GridMapFile;
 import org.vbs.security.grid.SignerChain;
 import org.vbs.ws.generated.AttachVolumeResponseType;
 import org.vbs.ws.generated.AttachVolumeType;
@@ -59,12 +64,14 @@ import org.vbs.ws.generated.VolumeServicePortType;
         endpointInterface = "org.vbs.ws.generated.VolumeServicePortType")
 @EndpointConfig(configName = "VBS-Signed-Endpoint")
 @InInterceptors(classes = ReplayCacheInterceptor.class)
-@OutFaultInterceptors(classes = FaultCodeInterceptor.class)
+@OutFaultInterceptors(classes = {FaultCodeInterceptor.class, AuditFaultInterceptor.class})
 public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     private static final Logger LOG = Logger.getLogger(VolumeServiceEndpoint.class);
     /** EC2's words for a refusal; which check refused is for the log, not the caller. */
     private static final String UNAUTHORIZED = "You are not authorized to perform this operation.";
+    /** Who may use the service at all, if the file exists: {@code "<DN>" account} lines. */
+    static final String GRID_MAPFILE = "grid-mapfile";
 
     private final RequestMapper requests = new RequestMapper();
     private final ResponseMapper responses = new ResponseMapper();
@@ -82,13 +89,17 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     @EJB
     private HostAdministration hosts;
 
-    /** For the container, which injects the fields. */
+    private final GridMapFile gridMap;
+
+    /** For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile}. */
     public VolumeServiceEndpoint() {
+        this.gridMap = new GridMapFile(VbsHome.resolve().resolve(GRID_MAPFILE));
     }
 
     /** With its collaborators given, as the unit tests do. */
     VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
-                          HostAdministration hosts) {
+                          HostAdministration hosts, GridMapFile gridMap) {
+        this.gridMap = gridMap;
         this.context = context;
         this.volumes = volumes;
         this.plugins = plugins;
@@ -97,13 +108,13 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public CreateVolumeResponseType createVolume(CreateVolumeType request) throws VbsFault {
-        return call("CreateVolume", Access.CHANGE, call -> responses.createdVolume(call.requestId(),
+        return call("CreateVolume", Access.CHANGE, null, call -> responses.createdVolume(call.requestId(),
                 volumes.createVolume(call, requests.createVolume(request))));
     }
 
     @Override
     public DeleteVolumeResponseType deleteVolume(DeleteVolumeType request) throws VbsFault {
-        return call("DeleteVolume", Access.CHANGE, call -> {
+        return call("DeleteVolume", Access.CHANGE, request.getVolumeId(), call -> {
             volumes.deleteVolume(call, requests.required(request.getVolumeId(), "volumeId"));
             return responses.deletedVolume(call.requestId());
         });
@@ -111,13 +122,13 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public DescribeVolumesResponseType describeVolumes(DescribeVolumesType request) throws VbsFault {
-        return call("DescribeVolumes", Access.READ, call -> responses.volumes(call.requestId(),
+        return call("DescribeVolumes", Access.READ, null, call -> responses.volumes(call.requestId(),
                 volumes.describeVolumes(call, requests.describeVolumes(request))));
     }
 
     @Override
     public AttachVolumeResponseType attachVolume(AttachVolumeType request) throws VbsFault {
-        return call("AttachVolume", Access.CHANGE, call -> responses.attached(call.requestId(), volumes.attachVolume(call,
+        return call("AttachVolume", Access.CHANGE, request.getVolumeId(), call -> responses.attached(call.requestId(), volumes.attachVolume(call,
                 requests.required(request.getVolumeId(), "volumeId"), requests.required(request.getHost(), "host"),
                 requests.required(request.getInstanceId(), "instanceId"),
                 requests.required(request.getDevice(), "device"))));
@@ -125,7 +136,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public DetachVolumeResponseType detachVolume(DetachVolumeType request) throws VbsFault {
-        return call("DetachVolume", Access.CHANGE, call -> responses.detached(call.requestId(), volumes.detachVolume(call,
+        return call("DetachVolume", Access.CHANGE, request.getVolumeId(), call -> responses.detached(call.requestId(), volumes.detachVolume(call,
                 requests.required(request.getVolumeId(), "volumeId"),
                 requests.optionalCheck(request.getInstanceId(), "instanceId"),
                 requests.optionalCheck(request.getDevice(), "device"), requests.force(request.isForce()))));
@@ -133,14 +144,14 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public CreateSnapshotResponseType createSnapshot(CreateSnapshotType request) throws VbsFault {
-        return call("CreateSnapshot", Access.CHANGE, call -> responses.createdSnapshot(call.requestId(),
+        return call("CreateSnapshot", Access.CHANGE, request.getVolumeId(), call -> responses.createdSnapshot(call.requestId(),
                 volumes.createSnapshot(call, requests.required(request.getVolumeId(), "volumeId"),
                         requests.snapshotDescription(request))));
     }
 
     @Override
     public DeleteSnapshotResponseType deleteSnapshot(DeleteSnapshotType request) throws VbsFault {
-        return call("DeleteSnapshot", Access.CHANGE, call -> {
+        return call("DeleteSnapshot", Access.CHANGE, request.getSnapshotId(), call -> {
             volumes.deleteSnapshot(call, requests.required(request.getSnapshotId(), "snapshotId"));
             return responses.deletedSnapshot(call.requestId());
         });
@@ -148,31 +159,31 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     @Override
     public DescribeSnapshotsResponseType describeSnapshots(DescribeSnapshotsType request) throws VbsFault {
-        return call("DescribeSnapshots", Access.READ, call -> responses.snapshots(call.requestId(),
+        return call("DescribeSnapshots", Access.READ, null, call -> responses.snapshots(call.requestId(),
                 volumes.describeSnapshots(call, requests.describeSnapshots(request))));
     }
 
     @Override
     public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
-        return call("DescribePlugins", Access.READ, call -> responses.plugins(call.requestId(),
+        return call("DescribePlugins", Access.READ, null, call -> responses.plugins(call.requestId(),
                 plugins.bundles(call.caller())));
     }
 
     @Override
     public RegisterHostResponseType registerHost(RegisterHostType request) throws VbsFault {
-        return call("RegisterHost", Access.CHANGE, call -> responses.registeredHost(call.requestId(), hosts.registerHost(call,
+        return call("RegisterHost", Access.CHANGE, request.getHostName(), call -> responses.registeredHost(call.requestId(), hosts.registerHost(call,
                 requests.required(request.getHostName(), "hostName"), requests.hostProperties(request))));
     }
 
     @Override
     public DescribeHostsResponseType describeHosts(DescribeHostsType request) throws VbsFault {
-        return call("DescribeHosts", Access.READ, call -> responses.hosts(call.requestId(), hosts.describeHosts(call,
+        return call("DescribeHosts", Access.READ, null, call -> responses.hosts(call.requestId(), hosts.describeHosts(call,
                 requests.hostNames(request))));
     }
 
     @Override
     public DeregisterHostResponseType deregisterHost(DeregisterHostType request) throws VbsFault {
-        return call("DeregisterHost", Access.CHANGE, call -> {
+        return call("DeregisterHost", Access.CHANGE, request.getHostName(), call -> {
             hosts.deregisterHost(call, requests.required(request.getHostName(), "hostName"));
             return responses.deregisteredHost(call.requestId());
         });
@@ -190,28 +201,94 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     }
 
     /**
-     * Runs an operation under a fresh request id: a refusal by the service becomes its fault, anything
-     * else is logged here with the request id and becomes InternalError without the details.
+     * Runs an operation under a fresh request id, as the signer, if the signer may: a caller not in
+     * the grid-mapfile, or signing with a limited proxy for anything but a read, is refused with
+     * EC2's generic refusal (which check refused goes to the audit log only). A refusal by the
+     * service becomes its fault; anything else is logged here with the request id and becomes
+     * InternalError without the details. Every call ends in one audit line.
+     *
+     * @param resource the id the request names (a volume, snapshot or host), or null
      */
-    private <T> T call(String operation, Access access, Operation<T> body) throws VbsFault {
+    private <T> T call(String operation, Access access, String resource, Operation<T> body) throws VbsFault {
         String requestId = UUID.randomUUID().toString();
-        GridIdentity caller = null;
+        // The fault interceptor must not write a second line for a call refused here.
+        Audit audit = new Audit(requestId, operation, Optional.ofNullable(resource),
+                () -> context.getMessageContext().put(AuditFaultInterceptor.AUDITED, Boolean.TRUE));
         try {
             SignerChain signer = CallerIdentity.of(context);
-            caller = signer.identity();
-            if (signer.limited() && access != Access.READ) {
-                LOG.infof("%s refused: request %s, caller %s signs with a limited proxy, which may only read",
-                        operation, requestId, caller);
-                throw new VbsException(ErrorCode.UNAUTHORIZED_OPERATION, UNAUTHORIZED);
+            audit.signer = Optional.of(signer);
+            if (!gridMap.admits(signer.identity())) {
+                throw audit.refuse("not in the grid-mapfile");
             }
-            return body.run(new RequestContext(requestId, caller));
+            if (signer.limited() && access != Access.READ) {
+                throw audit.refuse("a limited proxy may only read");
+            }
+            T result = body.run(new RequestContext(requestId, signer.identity()));
+            audit.done(AuditLog.madeBy(result));
+            return result;
         } catch (VbsException refusal) {
-            LOG.debugf("%s refused: request %s, caller %s, %s: %s", operation, requestId, caller,
+            LOG.debugf("%s refused: request %s, caller %s, %s: %s", operation, requestId, audit.caller(),
                     refusal.code().code(), refusal.getMessage());
+            audit.refused(refusal);
+            if (refusal.code() == ErrorCode.UNAUTHORIZED_OPERATION) {
+                // Which check refused is for the operator (audit log), never for the caller.
+                throw faults.fault(requestId, new VbsException(ErrorCode.UNAUTHORIZED_OPERATION, UNAUTHORIZED));
+            }
             throw faults.fault(requestId, refusal);
         } catch (RuntimeException failure) {
-            LOG.errorf(failure, "%s failed: request %s, caller %s", operation, requestId, caller);
+            LOG.errorf(failure, "%s failed: request %s, caller %s", operation, requestId, audit.caller());
+            audit.failed("InternalError: " + failure.getClass().getSimpleName());
             throw faults.internalError(requestId);
+        }
+    }
+
+    /** The audit line of one call, written once its outcome is known. */
+    private static final class Audit {
+        private final String requestId;
+        private final String operation;
+        private final Optional<String> resource;
+        private final Runnable written;
+        private Optional<SignerChain> signer = Optional.empty();
+        private Optional<String> reason = Optional.empty();
+
+        Audit(String requestId, String operation, Optional<String> resource, Runnable written) {
+            this.written = written;
+            this.requestId = requestId;
+            this.operation = operation;
+            this.resource = resource;
+        }
+
+        Optional<GridIdentity> caller() {
+            return signer.map(SignerChain::identity);
+        }
+
+        /** A refusal by the endpoint's own checks; the reason is kept for the line. */
+        VbsException refuse(String why) {
+            reason = Optional.of(why);
+            return new VbsException(ErrorCode.UNAUTHORIZED_OPERATION, UNAUTHORIZED);
+        }
+
+        void done(Optional<String> made) {
+            write(AuditLog.Outcome.ALLOWED, made.or(() -> resource), Optional.empty());
+        }
+
+        void refused(VbsException refusal) {
+            String why = refusal.code().code() + ": " + reason.orElse(refusal.getMessage());
+            // Faults on the service's side (capacity, unavailability, internal errors) are its failures.
+            write(refusal.code().side() == ErrorCode.Side.SERVER ? AuditLog.Outcome.FAILED : AuditLog.Outcome.REFUSED,
+                    resource,
+                    Optional.of(why));
+        }
+
+        void failed(String why) {
+            write(AuditLog.Outcome.FAILED, resource, Optional.of(why));
+        }
+
+        private void write(AuditLog.Outcome outcome, Optional<String> shown, Optional<String> why) {
+            written.run();
+            String proxy = signer.map(s -> s.limited() ? "limited" : s.proxy() ? "yes" : "no").orElse("-");
+            AuditLog.write(new AuditLog.Entry(Instant.now(), Optional.of(requestId), caller(), List.of(), proxy,
+                    operation, shown, outcome, why));
         }
     }
 }

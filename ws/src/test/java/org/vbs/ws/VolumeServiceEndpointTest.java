@@ -14,6 +14,8 @@ import eu.emi.security.authn.x509.proxy.ProxyCertificate;
 import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
 import eu.emi.security.authn.x509.proxy.ProxyGenerator;
 import eu.emi.security.authn.x509.proxy.ProxyType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
 import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
@@ -46,6 +49,7 @@ import org.vbs.core.api.VolumeService;
 import org.vbs.core.api.VolumeState;
 import org.vbs.security.Credential;
 import org.vbs.security.GridIdentity;
+import org.vbs.security.grid.GridMapFile;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
 import org.vbs.ws.generated.AttachVolumeResponseType;
@@ -81,6 +85,9 @@ class VolumeServiceEndpointTest {
 
     private final RecordingVolumeService service = new RecordingVolumeService();
     private final RecordingHosts hosts = new RecordingHosts();
+
+    @TempDir
+    Path work;
 
     @Test
     void shouldAttachWithTheHostAndAnswerTheAttachment() throws VbsFault {
@@ -235,6 +242,30 @@ class VolumeServiceEndpointTest {
     }
 
     @Test
+    void shouldRefuseACallerTheGridMapfileDoesNotListWithTheGenericRefusal() throws Exception {
+        Path gridMap = Files.writeString(work.resolve("grid-mapfile"), "\"/O=Grid/OU=People/CN=Bob\" bob\n");
+        VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(SignedContext.of(ALICE_CREDENTIAL.certificate()),
+                service, caller -> List.of(), hosts, new GridMapFile(gridMap));
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.describeVolumes(new DescribeVolumesType()));
+
+        assertEquals("UnauthorizedOperation", onlyError(fault).getCode());
+        assertEquals("You are not authorized to perform this operation.", onlyError(fault).getMessage());
+        assertTrue(service.callers.isEmpty());
+    }
+
+    @Test
+    void shouldAnswerTheServicesOwnAuthorizationRefusalWithTheGenericOne() {
+        service.failure = new VbsException(ErrorCode.UNAUTHORIZED_OPERATION, "the plugin status is for administrators");
+        CreateVolumeType request = new CreateVolumeType();
+        request.setSize("1");
+
+        VbsFault fault = assertThrows(VbsFault.class, () -> endpointFor(ALICE_CREDENTIAL).createVolume(request));
+
+        assertEquals("You are not authorized to perform this operation.", onlyError(fault).getMessage());
+    }
+
+    @Test
     void shouldTurnAServiceRefusalIntoItsFault() {
         service.failure = new VbsException(ErrorCode.INVALID_VOLUME_NOT_FOUND,
                 "The volume 'vol-00000000000000009' does not exist.");
@@ -285,7 +316,7 @@ class VolumeServiceEndpointTest {
             return List.of();
         };
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
-                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts());
+                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), noGridMap());
 
         assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
         assertEquals(List.of(GridIdentity.of(ALICE)), askedBy);
@@ -297,7 +328,12 @@ class VolumeServiceEndpointTest {
 
     private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
         PluginStatus noPlugins = caller -> List.of();
-        return new VolumeServiceEndpoint(context, service, noPlugins, hosts);
+        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap());
+    }
+
+    /** No grid-mapfile: every signer of a trusted CA may call. */
+    private GridMapFile noGridMap() {
+        return new GridMapFile(work.resolve("no-grid-mapfile"));
     }
 
     private static Credential proxyOf(Credential user, boolean limited) throws Exception {

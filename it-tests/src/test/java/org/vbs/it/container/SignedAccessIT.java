@@ -13,8 +13,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -24,6 +28,7 @@ import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vbs.it.client.CreateVolumeResponseType;
+import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
@@ -182,6 +187,71 @@ public class SignedAccessIT {
         // and a create is refused too, making nothing, while the other user is still served
         assertThrows(SOAPFaultException.class, () -> revoked.createVolume(1));
         assertEquals(before, VisibleState.of(other, pool));
+    }
+
+    @Test
+    public void everyCallAllowedOrRefusedWritesOneAuditLineNamingCallerOperationAndOutcome() throws Exception {
+        // given a user of the trusted CA and a stranger of another CA
+        Caller user = callers.newUser("audited");
+        Caller stranger = callers.fromUntrustedCa(Callers.uniqueDn("stranger"));
+        long before = auditLines().size();
+
+        // when the user creates and deletes a volume, asks for another's, and the stranger calls
+        String volume = user.createVolume(1).getVolumeId();
+        user.deleteVolume(volume);
+        assertThrows(Exception.class, () -> user.deleteVolume("vol-00000000000000001"));
+        assertThrows(SOAPFaultException.class, () -> stranger.createVolume(1));
+
+        // then each call has its line, in the documented format
+        List<String> lines = auditLines().subList((int) before, auditLines().size());
+        String dn = "dn=\"" + user.dn() + "\"";
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).matches("time=\\S+ request=[0-9a-f-]{36} " + Pattern.quote(dn)
+                + " fqans=- proxy=no op=CreateVolume resource=" + volume + " outcome=allowed reason=-"), lines.get(0));
+        assertTrue(lines.get(1).contains(dn + " fqans=- proxy=no op=DeleteVolume resource=" + volume
+                + " outcome=allowed"), lines.get(1));
+        assertTrue(lines.get(2).contains(" op=DeleteVolume resource=vol-00000000000000001 outcome=refused"
+                + " reason=\"InvalidVolume.NotFound: "), lines.get(2));
+        assertTrue(lines.get(3).contains("request=- dn=- fqans=- proxy=- op=CreateVolume resource=- outcome=refused"),
+                lines.get(3));
+    }
+
+    @Test
+    public void aGridMapfileAdmitsOnlyTheDnsItListsWithTheGenericRefusalForOthers() throws Exception {
+        // given a grid-mapfile listing one user (in the slash form grid tools write)
+        Caller listed = callers.newUser("mapped");
+        Caller unlisted = callers.newUser("unmapped");
+        Path gridMap = ItConfig.vbsHome().resolve("grid-mapfile");
+        Files.writeString(gridMap, "\"" + slashForm(listed.dn()) + "\" vbsuser\n");
+        try {
+            // when both call
+            Set<String> served = listed.volumeIds();
+            VbsFault refused = assertThrows(VbsFault.class, unlisted::volumeIds);
+
+            // then the listed one is served, the other refused without a hint of why, and the log says why
+            assertEquals(Set.of(), served);
+            assertEquals("UnauthorizedOperation", refused.getFaultInfo().getErrors().getError().get(0).getCode());
+            assertEquals("You are not authorized to perform this operation.",
+                    refused.getFaultInfo().getErrors().getError().get(0).getMessage());
+            List<String> lines = auditLines();
+            assertTrue(lines.get(lines.size() - 1).endsWith("outcome=refused reason=\"UnauthorizedOperation: not in the"
+                    + " grid-mapfile\""), lines.get(lines.size() - 1));
+        } finally {
+            Files.delete(gridMap);
+        }
+        // and without the file everyone of a trusted CA is served again
+        assertEquals(Set.of(), unlisted.volumeIds());
+    }
+
+    /** "CN=a b,OU=vbs-it,O=Grid" as grid tools print it: "/O=Grid/OU=vbs-it/CN=a b" (no escaped commas in test DNs). */
+    private static String slashForm(String rfc2253) {
+        List<String> rdns = new java.util.ArrayList<>(List.of(rfc2253.split(",")));
+        java.util.Collections.reverse(rdns);
+        return "/" + String.join("/", rdns);
+    }
+
+    private static List<String> auditLines() throws Exception {
+        return Files.readAllLines(ItConfig.auditLog());
     }
 
     private static Document parse(byte[] xml) throws Exception {

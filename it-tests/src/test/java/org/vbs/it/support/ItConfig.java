@@ -18,6 +18,11 @@ public final class ItConfig {
         return existing("vbs.it.vbs.home");
     }
 
+    /** The Arquillian server's audit log (its log directory's audit.log). */
+    public static Path auditLog() {
+        return existing("vbs.it.jboss.home").resolve("standalone/log/audit.log");
+    }
+
     /** The built vbs.ear. */
     public static Path ear() {
         return existing("vbs.it.ear");

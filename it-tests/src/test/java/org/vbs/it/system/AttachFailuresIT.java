@@ -33,6 +33,7 @@ import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.PoolState;
 import org.vbs.it.support.Processes;
+import org.vbs.it.support.Resources;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 import org.vbs.plugins.testkit.tools.NetworkNamespace;
@@ -120,7 +121,6 @@ public class AttachFailuresIT {
 
     @AfterAll
     public void stopEverything() throws Exception {
-        Exception first = null;
         List<AutoCloseable> all = new ArrayList<>();
         all.add(() -> {
             if (server != null) {
@@ -133,20 +133,7 @@ public class AttachFailuresIT {
                 tgtd.close();
             }
         });
-        for (AutoCloseable resource : all) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Resources.closeAll(all);
     }
 
     // ------------------------------------------------------------------ host unreachable

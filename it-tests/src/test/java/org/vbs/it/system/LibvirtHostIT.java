@@ -23,6 +23,7 @@ import org.vbs.it.support.Callers;
 import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
+import org.vbs.it.support.Resources;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 import org.vbs.it.support.VbsTargets;
@@ -99,23 +100,9 @@ public class LibvirtHostIT {
 
     @AfterAll
     public void stopEverything() throws Exception {
-        Exception first = null;
         // Last started, first stopped: the server before the daemons it drives, libvirtd (and with it the
         // domains' QEMUs, logged in to tgtd) before tgtd.
-        for (AutoCloseable resource : started) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Resources.closeAll(started);
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.Processes;
+import org.vbs.it.support.Resources;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 import org.vbs.it.support.VbsTargets;
@@ -120,23 +121,9 @@ public class NamespaceHostsIT {
 
     @AfterAll
     public void stopEverything() throws Exception {
-        Exception first = null;
         // Last started, first stopped: the server before the hosts it holds SSH sessions to, the VMs
         // before the tgtd they are logged in to, the links before the namespaces.
-        for (AutoCloseable resource : started) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Resources.closeAll(started);
     }
 
     @Test

@@ -42,6 +42,7 @@ import org.vbs.it.support.Callers;
 import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
+import org.vbs.it.support.Resources;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.StepFaults;
 import org.vbs.it.support.StepFaults.Action;
@@ -130,21 +131,7 @@ public class ServerKilledBetweenStepsIT {
     @AfterAll
     public void stopEverything() throws Exception {
         calls.shutdownNow();
-        Exception first = null;
-        for (AutoCloseable resource : started) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Resources.closeAll(started);
     }
 
     @Test
