@@ -76,6 +76,7 @@ import org.vbs.plugins.testkit.tools.TgtdProcess;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class ServerKilledBetweenStepsIT {
     private static final String HOST = "local";
+    private static final String BAD_BUS = "bad-bus";
     private static final String VM = "demo-vm";
     /** How long a resource may take to settle after a restart (recovery runs on the server's executor). */
     private static final Duration SETTLE = Duration.ofSeconds(60);
@@ -121,6 +122,12 @@ public class ServerKilledBetweenStepsIT {
                 "address=127.0.0.1", "volume.driver=file", "volume.pool=" + pool.root(), "export.driver=tgt",
                 "export.portal=" + tgtd.portal(), "export.control=" + tgtd.controlNumber(), "hypervisor.driver=qemu",
                 "hypervisor.qmpSocketDir=" + qmp, ""), StandardCharsets.UTF_8);
+        // The same VM through a virtio-scsi controller id it does not have: QEMU takes the secret and
+        // the block node (logged in to the export) and then refuses the device, so the attach rolls back
+        // after its export.
+        Files.writeString(hosts.resolve(BAD_BUS + ".properties"), String.join("\n", "transport=local",
+                "address=127.0.0.1", "hypervisor.driver=qemu", "hypervisor.qmpSocketDir=" + qmp,
+                "hypervisor.scsiController=nosuch", ""), StandardCharsets.UTF_8);
         faults = StepFaults.in(work.resolve("faults"));
         server = ServerProcess.withoutLab(vbsHome, offset, work).withJvmOptions(faults.jvmOptions());
         started.add(0, server::stop);
@@ -178,9 +185,9 @@ public class ServerKilledBetweenStepsIT {
             dying.add(stopSynchronous(attachPoints.get(i), Action.PARK, volume,
                     () -> caller().attachVolume(volume, HOST, VM, device)));
         }
-        // and an attach to an instance the host does not run is stopped in its rollback, the export undone
+        // and an attach whose device QEMU refuses is stopped in its rollback, the export undone
         dying.add(stopSynchronous(Point.undoneNotRecorded("ATTACH_VOLUME", "export"), Action.PARK, rollbackCase,
-                () -> caller().attachVolume(rollbackCase, HOST, "vm-absent", "sdm")));
+                () -> caller().attachVolume(rollbackCase, BAD_BUS, VM, "sdm")));
         List<Point> detachPoints = List.of(Point.before("DETACH_VOLUME", "detach-device"),
                 Point.doneNotRecorded("DETACH_VOLUME", "detach-device"), Point.before("DETACH_VOLUME", "unexport"),
                 Point.doneNotRecorded("DETACH_VOLUME", "unexport"), Point.before("DETACH_VOLUME", "available"));
