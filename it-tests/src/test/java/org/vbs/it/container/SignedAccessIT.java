@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.emi.security.authn.x509.proxy.ProxyCertificate;
+import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
+import eu.emi.security.authn.x509.proxy.ProxyGenerator;
+import eu.emi.security.authn.x509.proxy.ProxyType;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -27,14 +31,18 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.vbs.it.client.CreateVolumeResponseType;
 import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
+import org.vbs.it.support.Processes;
 import org.vbs.it.support.VbsEar;
 import org.vbs.it.support.VisibleState;
+import org.vbs.security.NewFile;
+import org.vbs.security.Pem;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -241,6 +249,61 @@ public class SignedAccessIT {
         }
         // and without the file everyone of a trusted CA is served again
         assertEquals(Set.of(), unlisted.volumeIds());
+    }
+
+    @Test
+    public void aProxyOfATrustedUserActsAsThatUserAndALimitedProxyMayOnlyRead(@TempDir Path dir) throws Exception {
+        // given a user of the trusted CA, and an RFC 3820 proxy and a limited proxy of its credential, in
+        // files as grid-proxy-init writes them
+        Caller user = callers.newUser("proxied");
+        Path proxy = proxyFile(dir.resolve("x509up_full"), user, false);
+        Path limited = proxyFile(dir.resolve("x509up_limited"), user, true);
+        long before = auditLines().size();
+
+        // when the CLI (whose chain goes as an X509PKIPathv1 token) creates a volume with the proxy and
+        // tries again with the limited one, which then only describes
+        Processes.Result created = vbs(proxy, "create-volume", "--size", "1");
+        Processes.Result refused = vbs(limited, "create-volume", "--size", "1");
+        Processes.Result described = vbs(limited, "describe-volumes");
+
+        // then the proxy's volume is the user's, the limited proxy is refused the change but may read
+        assertEquals(0, created.exitCode(), created.describe());
+        String volume = user.volumeIds().iterator().next();
+        assertTrue(created.stdout().contains(volume), created.describe());
+        assertEquals(1, refused.exitCode(), refused.describe());
+        assertTrue(refused.stderr().contains("UnauthorizedOperation"), refused.describe());
+        assertEquals(0, described.exitCode(), described.describe());
+        assertTrue(described.stdout().contains(volume), described.describe());
+        assertEquals(Set.of(volume), user.volumeIds());
+        // and the audit log names the user behind each proxy
+        List<String> lines = auditLines().subList((int) before, auditLines().size());
+        assertTrue(lines.get(0).contains("dn=\"" + user.dn() + "\" fqans=- proxy=yes op=CreateVolume"), lines.get(0));
+        assertTrue(lines.get(1).contains("proxy=limited op=CreateVolume resource=- outcome=refused"), lines.get(1));
+        user.deleteVolume(volume);
+    }
+
+    private static Processes.Result vbs(Path proxy, String... arguments) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of(ItConfig.cli().toString(), "--url",
+                ItConfig.endpoint().toString(), "--ca", ItConfig.vbsHome().resolve("pki/ca/cacert.pem").toString(),
+                "--proxy", proxy.toString()));
+        argv.addAll(List.of(arguments));
+        return Processes.run(argv, java.util.Map.of("VBS_HOME", ItConfig.vbsHome().toString()), Duration.ofMinutes(2));
+    }
+
+    /** A proxy credential file: the proxy certificate, its key, then the user's certificate. */
+    private static Path proxyFile(Path file, Caller user, boolean limited) throws Exception {
+        ProxyCertificateOptions options = new ProxyCertificateOptions(
+                user.credential().chain().toArray(new java.security.cert.X509Certificate[0]));
+        options.setType(ProxyType.RFC3820);
+        options.setLimited(limited);
+        ProxyCertificate proxy = ProxyGenerator.generate(options, user.credential().privateKey());
+        java.security.cert.X509Certificate[] chain = proxy.getCertificateChain();
+        java.io.ByteArrayOutputStream pem = new java.io.ByteArrayOutputStream();
+        pem.write(Pem.encodeCertificates(List.of(chain[0])));
+        pem.write(Pem.encodePrivateKey(proxy.getPrivateKey()));
+        pem.write(Pem.encodeCertificates(List.of(chain).subList(1, chain.length)));
+        NewFile.writeAll(List.of(NewFile.secret(file, pem.toByteArray())));
+        return file;
     }
 
     /** "CN=a b,OU=vbs-it,O=Grid" as grid tools print it: "/O=Grid/OU=vbs-it/CN=a b" (no escaped commas in test DNs). */
