@@ -35,8 +35,8 @@ import org.vbs.cli.generated.VolumeServicePortType;
 import org.vbs.security.Credential;
 import org.vbs.security.KeyStores;
 import org.vbs.security.NewFile;
-import org.vbs.security.Pem;
 import org.vbs.security.grid.GridCrypto;
+import org.vbs.security.grid.ProxyFile;
 import org.vbs.security.grid.GridTrustSettings;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
@@ -160,12 +160,8 @@ class SignedRoundTripTest {
         ProxyCertificateOptions options = new ProxyCertificateOptions(user.chain().toArray(new X509Certificate[0]));
         options.setType(ProxyType.RFC3820);
         ProxyCertificate proxy = ProxyGenerator.generate(options, user.privateKey());
-        X509Certificate[] chain = proxy.getCertificateChain();
-        java.io.ByteArrayOutputStream pem = new java.io.ByteArrayOutputStream();
-        pem.write(Pem.encodeCertificates(List.of(chain[0])));
-        pem.write(Pem.encodePrivateKey(proxy.getPrivateKey()));
-        pem.write(Pem.encodeCertificates(List.of(chain).subList(1, chain.length)));
-        NewFile.writeAll(List.of(NewFile.secret(file, pem.toByteArray())));
+        NewFile.writeAll(List.of(ProxyFile.of(file, new Credential(proxy.getPrivateKey(),
+                List.of(proxy.getCertificateChain())))));
         return file;
     }
 

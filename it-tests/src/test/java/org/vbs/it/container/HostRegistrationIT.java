@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -23,10 +22,7 @@ import org.vbs.it.client.DeregisterHostType;
 import org.vbs.it.client.DescribeHostsSetItemType;
 import org.vbs.it.client.DescribeHostsSetType;
 import org.vbs.it.client.DescribeHostsType;
-import org.vbs.it.client.HostPropertySetItemType;
-import org.vbs.it.client.HostPropertySetType;
 import org.vbs.it.client.HostSetItemType;
-import org.vbs.it.client.RegisterHostType;
 import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
@@ -70,18 +66,6 @@ public class HostRegistrationIT {
         }
     }
 
-    private static RegisterHostType registration(String name, Map<String, String> properties) {
-        RegisterHostType request = new RegisterHostType();
-        request.setHostName(name);
-        request.setPropertySet(new HostPropertySetType());
-        new TreeMap<>(properties).forEach((key, value) -> {
-            HostPropertySetItemType item = new HostPropertySetItemType();
-            item.setKey(key);
-            item.setValue(value);
-            request.getPropertySet().getItem().add(item);
-        });
-        return request;
-    }
 
     private static List<HostSetItemType> describe(Caller caller, String... names) throws VbsFault {
         DescribeHostsType request = new DescribeHostsType();
@@ -114,7 +98,7 @@ public class HostRegistrationIT {
         Caller user = callers.newUser("not-host-admin");
 
         // when it registers, describes and deregisters hosts, then each is refused as DescribePlugins is
-        assertFault("UnauthorizedOperation", () -> user.port().registerHost(registration(HOST,
+        assertFault("UnauthorizedOperation", () -> user.port().registerHost(Caller.registration(HOST,
                 Map.of("transport", "local"))), "administrators");
         assertFault("UnauthorizedOperation", () -> describe(user), "administrators");
         assertFault("UnauthorizedOperation", () -> deregister(user, "local"), "administrators");
@@ -131,13 +115,13 @@ public class HostRegistrationIT {
         Caller admin = callers.devUser();
 
         // when it registers a host with a misspelt key, a bad address, a hostile name, then a duplicate
-        assertFault("InvalidParameterValue", () -> admin.port().registerHost(registration(HOST,
+        assertFault("InvalidParameterValue", () -> admin.port().registerHost(Caller.registration(HOST,
                 Map.of("volume.driver", "file", "volume.pol", "/srv"))), "volume.pol");
-        assertFault("InvalidParameterValue", () -> admin.port().registerHost(registration(HOST,
+        assertFault("InvalidParameterValue", () -> admin.port().registerHost(Caller.registration(HOST,
                 Map.of("address", "127.0.0.1 -o ProxyCommand"))), "address");
-        assertFault("InvalidParameterValue", () -> admin.port().registerHost(registration("../admins",
+        assertFault("InvalidParameterValue", () -> admin.port().registerHost(Caller.registration("../admins",
                 Map.of())), "host name");
-        assertFault("InvalidHost.Duplicate", () -> admin.port().registerHost(registration("local",
+        assertFault("InvalidHost.Duplicate", () -> admin.port().registerHost(Caller.registration("local",
                 Map.of())), "local");
 
         // then no file was written, and the host is unknown
@@ -152,7 +136,7 @@ public class HostRegistrationIT {
         tmpfsPool = Files.createTempDirectory(Path.of("/dev/shm"), "vbs-it-pool");
 
         // when it registers a second volume server with the file driver on that pool
-        HostSetItemType registered = admin.port().registerHost(registration(HOST, Map.of("transport", "local",
+        HostSetItemType registered = admin.port().registerHost(Caller.registration(HOST, Map.of("transport", "local",
                 "volume.driver", "file", "volume.pool", tmpfsPool.toString()))).getHost();
 
         // then it is described with its driver and pool, working, and its file is written

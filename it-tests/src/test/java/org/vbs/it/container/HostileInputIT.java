@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,9 +34,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.vbs.it.client.DeregisterHostType;
-import org.vbs.it.client.HostPropertySetItemType;
-import org.vbs.it.client.HostPropertySetType;
-import org.vbs.it.client.RegisterHostType;
 import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
@@ -226,7 +222,7 @@ public class HostileInputIT {
         // given a hypervisor host whose driver no plugin provides
         Caller admin = callers.devUser();
         String host = "hostile-no-driver";
-        admin.port().registerHost(registration(host, Map.of("transport", "local", "hypervisor.driver", "absent")));
+        admin.port().registerHost(Caller.registration(host, Map.of("transport", "local", "hypervisor.driver", "absent")));
         try {
             FaultCodeRecorder codes = FaultCodeRecorder.on(user);
 
@@ -335,16 +331,4 @@ public class HostileInputIT {
         return document.getElementsByTagName("faultcode").item(0).getTextContent().strip();
     }
 
-    private static RegisterHostType registration(String name, Map<String, String> properties) {
-        RegisterHostType request = new RegisterHostType();
-        request.setHostName(name);
-        request.setPropertySet(new HostPropertySetType());
-        new TreeMap<>(properties).forEach((key, value) -> {
-            HostPropertySetItemType item = new HostPropertySetItemType();
-            item.setKey(key);
-            item.setValue(value);
-            request.getPropertySet().getItem().add(item);
-        });
-        return request;
-    }
 }

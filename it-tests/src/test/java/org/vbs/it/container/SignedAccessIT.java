@@ -42,7 +42,8 @@ import org.vbs.it.support.Processes;
 import org.vbs.it.support.VbsEar;
 import org.vbs.it.support.VisibleState;
 import org.vbs.security.NewFile;
-import org.vbs.security.Pem;
+import org.vbs.security.Credential;
+import org.vbs.security.grid.ProxyFile;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -297,12 +298,8 @@ public class SignedAccessIT {
         options.setType(ProxyType.RFC3820);
         options.setLimited(limited);
         ProxyCertificate proxy = ProxyGenerator.generate(options, user.credential().privateKey());
-        java.security.cert.X509Certificate[] chain = proxy.getCertificateChain();
-        java.io.ByteArrayOutputStream pem = new java.io.ByteArrayOutputStream();
-        pem.write(Pem.encodeCertificates(List.of(chain[0])));
-        pem.write(Pem.encodePrivateKey(proxy.getPrivateKey()));
-        pem.write(Pem.encodeCertificates(List.of(chain).subList(1, chain.length)));
-        NewFile.writeAll(List.of(NewFile.secret(file, pem.toByteArray())));
+        NewFile.writeAll(List.of(ProxyFile.of(file, new Credential(proxy.getPrivateKey(),
+                List.of(proxy.getCertificateChain())))));
         return file;
     }
 

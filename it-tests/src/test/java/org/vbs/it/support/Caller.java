@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.vbs.it.client.HostPropertySetItemType;
+import org.vbs.it.client.HostPropertySetType;
+import org.vbs.it.client.RegisterHostType;
 import org.vbs.it.client.AttachVolumeResponseType;
 import org.vbs.it.client.AttachVolumeType;
 import org.vbs.it.client.CreateSnapshotResponseType;
@@ -300,5 +303,19 @@ public record Caller(String dn, Credential credential, VolumeServicePortType por
             set.getItem().add(filter);
         });
         return set;
+    }
+
+    /** A RegisterHost request: the host's name and the key/value items of its host file (in key order). */
+    public static RegisterHostType registration(String name, Map<String, String> properties) {
+        RegisterHostType request = new RegisterHostType();
+        request.setHostName(name);
+        request.setPropertySet(new HostPropertySetType());
+        new java.util.TreeMap<>(properties).forEach((key, value) -> {
+            HostPropertySetItemType item = new HostPropertySetItemType();
+            item.setKey(key);
+            item.setValue(value);
+            request.getPropertySet().getItem().add(item);
+        });
+        return request;
     }
 }
