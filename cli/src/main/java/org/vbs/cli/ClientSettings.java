@@ -1,6 +1,8 @@
 package org.vbs.cli;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -9,8 +11,9 @@ import org.vbs.security.pki.PkiLayout;
 
 /**
  * Where to send calls and which files to sign and verify them with, after the command-line options
- * and the environment have been combined: an option wins over {@code VBS_URL}/{@code VBS_HOME}/
- * {@code X509_USER_PROXY}, which win over the built-in defaults.
+ * and the environment have been combined: an option wins over the environment ({@code VBS_URL},
+ * {@code VBS_HOME}, the grid's {@code X509_USER_*} variables and files), which wins over the built-in
+ * defaults.
  *
  * @param url the service endpoint
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
@@ -23,6 +26,10 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
     public static final String ENV_HOME = "VBS_HOME";
     /** The grid's variable naming the user's proxy credential (one PEM file: certificate, key, chain). */
     public static final String ENV_PROXY = "X509_USER_PROXY";
+    public static final String ENV_USER_CERT = "X509_USER_CERT";
+    public static final String ENV_USER_KEY = "X509_USER_KEY";
+    private static final String USER_CERT = "usercert.pem";
+    private static final String USER_KEY = "userkey.pem";
 
     public ClientSettings {
         Objects.requireNonNull(url, "url");
@@ -38,15 +45,51 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
      */
     public static ClientSettings resolve(Optional<String> url, Optional<Path> certificate, Optional<Path> privateKey,
                                          Optional<Path> ca, Map<String, String> env, Path userHome) {
-        Path home = Optional.ofNullable(env.get(ENV_HOME)).filter(value -> !value.isBlank()).map(Path::of)
-                .orElse(userHome.resolve(".vbs"));
-        String address = url.or(() -> Optional.ofNullable(env.get(ENV_URL)).filter(value -> !value.isBlank()))
-                .orElse(DEFAULT_URL);
+        return resolve(url, certificate, privateKey, ca, env, userHome, defaultProxyFile());
+    }
+
+    /**
+     * The same, with the default proxy file given ({@code /tmp/x509up_u<uid>} for a real run). The
+     * credential is found as Globus tools find it, unless options name it: {@code X509_USER_PROXY};
+     * then the default proxy file if it exists; then {@code X509_USER_CERT}/{@code X509_USER_KEY}
+     * (each defaulting to its {@code ~/.globus} file); then {@code ~/.globus/usercert.pem} and
+     * {@code userkey.pem} if they exist; and last the development user of {@code $VBS_HOME}.
+     */
+    static ClientSettings resolve(Optional<String> url, Optional<Path> certificate, Optional<Path> privateKey,
+                                  Optional<Path> ca, Map<String, String> env, Path userHome, Path defaultProxy) {
+        Path home = set(env, ENV_HOME).map(Path::of).orElse(userHome.resolve(".vbs"));
+        String address = url.or(() -> set(env, ENV_URL)).orElse(DEFAULT_URL);
         PkiLayout pki = PkiLayout.under(home);
-        Optional<Path> proxy = certificate.isPresent() || privateKey.isPresent() ? Optional.empty()
-                : Optional.ofNullable(env.get(ENV_PROXY)).filter(value -> !value.isBlank()).map(Path::of);
-        return new ClientSettings(httpUrl(address), certificate.or(() -> proxy).orElse(pki.userCert()),
-                privateKey.or(() -> proxy).orElse(pki.userKey()), ca.orElse(pki.caCert()));
+        Path[] credential = certificate.isPresent() || privateKey.isPresent()
+                ? new Path[] {certificate.orElse(pki.userCert()), privateKey.orElse(pki.userKey())}
+                : gridCredential(env, userHome, defaultProxy).orElse(new Path[] {pki.userCert(), pki.userKey()});
+        return new ClientSettings(httpUrl(address), credential[0], credential[1], ca.orElse(pki.caCert()));
+    }
+
+    /** The certificate and key files the Globus search order finds, if any. */
+    private static Optional<Path[]> gridCredential(Map<String, String> env, Path userHome, Path defaultProxy) {
+        Optional<Path> proxy = set(env, ENV_PROXY).map(Path::of)
+                .or(() -> Optional.of(defaultProxy).filter(Files::isRegularFile));
+        if (proxy.isPresent()) {
+            return Optional.of(new Path[] {proxy.get(), proxy.get()});
+        }
+        Path globus = userHome.resolve(".globus");
+        Optional<Path> certificate = set(env, ENV_USER_CERT).map(Path::of);
+        Optional<Path> key = set(env, ENV_USER_KEY).map(Path::of);
+        if (certificate.isPresent() || key.isPresent() || Files.isRegularFile(globus.resolve(USER_CERT))) {
+            return Optional.of(new Path[] {certificate.orElse(globus.resolve(USER_CERT)),
+                key.orElse(globus.resolve(USER_KEY))});
+        }
+        return Optional.empty();
+    }
+
+    /** {@code /tmp/x509up_u<uid>}, where grid-proxy-init and voms-proxy-init leave a proxy. */
+    static Path defaultProxyFile() {
+        return Path.of("/tmp/x509up_u" + new UnixSystem().getUid());
+    }
+
+    private static Optional<String> set(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(value -> !value.isBlank());
     }
 
     private static URI httpUrl(String address) {

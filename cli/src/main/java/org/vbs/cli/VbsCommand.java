@@ -21,8 +21,11 @@ import picocli.CommandLine.Spec;
             AttachVolumeCommand.class, DetachVolumeCommand.class, CreateSnapshotCommand.class,
             DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
             RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class},
-        footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/user/usercert.pem,"
-            + " pki/user/userkey.pem and pki/ca/cacert.pem), X509_USER_PROXY (a proxy credential to sign with).",
+        footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/ca/cacert.pem and the"
+            + " development user pki/user/usercert.pem + userkey.pem).",
+            "Credential, unless --cert/--key/--proxy name it: $X509_USER_PROXY, else /tmp/x509up_u<uid> if it"
+                + " exists, else $X509_USER_CERT/$X509_USER_KEY, else ~/.globus/usercert.pem + userkey.pem if"
+                + " present, else the development user of $VBS_HOME.",
             "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"
                 + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
                 + " 70 client bug."})
@@ -37,11 +40,11 @@ public final class VbsCommand implements Runnable {
     private String url;
 
     @Option(names = "--cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Your certificate, PEM (default: $VBS_HOME/pki/user/usercert.pem).")
+            description = "Your certificate, PEM (default: found as Globus tools do, see below).")
     private Path certificate;
 
     @Option(names = "--key", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Your private key, unencrypted PEM (default: $VBS_HOME/pki/user/userkey.pem).")
+            description = "Your private key, unencrypted PEM (default: the one beside the certificate found).")
     private Path privateKey;
 
     @Option(names = "--proxy", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClientSettingsTest {
     private static final Path HOME = Path.of("/home/alice");
@@ -78,7 +81,51 @@ class ClientSettingsTest {
         assertEquals(Path.of("/srv/vbs/pki/user/userkey.pem"), seen[0].privateKey());
     }
 
+    @Test
+    void shouldFindTheCredentialInTheOrderGlobusToolsUse(@TempDir Path dir) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path defaultProxy = dir.resolve("x509up_u1000");
+        Map<String, String> proxyVariable = Map.of("X509_USER_PROXY", "/tmp/proxy-from-env",
+                "X509_USER_CERT", "/c.pem");
+
+        // nothing grid-like there: the development user of VBS_HOME
+        assertEquals(List.of(home.resolve(".vbs/pki/user/usercert.pem"), home.resolve(".vbs/pki/user/userkey.pem")),
+                credential(Map.of(), home, defaultProxy));
+        // ~/.globus, once it holds a certificate
+        Path globus = Files.createDirectories(home.resolve(".globus"));
+        Files.writeString(globus.resolve("usercert.pem"), "");
+        assertEquals(List.of(globus.resolve("usercert.pem"), globus.resolve("userkey.pem")),
+                credential(Map.of(), home, defaultProxy));
+        // X509_USER_CERT/X509_USER_KEY over it (each defaulting to ~/.globus)
+        assertEquals(List.of(Path.of("/c.pem"), globus.resolve("userkey.pem")),
+                credential(Map.of("X509_USER_CERT", "/c.pem"), home, defaultProxy));
+        // the default proxy file, once it exists, over those
+        Files.writeString(defaultProxy, "");
+        assertEquals(List.of(defaultProxy, defaultProxy), credential(Map.of("X509_USER_CERT", "/c.pem"), home,
+                defaultProxy));
+        // X509_USER_PROXY over everything but the options
+        assertEquals(List.of(Path.of("/tmp/proxy-from-env"), Path.of("/tmp/proxy-from-env")),
+                credential(proxyVariable, home, defaultProxy));
+        ClientSettings byOptions = ClientSettings.resolve(Optional.empty(), Optional.of(Path.of("/o.pem")),
+                Optional.of(Path.of("/o.key")), Optional.empty(), proxyVariable, home, defaultProxy);
+        assertEquals(List.of(Path.of("/o.pem"), Path.of("/o.key")), List.of(byOptions.certificate(),
+                byOptions.privateKey()));
+    }
+
+    @Test
+    void shouldLookForTheDefaultProxyUnderTheUsersUid() {
+        assertTrue(ClientSettings.defaultProxyFile().toString().matches("/tmp/x509up_u[0-9]+"),
+                ClientSettings.defaultProxyFile().toString());
+    }
+
+    private static List<Path> credential(Map<String, String> env, Path home, Path defaultProxy) {
+        ClientSettings settings = ClientSettings.resolve(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), env, home, defaultProxy);
+        return List.of(settings.certificate(), settings.privateKey());
+    }
+
     private static ClientSettings resolve(Optional<String> url, Map<String, String> env) {
-        return ClientSettings.resolve(url, Optional.empty(), Optional.empty(), Optional.empty(), env, HOME);
+        return ClientSettings.resolve(url, Optional.empty(), Optional.empty(), Optional.empty(), env, HOME,
+                Path.of("/nonexistent/x509up_u1000"));
     }
 }
