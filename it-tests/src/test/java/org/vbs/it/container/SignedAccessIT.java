@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import eu.emi.security.authn.x509.proxy.ProxyCertificate;
-import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
-import eu.emi.security.authn.x509.proxy.ProxyGenerator;
-import eu.emi.security.authn.x509.proxy.ProxyType;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -37,15 +33,14 @@ import org.vbs.it.client.CreateVolumeResponseType;
 import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
+import org.vbs.it.support.GridCli;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.VbsEar;
 import org.vbs.it.support.VisibleState;
-import org.vbs.security.NewFile;
-import org.vbs.security.Credential;
-import org.vbs.security.grid.ProxyFile;
+import org.vbs.security.grid.GridChains;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -202,7 +197,7 @@ public class SignedAccessIT {
         // given a user of the trusted CA and a stranger of another CA
         Caller user = callers.newUser("audited");
         Caller stranger = callers.fromUntrustedCa(Callers.uniqueDn("stranger"));
-        long before = auditLines().size();
+        long before = GridCli.auditLines().size();
 
         // when the user creates and deletes a volume, asks for another's, and the stranger calls
         String volume = user.createVolume(1).getVolumeId();
@@ -211,7 +206,7 @@ public class SignedAccessIT {
         assertThrows(SOAPFaultException.class, () -> stranger.createVolume(1));
 
         // then each call has its line, in the documented format
-        List<String> lines = auditLines().subList((int) before, auditLines().size());
+        List<String> lines = GridCli.auditLines().subList((int) before, GridCli.auditLines().size());
         String dn = "dn=\"" + user.dn() + "\"";
         assertEquals(4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).matches("time=\\S+ request=[0-9a-f-]{36} " + Pattern.quote(dn)
@@ -241,7 +236,7 @@ public class SignedAccessIT {
             assertEquals("UnauthorizedOperation", refused.getFaultInfo().getErrors().getError().get(0).getCode());
             assertEquals("You are not authorized to perform this operation.",
                     refused.getFaultInfo().getErrors().getError().get(0).getMessage());
-            List<String> lines = auditLines();
+            List<String> lines = GridCli.auditLines();
             assertTrue(lines.get(lines.size() - 1).endsWith("outcome=refused reason=\"UnauthorizedOperation: not in the"
                     + " grid-mapfile\""), lines.get(lines.size() - 1));
         } finally {
@@ -256,15 +251,15 @@ public class SignedAccessIT {
         // given a user of the trusted CA, and an RFC 3820 proxy and a limited proxy of its credential, in
         // files as grid-proxy-init writes them
         Caller user = callers.newUser("proxied");
-        Path proxy = proxyFile(dir.resolve("x509up_full"), user, false);
-        Path limited = proxyFile(dir.resolve("x509up_limited"), user, true);
-        long before = auditLines().size();
+        Path proxy = GridCli.proxyFile(dir.resolve("x509up_full"), GridChains.proxy(user.credential(), false, -1));
+        Path limited = GridCli.proxyFile(dir.resolve("x509up_limited"), GridChains.proxy(user.credential(), true, -1));
+        long before = GridCli.auditLines().size();
 
         // when the CLI (whose chain goes as an X509PKIPathv1 token) creates a volume with the proxy and
         // tries again with the limited one, which then only describes
-        Processes.Result created = vbs(proxy, "create-volume", "--size", "1");
-        Processes.Result refused = vbs(limited, "create-volume", "--size", "1");
-        Processes.Result described = vbs(limited, "describe-volumes");
+        Processes.Result created = GridCli.withProxy(proxy, "create-volume", "--size", "1");
+        Processes.Result refused = GridCli.withProxy(limited, "create-volume", "--size", "1");
+        Processes.Result described = GridCli.withProxy(limited, "describe-volumes");
 
         // then the proxy's volume is the user's, the limited proxy is refused the change but may read
         assertEquals(0, created.exitCode(), created.describe());
@@ -276,30 +271,10 @@ public class SignedAccessIT {
         assertTrue(described.stdout().contains(volume), described.describe());
         assertEquals(Set.of(volume), user.volumeIds());
         // and the audit log names the user behind each proxy
-        List<String> lines = auditLines().subList((int) before, auditLines().size());
+        List<String> lines = GridCli.auditLines().subList((int) before, GridCli.auditLines().size());
         assertTrue(lines.get(0).contains("dn=\"" + user.dn() + "\" fqans=- proxy=yes op=CreateVolume"), lines.get(0));
         assertTrue(lines.get(1).contains("proxy=limited op=CreateVolume resource=- outcome=refused"), lines.get(1));
         user.deleteVolume(volume);
-    }
-
-    private static Processes.Result vbs(Path proxy, String... arguments) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of(ItConfig.cli().toString(), "--url",
-                ItConfig.endpoint().toString(), "--ca", ItConfig.vbsHome().resolve("pki/ca/cacert.pem").toString(),
-                "--proxy", proxy.toString()));
-        argv.addAll(List.of(arguments));
-        return Processes.run(argv, java.util.Map.of("VBS_HOME", ItConfig.vbsHome().toString()), Duration.ofMinutes(2));
-    }
-
-    /** A proxy credential file: the proxy certificate, its key, then the user's certificate. */
-    private static Path proxyFile(Path file, Caller user, boolean limited) throws Exception {
-        ProxyCertificateOptions options = new ProxyCertificateOptions(
-                user.credential().chain().toArray(new java.security.cert.X509Certificate[0]));
-        options.setType(ProxyType.RFC3820);
-        options.setLimited(limited);
-        ProxyCertificate proxy = ProxyGenerator.generate(options, user.credential().privateKey());
-        NewFile.writeAll(List.of(ProxyFile.of(file, new Credential(proxy.getPrivateKey(),
-                List.of(proxy.getCertificateChain())))));
-        return file;
     }
 
     /** "CN=a b,OU=vbs-it,O=Grid" as grid tools print it: "/O=Grid/OU=vbs-it/CN=a b" (no escaped commas in test DNs). */
@@ -307,10 +282,6 @@ public class SignedAccessIT {
         List<String> rdns = new java.util.ArrayList<>(List.of(rfc2253.split(",")));
         java.util.Collections.reverse(rdns);
         return "/" + String.join("/", rdns);
-    }
-
-    private static List<String> auditLines() throws Exception {
-        return Files.readAllLines(ItConfig.auditLog());
     }
 
     private static Document parse(byte[] xml) throws Exception {

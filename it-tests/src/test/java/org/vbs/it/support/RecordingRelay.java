@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * A man in the middle on loopback, as an attacker who can read the traffic would be: it passes
  * every POST on to the service unchanged and keeps a copy of what it passed, so a test can post a
- * captured signed request again.
+ * captured signed request again; or, holding, keeps what it intercepts from the service altogether
+ * (answering 503), so a test can post a captured request the service has never seen, changed or not.
  */
 public final class RecordingRelay implements AutoCloseable {
     /** A request as it went over the wire. */
@@ -35,17 +36,28 @@ public final class RecordingRelay implements AutoCloseable {
 
     private final HttpServer server;
     private final URI target;
+    private final boolean passOn;
     private final List<Captured> captured = new ArrayList<>();
 
-    private RecordingRelay(HttpServer server, URI target) {
+    private RecordingRelay(HttpServer server, URI target, boolean passOn) {
         this.server = server;
         this.target = target;
+        this.passOn = passOn;
     }
 
     /** A relay to the endpoint on a free loopback port, started. */
     public static RecordingRelay to(URI target) throws IOException {
+        return start(target, true);
+    }
+
+    /** A relay on a free loopback port that keeps every request from the endpoint and answers 503, started. */
+    public static RecordingRelay holding(URI target) throws IOException {
+        return start(target, false);
+    }
+
+    private static RecordingRelay start(URI target, boolean passOn) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        RecordingRelay relay = new RecordingRelay(server, target);
+        RecordingRelay relay = new RecordingRelay(server, target, passOn);
         server.createContext("/", relay::relay);
         server.start();
         return relay;
@@ -67,6 +79,10 @@ public final class RecordingRelay implements AutoCloseable {
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst("SOAPAction")));
             synchronized (this) {
                 captured.add(request);
+            }
+            if (!passOn) {
+                exchange.sendResponseHeaders(503, -1);
+                return;
             }
             HttpResponse<byte[]> response;
             try {

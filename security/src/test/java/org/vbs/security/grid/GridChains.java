@@ -26,14 +26,15 @@ import org.vbs.security.Credential;
 /**
  * Certificates the development PKI never issues, made for trust tests: end entities with a chosen
  * validity period, RFC 3820 proxies (through canl's own generator, as grid-proxy-init makes them),
- * and a proxy whose subject does not extend its issuer's.
+ * and a proxy whose subject does not extend its issuer's. Shipped as security's test jar for the
+ * integration tests' refusal cases.
  */
-final class GridChains {
+public final class GridChains {
     private GridChains() {
     }
 
     /** A user certificate issued by the CA, valid only from notBefore to notAfter. */
-    static Credential user(Credential ca, String dn, Instant notBefore, Instant notAfter) throws Exception {
+    public static Credential user(Credential ca, String dn, Instant notBefore, Instant notAfter) throws Exception {
         KeyPair keys = rsa();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate().getSubjectX500Principal(),
                 BigInteger.valueOf(System.nanoTime()), Date.from(notBefore), Date.from(notAfter),
@@ -43,7 +44,7 @@ final class GridChains {
     }
 
     /** An RFC 3820 proxy of the credential (its chain first), optionally limited, with a path-length limit or none (-1). */
-    static Credential proxy(Credential parent, boolean limited, int pathLimit) throws Exception {
+    public static Credential proxy(Credential parent, boolean limited, int pathLimit) throws Exception {
         ProxyCertificateOptions options = new ProxyCertificateOptions(parent.chain().toArray(new X509Certificate[0]));
         options.setType(ProxyType.RFC3820);
         options.setLimited(limited);
@@ -60,7 +61,7 @@ final class GridChains {
      * A well-formed proxy's extensions under a subject that is not its issuer's subject plus one CN:
      * RFC 3820 section 3.4 forbids it (it would let a proxy name someone else).
      */
-    static Credential proxyNamedAfterSomeoneElse(Credential parent) throws Exception {
+    public static Credential proxyNamedAfterSomeoneElse(Credential parent) throws Exception {
         Credential genuine = proxy(parent, false, -1);
         X509CertificateHolder holder = new X509CertificateHolder(genuine.certificate().getEncoded());
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(parent.certificate().getSubjectX500Principal(),
@@ -75,7 +76,7 @@ final class GridChains {
         return new Credential(genuine.privateKey(), chain);
     }
 
-    static X509Certificate[] chain(Credential credential) {
+    public static X509Certificate[] chain(Credential credential) {
         return credential.chain().toArray(new X509Certificate[0]);
     }
 

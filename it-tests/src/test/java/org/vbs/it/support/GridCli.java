@@ -1,0 +1,42 @@
+package org.vbs.it.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.vbs.security.Credential;
+import org.vbs.security.NewFile;
+import org.vbs.security.grid.ProxyFile;
+
+/**
+ * The built CLI as a grid user runs it against the Arquillian server: with a proxy credential file
+ * (whose chain goes as an X509PKIPathv1 token), and the server's audit log to see what each call
+ * left there.
+ */
+public final class GridCli {
+    private GridCli() {
+    }
+
+    /** Runs {@code vbs --proxy <file> <arguments>} against the Arquillian server, as its VBS_HOME's user would. */
+    public static Processes.Result withProxy(Path proxyFile, String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ItConfig.cli().toString(), "--url",
+                ItConfig.endpoint().toString(), "--ca", ItConfig.vbsHome().resolve("pki/ca/cacert.pem").toString(),
+                "--proxy", proxyFile.toString()));
+        argv.addAll(List.of(arguments));
+        return Processes.run(argv, Map.of("VBS_HOME", ItConfig.vbsHome().toString()), Duration.ofMinutes(2));
+    }
+
+    /** Writes the proxy credential as grid-proxy-init does (proxy certificate, its key, the rest of the chain; 0600). */
+    public static Path proxyFile(Path file, Credential proxy) throws IOException {
+        NewFile.writeAll(List.of(ProxyFile.of(file, proxy)));
+        return file;
+    }
+
+    /** The Arquillian server's audit log, one call a line. */
+    public static List<String> auditLines() throws IOException {
+        return Files.readAllLines(ItConfig.auditLog());
+    }
+}
