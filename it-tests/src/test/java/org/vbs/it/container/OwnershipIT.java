@@ -3,6 +3,7 @@ package org.vbs.it.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.Faults;
+import org.vbs.it.support.GridCli;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.VbsEar;
@@ -29,7 +31,8 @@ import org.vbs.it.support.VisibleState;
 /**
  * A volume or snapshot belongs to the DN that made it: another user of the same CA can neither see
  * nor touch it, and is told "not found" (not "forbidden", which would confirm the id exists).
- * Every refused call is checked to have changed nothing, for the owner and on disk.
+ * Every refused call is checked to have changed nothing, for the owner and on disk, and to have left
+ * its audit line.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -90,6 +93,13 @@ public class OwnershipIT {
     }
 
     @Test
+    public void otherUserAttachingTheVolumeGetsNotFound() throws Exception {
+        // refused for the volume before the host is even looked at (this server has no hypervisor host)
+        assertRefusedAndNothingChanged("InvalidVolume.NotFound",
+                () -> stranger.attachVolume(volume, "no-such-host", "vm-42", "vdb"));
+    }
+
+    @Test
     public void otherUserDescribingTheSnapshotByIdGetsNotFound() throws Exception {
         assertRefusedAndNothingChanged("InvalidSnapshot.NotFound", () -> stranger.describeSnapshots(
                 List.of(snapshot), Map.of(), Optional.empty(), Optional.empty()));
@@ -118,11 +128,18 @@ public class OwnershipIT {
         DescribeVolumesSetItemResponseType volumeBefore = owner.volume(volume);
         DescribeSnapshotsSetItemResponseType snapshotBefore = owner.snapshot(snapshot);
 
+        int auditBefore = GridCli.auditLines().size();
+
         // when the other user makes the call
         VbsFault fault = assertThrows(VbsFault.class, call::call);
 
-        // then it is refused with the code, and nothing changed
+        // then it is refused with the code, in one audit line naming the other user, and nothing changed
         assertEquals(code, Faults.code(fault), Faults.message(fault));
+        List<String> audit = GridCli.auditLines();
+        assertEquals(auditBefore + 1, audit.size(), String.join("\n", audit.subList(auditBefore, audit.size())));
+        String line = audit.get(auditBefore);
+        assertTrue(line.contains(" dn=\"" + stranger.dn() + "\" ") && line.endsWith(" outcome=refused reason=\""
+                + code + ": " + Faults.message(fault) + "\""), line);
         assertEquals(ownerBefore, VisibleState.of(owner, pool));
         assertEquals(strangerBefore, VisibleState.of(stranger, pool));
         DescribeVolumesSetItemResponseType volumeAfter = owner.volume(volume);
