@@ -265,10 +265,19 @@ public final class ServerProcess {
      * @throws AssertionError if it exits or does not answer in time (with the end of its log)
      */
     public void awaitAnswering() throws InterruptedException {
+        awaitAnswering(BOOT_PATIENCE);
+    }
+
+    /**
+     * The same with a bound of the caller's, e.g. for servers that boot at once and share the cores.
+     *
+     * @throws AssertionError if it exits or does not answer within the patience (with the end of its log)
+     */
+    public void awaitAnswering(Duration patience) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest wsdl = HttpRequest.newBuilder(URI.create(endpoint() + "?wsdl")).timeout(Duration.ofSeconds(10))
                 .GET().build();
-        long deadline = System.nanoTime() + BOOT_PATIENCE.toNanos();
+        long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             if (server.isEmpty()) {
                 server = serverFromPidFile();
@@ -290,7 +299,7 @@ public final class ServerProcess {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("the server did not answer " + endpoint() + "?wsdl within " + BOOT_PATIENCE.toMinutes()
+        throw new AssertionError("the server did not answer " + endpoint() + "?wsdl within " + patience.toMinutes()
                 + " min; log " + log + ":\n" + logTail());
     }
 

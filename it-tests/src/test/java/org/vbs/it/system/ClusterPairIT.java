@@ -38,13 +38,18 @@ import org.vbs.it.support.VbsHomes;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class ClusterPairIT {
     /**
-     * The second node's ports are the first one's plus this: clear of every port of the first
-     * (WildFly's ports of one node span less than it apart: 7600, 8080, 8443, 9990, 9993) and, as
-     * offsets are handed out in hundreds, of every other test server's.
+     * The second node's ports are the first one's plus this. No two ports of a node (JGroups 7600 and
+     * 57600, HTTP 8080, HTTPS 8443, management 9990 and 9993, transactions 4712 and 4713) are this far
+     * apart, and the other test servers' offsets are whole hundreds: no port is taken twice.
      */
     private static final int SECOND_NODE_OFFSET = 50;
     private static final String NODE_A = "pair-a";
     private static final String NODE_B = "pair-b";
+    /**
+     * Both nodes boot at once on the same cores, so each may take up to twice as long as a server
+     * booting alone ({@link ServerProcess#awaitAnswering()} waits 5 min): a bound, not a speed check.
+     */
+    private static final Duration BOOT_PATIENCE = Duration.ofMinutes(10);
     /** Joining is quick once the second node runs; the bound only ends a test whose nodes never meet. */
     private static final Duration VIEW_PATIENCE = Duration.ofMinutes(1);
 
@@ -66,15 +71,15 @@ public class ClusterPairIT {
         nodeB = ServerProcess.withoutLab(workB.resolve("vbs-home"), offsetB, workB).withArguments(cluster)
                 .withNodeName(NODE_B);
 
-        // The first node's VBS_HOME is made as the run script makes one from nothing (its PKI first); the
-        // second gets that home's trust and keys before its first start. Both then boot at once: whichever
-        // comes first leads the view, the other joins it (or the two views merge).
+        // The first node's VBS_HOME has its PKI (the run script adds its plugins); the second home gets
+        // that home's trust and keys before its first start. Both then boot at once: whichever comes
+        // first leads the view, the other joins it (or the two views merge).
         VbsHomes.make(nodeA.vbsHome(), List.of());
         VbsHomes.shareTrust(nodeA.vbsHome(), Files.createDirectories(nodeB.vbsHome()));
         nodeA.launch();
         nodeB.launch();
-        nodeA.awaitAnswering();
-        nodeB.awaitAnswering();
+        nodeA.awaitAnswering(BOOT_PATIENCE);
+        nodeB.awaitAnswering(BOOT_PATIENCE);
         awaitViewOfBoth(nodeA);
         awaitViewOfBoth(nodeB);
     }
