@@ -23,6 +23,11 @@ public final class ItConfig {
         return existing("vbs.it.jboss.home").resolve("standalone/log/audit.log");
     }
 
+    /** WildFly's management CLI (of the Arquillian server's copy: the same WildFly every test server runs). */
+    public static Path jbossCli() {
+        return existing("vbs.it.jboss.home").resolve("bin/jboss-cli.sh");
+    }
+
     /** The built vbs.ear. */
     public static Path ear() {
         return existing("vbs.it.ear");

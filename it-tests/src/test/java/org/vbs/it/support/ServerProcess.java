@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +46,15 @@ public final class ServerProcess {
     private final List<String> arguments;
     private final Path runConf;
     private final List<String> jvmOptions;
+    private final Optional<String> nodeName;
     private Optional<Process> launcher = Optional.empty();
     private Optional<ProcessHandle> server = Optional.empty();
     private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
 
     private ServerProcess(Path vbsHome, int portOffset, Path workDir, boolean lab, List<String> arguments,
-            List<String> jvmOptions) {
+            List<String> jvmOptions, Optional<String> nodeName) {
         this.vbsHome = vbsHome;
+        this.nodeName = nodeName;
         this.lab = lab;
         this.arguments = List.copyOf(arguments);
         this.portOffset = portOffset;
@@ -72,7 +75,7 @@ public final class ServerProcess {
      * @param workDir where the server's console log and pid file go
      */
     public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of());
+        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of(), Optional.empty());
     }
 
     /**
@@ -80,7 +83,7 @@ public final class ServerProcess {
      * demo VM), for a test that registers hosts of its own in {@code $VBS_HOME/hosts} before it starts.
      */
     public static ServerProcess withoutLab(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of());
+        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of(), Optional.empty());
     }
 
     /**
@@ -88,7 +91,8 @@ public final class ServerProcess {
      * standalone.sh), e.g. {@code -Dvbs.timeout.host-call=5}.
      */
     public ServerProcess withArguments(String... serverArguments) {
-        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, List.of(serverArguments), jvmOptions);
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, List.of(serverArguments), jvmOptions,
+                nodeName);
     }
 
     /**
@@ -99,7 +103,15 @@ public final class ServerProcess {
         if (server.isPresent()) {
             throw new IllegalStateException("already started: " + server.get().pid());
         }
-        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options);
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options, nodeName);
+    }
+
+    /**
+     * The same server (not started yet) with this cluster node name ({@code VBS_NODE_NAME}), instead of
+     * the one the run script derives from the host name and the port offset.
+     */
+    public ServerProcess withNodeName(String name) {
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, Optional.of(name));
     }
 
     /** Everything the server and its run script printed, over all its starts. */
@@ -116,13 +128,44 @@ public final class ServerProcess {
     }
 
     /**
+     * The view of the server's JGroups channel ("ee", which the metadata caches use) as its management
+     * interface reports it, e.g. {@code [a|1] (2) [a, b]}: read with WildFly's jboss-cli, which logs in
+     * as the local user (JBOSS-LOCAL-USER: same OS user, no password).
+     *
+     * @throws AssertionError if the read fails (with the CLI's output)
+     */
+    public String clusterView() throws IOException, InterruptedException {
+        Processes.Result read = Processes.run(List.of(ItConfig.jbossCli().toString(), "--connect",
+                "--controller=remote+http://127.0.0.1:" + (9990 + portOffset),
+                "--command=/subsystem=jgroups/channel=ee:read-attribute(name=view)"), Map.of(), STOP_PATIENCE);
+        if (read.exitCode() != 0 || !read.stdout().contains("\"outcome\" => \"success\"")) {
+            throw new AssertionError("could not read the cluster view: " + read.describe());
+        }
+        return read.stdout();
+    }
+
+    /** The server's audit log: one line a call (its base dir's log directory, see 40-audit.cli). */
+    public Path auditLog() {
+        return vbsHome.resolve("server/log/audit.log");
+    }
+
+    /**
      * Starts the server and waits until it answers its WSDL (so vbs.ear is deployed).
      *
      * @throws AssertionError if it exits or does not answer in time (with the end of its log)
      */
     public void start() throws IOException, InterruptedException {
-        if (server.isPresent()) {
-            throw new IllegalStateException("already started: " + server.get().pid());
+        launch();
+        awaitAnswering();
+    }
+
+    /**
+     * Starts the server without waiting for it, so several can boot at once; {@link #awaitAnswering}
+     * then waits for each.
+     */
+    public void launch() throws IOException {
+        if (launcher.isPresent()) {
+            throw new IllegalStateException("already started: " + launcher.get().pid());
         }
         Files.deleteIfExists(pidFile);
         List<String> argv = new ArrayList<>(List.of(ItConfig.runScript().toString()));
@@ -136,6 +179,7 @@ public final class ServerProcess {
         // Never build from inside a build: the run script uses what `mvn verify` already made.
         builder.environment().put("VBS_NO_BUILD", "1");
         builder.environment().put("VBS_LAB", lab ? "1" : "0");
+        nodeName.ifPresent(name -> builder.environment().put("VBS_NODE_NAME", name));
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
         if (!jvmOptions.isEmpty()) {
@@ -146,7 +190,6 @@ public final class ServerProcess {
         }
         Runtime.getRuntime().addShutdownHook(killOnExit);
         launcher = Optional.of(builder.start());
-        awaitAnswering();
     }
 
     /**
@@ -216,11 +259,25 @@ public final class ServerProcess {
         }
     }
 
-    private void awaitAnswering() throws InterruptedException {
+    /**
+     * Waits until the server {@link #launch}ed answers its WSDL (so vbs.ear is deployed).
+     *
+     * @throws AssertionError if it exits or does not answer in time (with the end of its log)
+     */
+    public void awaitAnswering() throws InterruptedException {
+        awaitAnswering(BOOT_PATIENCE);
+    }
+
+    /**
+     * The same with a bound of the caller's, e.g. for servers that boot at once and share the cores.
+     *
+     * @throws AssertionError if it exits or does not answer within the patience (with the end of its log)
+     */
+    public void awaitAnswering(Duration patience) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest wsdl = HttpRequest.newBuilder(URI.create(endpoint() + "?wsdl")).timeout(Duration.ofSeconds(10))
                 .GET().build();
-        long deadline = System.nanoTime() + BOOT_PATIENCE.toNanos();
+        long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             if (server.isEmpty()) {
                 server = serverFromPidFile();
@@ -242,7 +299,7 @@ public final class ServerProcess {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("the server did not answer " + endpoint() + "?wsdl within " + BOOT_PATIENCE.toMinutes()
+        throw new AssertionError("the server did not answer " + endpoint() + "?wsdl within " + patience.toMinutes()
                 + " min; log " + log + ":\n" + logTail());
     }
 

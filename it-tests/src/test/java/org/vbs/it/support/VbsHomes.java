@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -83,6 +84,32 @@ public final class VbsHomes {
             TestBundles.sign(vbsHome, jar, plugins(vbsHome).resolve(UNRESOLVABLE_BUNDLE_FILE));
         } finally {
             Files.delete(jar);
+        }
+    }
+
+    /**
+     * Gives a second node's (new) VBS_HOME the trust and keys of the first node's, as the README tells
+     * an operator to: pki/ (the CA, the credentials and the sealing keys the replicated metadata's
+     * secrets are sealed with), certificates/, plugin-trust/ and the administrators file. Copies keep
+     * their permissions (keys stay readable by their owner only).
+     */
+    public static void shareTrust(Path firstHome, Path secondHome) throws IOException {
+        for (String shared : List.of("pki", PkiLayout.CA_DIRECTORY, PkiLayout.PLUGIN_TRUST_DIRECTORY, ADMINS_FILE)) {
+            Path from = firstHome.resolve(shared);
+            Path to = secondHome.resolve(shared);
+            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    Files.copy(dir, to.resolve(from.relativize(dir).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         }
     }
 
