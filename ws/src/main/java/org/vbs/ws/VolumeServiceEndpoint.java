@@ -166,7 +166,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     @Override
     public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
         return call("DescribePlugins", Access.READ, null, call -> responses.plugins(call.requestId(),
-                plugins.bundles(call.caller())));
+                plugins.bundles(call)));
     }
 
     @Override

@@ -311,8 +311,8 @@ class VolumeServiceEndpointTest {
     @Test
     void shouldAskThePluginHostAsTheSigner() throws VbsFault {
         List<GridIdentity> askedBy = new ArrayList<>();
-        PluginStatus plugins = caller -> {
-            askedBy.add(caller);
+        PluginStatus plugins = request -> {
+            askedBy.add(request.caller());
             return List.of();
         };
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
@@ -327,7 +327,7 @@ class VolumeServiceEndpointTest {
     }
 
     private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
-        PluginStatus noPlugins = caller -> List.of();
+        PluginStatus noPlugins = request -> List.of();
         return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap());
     }
 
