@@ -1,5 +1,7 @@
 package org.vbs.security.grid;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +88,22 @@ public final class VomsTrust implements AutoCloseable {
             }
             return open(key.vomsDirectory().get(), TrustDirectory.shared(key.settings()));
         });
+    }
+
+    /**
+     * The server's VOMS trust per its crypto.properties file ({@link #shared}).
+     *
+     * @throws IllegalStateException naming the file if it cannot be read
+     * @throws IllegalArgumentException if it names no CA directory, or a directory that does not exist
+     */
+    public static VomsTrust forServer(Path cryptoProperties) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(cryptoProperties)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("the crypto properties " + cryptoProperties + " cannot be read: " + e, e);
+        }
+        return shared(properties);
     }
 
     /**
