@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.italiangrid.voms.VOMSAttribute;
 import org.italiangrid.voms.VOMSError;
 import org.italiangrid.voms.VOMSValidators;
@@ -127,25 +128,39 @@ public final class VomsTrust implements AutoCloseable {
             results = validator.get().validateWithResult(chain);
         } catch (VOMSError | IllegalArgumentException e) {
             return VomsCheck.refused("unreadable VOMS attributes: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // canl fails this way on some forged chains (an AA certificate from a CA that has the
+            // trusted CA's name, not its key, when that CA has a CRL): what cannot be validated is refused.
+            LOG.log(Level.WARNING, "the VOMS attributes of " + chain[0].getSubjectX500Principal()
+                    + " could not be validated", e);
+            return VomsCheck.refused(parsed(chain).stream().map(VomsTrust::named).collect(Collectors.joining(", "))
+                    + " refused: it could not be validated: " + e);
         }
         Set<Fqan> fqans = new LinkedHashSet<>();
         for (VOMSValidationResult result : results) {
             VOMSAttribute attributes = result.getAttributes();
             if (!result.isValid()) {
-                return VomsCheck.refused("VOMS attribute certificate of VO '" + attributes.getVO() + "' from "
-                        + attributes.getHost() + " refused: " + String.join("; ",
+                return VomsCheck.refused(named(attributes) + " refused: " + String.join("; ",
                         result.getValidationErrors().stream().map(VOMSValidationErrorMessage::getMessage).toList()));
             }
             for (String fqan : attributes.getFQANs()) {
                 try {
                     fqans.add(Fqan.parse(fqan));
                 } catch (IllegalArgumentException e) {
-                    return VomsCheck.refused("VOMS attribute certificate of VO '" + attributes.getVO()
-                            + "' carries " + e.getMessage());
+                    return VomsCheck.refused(named(attributes) + " refused: it carries " + e.getMessage());
                 }
             }
         }
         return new VomsCheck(List.copyOf(fqans), Optional.empty());
+    }
+
+    private static String named(VOMSAttribute attributes) {
+        return "VOMS attribute certificate of VO '" + attributes.getVO() + "' from " + attributes.getHost();
+    }
+
+    /** The chain's ACs as they read, unchecked: only to name them in a refusal. */
+    private static List<VOMSAttribute> parsed(X509Certificate[] chain) {
+        return VOMSValidators.newParser().parse(chain);
     }
 
     /** Stops re-reading the vomsdir (the CA directory is not this object's to close). */

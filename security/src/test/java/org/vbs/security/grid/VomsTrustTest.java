@@ -58,7 +58,10 @@ class VomsTrustTest {
     void directories() throws Exception {
         Path certificates = work.resolve("certificates");
         vomsdir = Files.createDirectories(work.resolve("vomsdir"));
-        NewFile.writeAll(List.of(new CaDirectory(certificates).certificate(ca.certificate()), voms.lscFile(vomsdir)));
+        // The CA with its CRL, as the run command installs the development CA.
+        CaDirectory directory = new CaDirectory(certificates);
+        NewFile.writeAll(List.of(directory.certificate(ca.certificate()), directory.crl(ca.certificate(),
+                ca.issueCrl(List.of())), voms.lscFile(vomsdir)));
         cas = TrustDirectory.open(new GridTrustSettings(certificates, RELOAD, CrlCheckingMode.IF_VALID,
                 GridTrustSettings.DEFAULT_NAMESPACES, false));
         trust = VomsTrust.open(vomsdir, cas);
