@@ -152,10 +152,10 @@ public class VomsAccessIT {
             assertTrue(result.stderr().contains("UnauthorizedOperation"), result.describe());
             assertFalse(result.stdout().contains(created.get(0)), result.describe());
         }
+        List<String> lines = auditLines().subList((int) lineCount, auditLines().size());
         assertEquals(before, VisibleState.of(user, pool));
         assertEquals(ownersBefore, VisibleState.of(owner, pool));
         // and each has its audit line with the caller, no FQANs and the reason
-        List<String> lines = auditLines().subList((int) lineCount, auditLines().size());
         assertEquals(4, lines.size(), String.join("\n", lines));
         String refusedPrefix = "outcome=refused reason=\"UnauthorizedOperation: VOMS attribute certificate of VO '"
                 + VO + "' from " + voms.host() + " refused: ";

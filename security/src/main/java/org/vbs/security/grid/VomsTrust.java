@@ -134,7 +134,7 @@ public final class VomsTrust implements AutoCloseable {
             LOG.log(Level.WARNING, "the VOMS attributes of " + chain[0].getSubjectX500Principal()
                     + " could not be validated", e);
             return VomsCheck.refused(parsed(chain).stream().map(VomsTrust::named).collect(Collectors.joining(", "))
-                    + " refused: it could not be validated: " + e);
+                    + " refused: it could not be validated (" + e.getClass().getSimpleName() + ", see the server log)");
         }
         Set<Fqan> fqans = new LinkedHashSet<>();
         for (VOMSValidationResult result : results) {
