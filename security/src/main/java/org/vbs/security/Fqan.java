@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param group the group, e.g. {@code /myvo} or {@code /myvo/sub}
  * @param role the role, or empty for the group membership itself ({@code Role=NULL})
  */
-public record Fqan(String group, Optional<String> role) implements java.io.Serializable {
+public record Fqan(String group, Optional<String> role) {
     private static final String NULL = "NULL";
     private static final Pattern FORM = Pattern.compile(
             "((?:/[\\w.-]+)+)(?:/Role=([\\w.-]+))?(?:/Capability=([\\w\\s.-]+))?");
