@@ -20,8 +20,11 @@ import org.vbs.security.GridIdentity;
  * <li>{@code time}: ISO-8601 UTC; {@code request}: the RequestID the caller got (or {@code -} when
  * the call was refused before it had one, e.g. by WS-Security);</li>
  * <li>{@code dn}: the caller (RFC 2253; the end entity of a proxy chain) or {@code -}; {@code fqans}:
- * the caller's VOMS attributes, comma-separated, or {@code -}; {@code proxy}: {@code no},
- * {@code yes} or {@code limited};</li>
+ * the caller's VOMS FQANs as validated against the vomsdir, comma-separated, in VOMS's full form,
+ * the primary one first (quoted, as they hold {@code =}):
+ * {@code fqans="/myvo/Role=NULL/Capability=NULL,/myvo/Role=storage-admin/Capability=NULL"}, or
+ * {@code -} (no VOMS attributes, or attributes refused: the reason then says why); {@code proxy}:
+ * {@code no}, {@code yes} or {@code limited};</li>
  * <li>{@code op}: the SOAP operation; {@code resource}: the id the call named or made, or {@code -};</li>
  * <li>{@code outcome}: {@code allowed} (served), {@code refused} (the caller's request or rights:
  * a fault with a client code, or a WS-Security refusal) or {@code failed} (the service's fault);

@@ -9,12 +9,12 @@ import org.apache.wss4j.dom.handler.WSHandlerConstants;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
-import org.vbs.security.grid.SignerChain;
 
 /**
  * Who signed the request. WS-Security verifies the signature and the signer's chain (the grid CA
  * directory's trust check) before the endpoint runs and leaves its results in the message; the
- * caller is the chain's end entity (for a proxy chain, the user who made the proxy). A call without
+ * caller is the chain's end entity (for a proxy chain, the user who made the proxy), its VOMS
+ * attributes are checked by the endpoint ({@link org.vbs.security.grid.VomsTrust}). A call without
  * a verified X.509 signature is refused: there is no anonymous caller, whatever the policy engine
  * let through.
  */
@@ -23,7 +23,8 @@ final class CallerIdentity {
     private CallerIdentity() {
     }
 
-    static SignerChain of(WebServiceContext context) {
+    /** The verified signer's chain, the signer first. */
+    static X509Certificate[] chain(WebServiceContext context) {
         if (context.getMessageContext().get(WSHandlerConstants.RECV_RESULTS) instanceof List<?> results) {
             for (Object result : results) {
                 if (result instanceof WSHandlerResult handlerResult) {
@@ -31,7 +32,7 @@ final class CallerIdentity {
                             .getOrDefault(WSConstants.SIGN, List.of())) {
                         X509Certificate[] chain = chainOf(action);
                         if (chain.length > 0) {
-                            return SignerChain.of(chain);
+                            return chain;
                         }
                     }
                 }

@@ -4,6 +4,7 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,12 @@ import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.config.VbsHome;
+import org.vbs.security.Fqan;
 import org.vbs.security.GridIdentity;
 import org.vbs.security.grid.GridMapFile;
 import org.vbs.security.grid.SignerChain;
+import org.vbs.security.grid.VomsTrust;
+import org.vbs.security.pki.PkiLayout;
 import org.vbs.ws.generated.AttachVolumeResponseType;
 import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateSnapshotResponseType;
@@ -90,16 +94,28 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     private HostAdministration hosts;
 
     private final GridMapFile gridMap;
+    private final VomsTrust voms;
 
-    /** For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile}. */
+    /**
+     * For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile},
+     * the vomsdir the one the server's crypto.properties names (the file WS-Security reads too).
+     */
     public VolumeServiceEndpoint() {
         this.gridMap = new GridMapFile(VbsHome.resolve().resolve(GRID_MAPFILE));
+        this.voms = VomsTrust.forServer(PkiLayout.under(VbsHome.resolve()).cryptoProperties());
+    }
+
+    /** With its collaborators given and no VOMS server trusted, as the unit tests do. */
+    VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
+                          HostAdministration hosts, GridMapFile gridMap) {
+        this(context, volumes, plugins, hosts, gridMap, VomsTrust.none());
     }
 
     /** With its collaborators given, as the unit tests do. */
     VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
-                          HostAdministration hosts, GridMapFile gridMap) {
+                          HostAdministration hosts, GridMapFile gridMap, VomsTrust voms) {
         this.gridMap = gridMap;
+        this.voms = voms;
         this.context = context;
         this.volumes = volumes;
         this.plugins = plugins;
@@ -166,7 +182,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     @Override
     public DescribePluginsResponseType describePlugins(DescribePluginsType request) throws VbsFault {
         return call("DescribePlugins", Access.READ, null, call -> responses.plugins(call.requestId(),
-                plugins.bundles(call.caller())));
+                plugins.bundles(call)));
     }
 
     @Override
@@ -215,15 +231,25 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         Audit audit = new Audit(requestId, operation, Optional.ofNullable(resource),
                 () -> context.getMessageContext().put(AuditFaultInterceptor.AUDITED, Boolean.TRUE));
         try {
-            SignerChain signer = CallerIdentity.of(context);
+            X509Certificate[] chain = CallerIdentity.chain(context);
+            SignerChain signer = SignerChain.of(chain);
             audit.signer = Optional.of(signer);
+            VomsTrust.VomsCheck attributes = voms.check(chain);
+            if (!attributes.accepted()) {
+                // A forged or stale attribute refuses the call: serving it without the attributes would
+                // hide the forgery, and serving it with them would believe it.
+                LOG.warnf("%s refused: request %s, caller %s: %s", operation, requestId, signer.identity(),
+                        attributes.refusal().orElseThrow());
+                throw audit.refuse(attributes.refusal().orElseThrow());
+            }
+            audit.fqans = attributes.fqans();
             if (!gridMap.admits(signer.identity())) {
                 throw audit.refuse("not in the grid-mapfile");
             }
             if (signer.limited() && access != Access.READ) {
                 throw audit.refuse("a limited proxy may only read");
             }
-            T result = body.run(new RequestContext(requestId, signer.identity()));
+            T result = body.run(new RequestContext(requestId, signer.identity(), attributes.fqans()));
             audit.done(AuditLog.madeBy(result));
             return result;
         } catch (VbsException refusal) {
@@ -249,6 +275,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         private final Optional<String> resource;
         private final Runnable written;
         private Optional<SignerChain> signer = Optional.empty();
+        private List<Fqan> fqans = List.of();
         private Optional<String> reason = Optional.empty();
 
         Audit(String requestId, String operation, Optional<String> resource, Runnable written) {
@@ -287,7 +314,8 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         private void write(AuditLog.Outcome outcome, Optional<String> shown, Optional<String> why) {
             written.run();
             String proxy = signer.map(s -> s.limited() ? "limited" : s.proxy() ? "yes" : "no").orElse("-");
-            AuditLog.write(new AuditLog.Entry(Instant.now(), Optional.of(requestId), caller(), List.of(), proxy,
+            AuditLog.write(new AuditLog.Entry(Instant.now(), Optional.of(requestId), caller(),
+                    fqans.stream().map(Fqan::toString).toList(), proxy,
                     operation, shown, outcome, why));
         }
     }

@@ -48,7 +48,14 @@ import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.api.VolumeState;
 import org.vbs.security.Credential;
+import org.vbs.security.Fqan;
 import org.vbs.security.GridIdentity;
+import org.vbs.security.NewFile;
+import org.vbs.security.grid.CaDirectory;
+import org.vbs.security.grid.GridTrustSettings;
+import org.vbs.security.grid.TrustDirectory;
+import org.vbs.security.grid.VomsTrust;
+import org.vbs.security.pki.VomsServer;
 import org.vbs.security.grid.GridMapFile;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
@@ -225,6 +232,44 @@ class VolumeServiceEndpointTest {
     }
 
     @Test
+    void shouldCallTheServiceWithTheValidatedFqansOfAVomsProxy() throws Exception {
+        try (VomsFixture vomsFixture = new VomsFixture(work)) {
+            Credential vomsProxy = VomsServer.proxyWith(ALICE_CREDENTIAL, List.of(vomsFixture.server.issue(
+                    ALICE_CREDENTIAL.certificate(), List.of("/myvo/Role=storage-admin/Capability=NULL"),
+                    Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600))));
+
+            endpointFor(vomsProxy, vomsFixture.trust).describeVolumes(new DescribeVolumesType());
+            endpointFor(ALICE_CREDENTIAL, vomsFixture.trust).describeVolumes(new DescribeVolumesType());
+
+            assertEquals(List.of(GridIdentity.of(ALICE), GridIdentity.of(ALICE)), service.callers);
+            assertEquals(List.of(List.of(Fqan.parse("/myvo/Role=storage-admin")), List.of()), service.fqans);
+        }
+    }
+
+    @Test
+    void shouldRefuseAForgedOrExpiredAcWithTheGenericRefusalAndNeverCallTheService() throws Exception {
+        try (VomsFixture vomsFixture = new VomsFixture(work)) {
+            // an impostor of the listed VOMS server (same names, its own CA key) and the genuine one, expired
+            VomsServer impostor = VomsServer.issuedBy(DevPki.newCa("CN=VOMS Endpoint Test CA,O=Grid"), "myvo",
+                    "voms.example.org");
+            Credential forged = VomsServer.proxyWith(ALICE_CREDENTIAL, List.of(impostor.issue(
+                    ALICE_CREDENTIAL.certificate(), List.of("/myvo/Role=storage-admin/Capability=NULL"),
+                    Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600))));
+            Credential expired = VomsServer.proxyWith(ALICE_CREDENTIAL, List.of(vomsFixture.server.issue(
+                    ALICE_CREDENTIAL.certificate(), List.of("/myvo/Role=storage-admin/Capability=NULL"),
+                    Instant.now().minusSeconds(7200), Instant.now().minusSeconds(3600))));
+
+            for (Credential refused : List.of(forged, expired)) {
+                VbsFault fault = assertThrows(VbsFault.class,
+                        () -> endpointFor(refused, vomsFixture.trust).describeVolumes(new DescribeVolumesType()));
+                assertEquals("UnauthorizedOperation", onlyError(fault).getCode());
+                assertEquals("You are not authorized to perform this operation.", onlyError(fault).getMessage());
+            }
+            assertTrue(service.callers.isEmpty());
+        }
+    }
+
+    @Test
     void shouldLetALimitedProxyReadButNotChange() throws Exception {
         VolumeServiceEndpoint endpoint = endpointFor(proxyOf(ALICE_CREDENTIAL, true));
         CreateVolumeType create = new CreateVolumeType();
@@ -311,8 +356,8 @@ class VolumeServiceEndpointTest {
     @Test
     void shouldAskThePluginHostAsTheSigner() throws VbsFault {
         List<GridIdentity> askedBy = new ArrayList<>();
-        PluginStatus plugins = caller -> {
-            askedBy.add(caller);
+        PluginStatus plugins = request -> {
+            askedBy.add(request.caller());
             return List.of();
         };
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
@@ -326,8 +371,35 @@ class VolumeServiceEndpointTest {
         return endpointFor(SignedContext.of(signer.chain().toArray(new X509Certificate[0])));
     }
 
+    private VolumeServiceEndpoint endpointFor(Credential signer, VomsTrust voms) {
+        PluginStatus noPlugins = request -> List.of();
+        return new VolumeServiceEndpoint(SignedContext.of(signer.chain().toArray(new X509Certificate[0])), service,
+                noPlugins, hosts, noGridMap(), voms);
+    }
+
+    /** The endpoint test CA's directory and a vomsdir listing one VOMS server of that CA, "myvo" on voms.example.org. */
+    private static final class VomsFixture implements AutoCloseable {
+        final VomsServer server = VomsServer.issuedBy(CA, "myvo", "voms.example.org");
+        final TrustDirectory cas;
+        final VomsTrust trust;
+
+        VomsFixture(Path work) throws Exception {
+            Path certificates = work.resolve("certificates");
+            Path vomsdir = Files.createDirectories(work.resolve("vomsdir"));
+            NewFile.writeAll(List.of(new CaDirectory(certificates).certificate(CA.certificate()), server.lscFile(vomsdir)));
+            cas = TrustDirectory.open(GridTrustSettings.of(certificates));
+            trust = VomsTrust.open(vomsdir, cas);
+        }
+
+        @Override
+        public void close() {
+            trust.close();
+            cas.close();
+        }
+    }
+
     private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
-        PluginStatus noPlugins = caller -> List.of();
+        PluginStatus noPlugins = request -> List.of();
         return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap());
     }
 
@@ -500,12 +572,14 @@ class VolumeServiceEndpointTest {
     /** Records who called; answers CreateVolume with a fixed volume or throws the set failure. */
     private static final class RecordingVolumeService implements VolumeService {
         final List<GridIdentity> callers = new ArrayList<>();
+        final List<List<Fqan>> fqans = new ArrayList<>();
         final List<String> requestIds = new ArrayList<>();
         final List<List<Object>> arguments = new ArrayList<>();
         RuntimeException failure;
 
         private void called(RequestContext request) {
             callers.add(request.caller());
+            fqans.add(request.fqans());
             requestIds.add(request.requestId());
             if (failure != null) {
                 throw failure;

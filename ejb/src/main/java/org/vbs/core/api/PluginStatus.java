@@ -2,7 +2,6 @@ package org.vbs.core.api;
 
 import java.util.List;
 import java.util.Optional;
-import org.vbs.security.GridIdentity;
 
 /**
  * What an operator asks of the plugin host: every jar of the plugin directory with its OSGi state,
@@ -44,5 +43,5 @@ public interface PluginStatus {
     /**
      * @throws VbsException {@link ErrorCode#UNAUTHORIZED_OPERATION} when the caller is not an administrator
      */
-    List<Bundle> bundles(GridIdentity caller);
+    List<Bundle> bundles(RequestContext request);
 }

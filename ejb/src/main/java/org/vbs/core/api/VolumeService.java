@@ -15,6 +15,7 @@ public interface VolumeService {
     /** Starts deleting a volume; it is {@code deleting} and then gone. */
     Volume deleteVolume(RequestContext request, String volumeId);
 
+    /** The caller's volumes; an administrator's ({@link org.vbs.core.auth.AdminList}): every owner's. */
     Page<Volume> describeVolumes(RequestContext request, DescribeRequest describeRequest);
 
     /** Starts a snapshot: it is returned {@code pending} and completes asynchronously. */
@@ -22,6 +23,7 @@ public interface VolumeService {
 
     void deleteSnapshot(RequestContext request, String snapshotId);
 
+    /** The caller's snapshots; an administrator's: every owner's. */
     Page<Snapshot> describeSnapshots(RequestContext request, DescribeRequest describeRequest);
 
     /**

@@ -11,7 +11,7 @@ import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.auth.AdminList;
 import org.vbs.core.config.VbsHome;
-import org.vbs.security.GridIdentity;
+import org.vbs.core.api.RequestContext;
 
 /** The plugin status, for the administrators listed in {@code ${vbs.home}/admins}. */
 @Stateless
@@ -22,10 +22,10 @@ public class PluginStatusBean implements PluginStatus {
     private PluginHostBean host;
 
     @Override
-    public List<Bundle> bundles(GridIdentity caller) {
-        if (!new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)).isAdmin(caller)) {
+    public List<Bundle> bundles(RequestContext request) {
+        if (!new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)).isAdmin(request)) {
             throw new VbsException(ErrorCode.UNAUTHORIZED_OPERATION,
-                    "The plugin status is for administrators; " + caller + " is not one.");
+                    "The plugin status is for administrators; " + request.caller() + " is not one.");
         }
         return host.bundles();
     }

@@ -12,8 +12,9 @@ import org.vbs.core.api.Page;
 import org.vbs.core.domain.ResourceKind;
 
 /**
- * The shape every Describe* call shares: either explicit ids (each must be the caller's, else the
- * NotFound fault lists the missing ones; no pagination) or a page of the caller's resources.
+ * The shape every Describe* call shares: either explicit ids (each must be the caller's, or for an
+ * administrator anyone's, else the NotFound fault lists the missing ones; no pagination) or a page
+ * of the caller's (an administrator's: everyone's) resources.
  * Filters apply in both cases; results come sorted by id.
  */
 final class Describing {
@@ -21,8 +22,8 @@ final class Describing {
     }
 
     /**
-     * @param ownedIds the caller's ids of this kind, from the owner index
-     * @param loadOwned the resource behind an id, if it exists and is the caller's
+     * @param ownedIds the ids of this kind the caller may see, sorted: its own (from the owner index) or, for an administrator, all
+     * @param loadOwned the resource behind an id, if it exists and the caller may see it
      */
     static <R, T> Page<T> describe(DescribeRequest request, ResourceKind kind, NavigableSet<String> ownedIds,
                                    Function<String, Optional<R>> loadOwned, Predicate<R> filter,

@@ -83,7 +83,7 @@ public final class HostAdmin implements HostAdministration {
     }
 
     private void requireAdmin(RequestContext request) {
-        if (!admins.isAdmin(request.caller())) {
+        if (!admins.isAdmin(request)) {
             throw new VbsException(ErrorCode.UNAUTHORIZED_OPERATION,
                     "The host registrations are for administrators; " + request.caller() + " is not one.");
         }

@@ -23,6 +23,16 @@ final class OwnedResources {
         return store.volume(id).filter(v -> v.isOwnedBy(owner));
     }
 
+    /** Any owner's volume: only for what an administrator may see of everyone's (Describe*). */
+    Optional<VolumeRecord> anyVolume(String id) {
+        return store.volume(id);
+    }
+
+    /** Any owner's snapshot, unless being deleted: only for an administrator's Describe*. */
+    Optional<SnapshotRecord> anySnapshot(String id) {
+        return store.snapshot(id).filter(s -> s.state() != SnapshotState.DELETING);
+    }
+
     Optional<SnapshotRecord> snapshot(String owner, String id) {
         // A snapshot being deleted is already gone for its owner.
         return store.snapshot(id).filter(s -> s.isOwnedBy(owner) && s.state() != SnapshotState.DELETING);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.vbs.core.api.VolumeService;
+import org.vbs.core.auth.AdminList;
 import org.vbs.core.domain.IdGenerator;
 import org.vbs.core.host.Hosts;
 import org.vbs.core.store.MetadataStore;
@@ -22,10 +23,11 @@ public record ServiceAssembly(CoreContext core, VolumeService service) {
 
     public static ServiceAssembly of(MetadataStore store, MetadataTransactions transactions, Hosts hosts,
                                      Executor executor, ExecutorService driverCalls, Clock clock, IdGenerator ids,
-                                     String node, Duration lease, SecretSealer sealer, Timeouts timeouts) {
+                                     String node, Duration lease, SecretSealer sealer, Timeouts timeouts,
+                                     AdminList admins) {
         VolumeServiceBean facade = new VolumeServiceBean();
         CoreContext core = facade.assemble(new VolumeServiceBean.Parts(store, transactions, hosts, executor,
-                driverCalls, clock, ids, node, lease, sealer, timeouts));
+                driverCalls, clock, ids, node, lease, sealer, timeouts, admins));
         return new ServiceAssembly(core, facade);
     }
 

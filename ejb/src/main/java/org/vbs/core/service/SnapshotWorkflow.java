@@ -101,9 +101,12 @@ final class SnapshotWorkflow {
         LOG.infof("%s: %s deleted", DELETE, snapshotId);
     }
 
-    Page<Snapshot> describe(String owner, DescribeRequest request) {
+    /** @param everyOwners whether the caller sees every owner's snapshots (an administrator) or only its own */
+    Page<Snapshot> describe(String owner, boolean everyOwners, DescribeRequest request) {
         return Describing.describe(request, ResourceKind.SNAPSHOT,
-                core.store().idsOf(owner, ResourceKind.SNAPSHOT), id -> owned.snapshot(owner, id),
+                everyOwners ? core.store().allIds(ResourceKind.SNAPSHOT)
+                        : core.store().idsOf(owner, ResourceKind.SNAPSHOT),
+                everyOwners ? owned::anySnapshot : id -> owned.snapshot(owner, id),
                 DescribeFilters.snapshots(request.filters()), SnapshotRecord::toSnapshot);
     }
 

@@ -37,6 +37,7 @@ import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeService;
+import org.vbs.core.auth.AdminList;
 import org.vbs.core.config.VbsHome;
 import org.vbs.core.domain.IdGenerator;
 import org.vbs.core.domain.SnapshotRecord;
@@ -103,11 +104,18 @@ public class VolumeServiceBean implements VolumeService {
     private VolumeWorkflow volumes;
     private SnapshotWorkflow snapshots;
     private AttachmentWorkflow attachments;
+    /**
+     * Administrators see every owner's volumes and snapshots in Describe* (as an EC2 account with
+     * read-only access across accounts does): describing only. Changing a volume or snapshot stays
+     * its owner's alone, administrator or not: an administrator asking to delete, snapshot, attach or
+     * detach another's volume gets NotFound as anyone does.
+     */
+    private AdminList admins;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
                  ExecutorService driverCalls, Clock clock, IdGenerator ids, String node, Duration lease,
-                 SecretSealer sealer, Timeouts timeouts) {
+                 SecretSealer sealer, Timeouts timeouts, AdminList admins) {
     }
 
     @PostConstruct
@@ -120,7 +128,8 @@ public class VolumeServiceBean implements VolumeService {
         Timeouts timeouts = Timeouts.from(System.getProperties());
         LOG.infof("Timeouts: host call %s, copy %s", timeouts.hostCall(), timeouts.copy());
         CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
-                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer, timeouts));
+                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer, timeouts,
+                new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME))));
         Recovery.start(core, executor);
     }
 
@@ -140,6 +149,7 @@ public class VolumeServiceBean implements VolumeService {
                 parts.lease(), parts.driverCalls());
         CoreContext core = new CoreContext(parts.store(), parts.transactions(), parts.hosts(), runner, parts.executor(),
                 parts.clock(), parts.ids(), parts.timeouts());
+        admins = parts.admins();
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
         attachments = new AttachmentWorkflow(core, parts.sealer());
@@ -160,7 +170,8 @@ public class VolumeServiceBean implements VolumeService {
     @Override
     public Page<Volume> describeVolumes(RequestContext request, DescribeRequest describeRequest) {
         Objects.requireNonNull(describeRequest, "describeRequest");
-        return call("DescribeVolumes", request, () -> volumes.describe(owner(request), describeRequest));
+        return call("DescribeVolumes", request, () -> volumes.describe(owner(request), admins.isAdmin(request),
+                describeRequest));
     }
 
     @Override
@@ -179,7 +190,8 @@ public class VolumeServiceBean implements VolumeService {
     @Override
     public Page<Snapshot> describeSnapshots(RequestContext request, DescribeRequest describeRequest) {
         Objects.requireNonNull(describeRequest, "describeRequest");
-        return call("DescribeSnapshots", request, () -> snapshots.describe(owner(request), describeRequest));
+        return call("DescribeSnapshots", request, () -> snapshots.describe(owner(request), admins.isAdmin(request),
+                describeRequest));
     }
 
     @Override

@@ -124,9 +124,11 @@ final class VolumeWorkflow {
         return deleting.moveTo(VolumeState.DELETED, Optional.empty(), DELETE).toVolume();
     }
 
-    Page<Volume> describe(String owner, DescribeRequest request) {
+    /** @param everyOwners whether the caller sees every owner's volumes (an administrator) or only its own */
+    Page<Volume> describe(String owner, boolean everyOwners, DescribeRequest request) {
         return Describing.describe(request, ResourceKind.VOLUME,
-                core.store().idsOf(owner, ResourceKind.VOLUME), id -> owned.volume(owner, id),
+                everyOwners ? core.store().allIds(ResourceKind.VOLUME) : core.store().idsOf(owner, ResourceKind.VOLUME),
+                everyOwners ? owned::anyVolume : id -> owned.volume(owner, id),
                 DescribeFilters.volumes(request.filters()), VolumeRecord::toVolume);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.infinispan.Cache;
@@ -61,6 +62,20 @@ public final class MetadataStore {
     /** All of one owner's snapshots. */
     public List<SnapshotRecord> snapshotsOf(String owner) {
         return resolve(idsOf(owner, ResourceKind.SNAPSHOT), this::snapshot);
+    }
+
+    /**
+     * The ids of every owner's volumes or snapshots, sorted: for an administrator's Describe*, which
+     * costs O(all of that kind).
+     *
+     * @throws IllegalArgumentException for a kind that is neither
+     */
+    public NavigableSet<String> allIds(ResourceKind kind) {
+        return switch (kind) {
+            case VOLUME -> new TreeSet<>(volumes.keySet());
+            case SNAPSHOT -> new TreeSet<>(snapshots.keySet());
+            default -> throw new IllegalArgumentException("no owned resources of kind " + kind);
+        };
     }
 
     /** Every volume of every owner: for the reconciler at startup only. */

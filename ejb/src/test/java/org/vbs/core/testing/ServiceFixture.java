@@ -18,6 +18,7 @@ import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeService;
+import org.vbs.core.auth.AdminList;
 import org.vbs.core.domain.IdGenerator;
 import org.vbs.core.host.DriverKind;
 import org.vbs.core.host.DriverRegistration;
@@ -61,6 +62,8 @@ public final class ServiceFixture implements AutoCloseable {
     public final ServiceAssembly assembly;
     public final CoreContext core;
     public final VolumeService service;
+    /** The administrator list the service reads (none until a test writes it). */
+    public final Path adminsFile;
     private volatile boolean driverInstalled = true;
 
     public ServiceFixture(Path root) {
@@ -79,7 +82,9 @@ public final class ServiceFixture implements AutoCloseable {
     private ServiceFixture(Path root, IdGenerator ids, Timeouts timeouts) {
         driver = new TempDirVolumeDriver(root);
         assembly = ServiceAssembly.of(metadata.store(), metadata.transactions(), new TestHosts(),
-                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60), new SecretSealer(sealingKey()), timeouts);
+                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60), new SecretSealer(sealingKey()), timeouts,
+                new AdminList(root.resolve(AdminList.FILE_NAME)));
+        adminsFile = root.resolve(AdminList.FILE_NAME);
         core = assembly.core();
         service = assembly.service();
     }

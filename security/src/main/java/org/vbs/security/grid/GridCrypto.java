@@ -5,9 +5,7 @@ import java.lang.System.Logger.Level;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.crypto.PasswordEncryptor;
@@ -28,12 +26,6 @@ public class GridCrypto extends Merlin {
      */
     public static final String PROVIDER_NAME = "org.vbs.security.grid.GridCrypto";
     private static final System.Logger LOG = System.getLogger(GridCrypto.class.getName());
-    /**
-     * WSS4J may make a crypto per endpoint or per message; the directory is read (and watched) once
-     * per settings however many there are.
-     */
-    private static final Map<GridTrustSettings, TrustDirectory> DIRECTORIES = new ConcurrentHashMap<>();
-
     private final TrustDirectory trust;
 
     public GridCrypto(Properties properties, ClassLoader loader, PasswordEncryptor passwordEncryptor)
@@ -46,7 +38,7 @@ public class GridCrypto extends Merlin {
             throw new WSSecurityException(WSSecurityException.ErrorCode.FAILURE, e, "invalidCryptoProperties",
                     new Object[] {e.getMessage()});
         }
-        this.trust = DIRECTORIES.computeIfAbsent(settings, TrustDirectory::open);
+        this.trust = TrustDirectory.shared(settings);
     }
 
     @Override

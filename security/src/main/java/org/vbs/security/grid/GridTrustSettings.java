@@ -28,6 +28,12 @@ public record GridTrustSettings(Path directory, Duration updateInterval, CrlChec
     public static final String NAMESPACE_CHECKING = PREFIX + "namespace-checking";
     /** {@code true}: read the legacy MD5 subject-hash names (pre-1.0 OpenSSL) instead of the current ones. */
     public static final String LEGACY_MD5_NAMES = PREFIX + "legacy-md5-names";
+    /**
+     * The vomsdir: the VOMS servers whose attribute certificates are believed, as
+     * {@code <vo>/<host>.lsc} files ({@link VomsTrust}), e.g. /etc/grid-security/vomsdir. Not part of
+     * these settings (they are the CA directory's): read by {@link #vomsDirectory}.
+     */
+    public static final String VOMSDIR = PREFIX + "vomsdir";
 
     public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofSeconds(10);
     public static final CrlCheckingMode DEFAULT_CRLS = CrlCheckingMode.IF_VALID;
@@ -64,6 +70,12 @@ public record GridTrustSettings(Path directory, Duration updateInterval, CrlChec
                 constant(properties, CRL_CHECKING, CrlCheckingMode.class, DEFAULT_CRLS),
                 constant(properties, NAMESPACE_CHECKING, NamespaceCheckingMode.class, DEFAULT_NAMESPACES),
                 flag(properties, LEGACY_MD5_NAMES));
+    }
+
+    /** The vomsdir a crypto properties file names ({@link #VOMSDIR}), if it names one. */
+    public static java.util.Optional<Path> vomsDirectory(Properties properties) {
+        String directory = properties.getProperty(VOMSDIR, "").strip();
+        return directory.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(directory));
     }
 
     private static Duration duration(Properties properties, String key, Duration otherwise) {

@@ -10,6 +10,8 @@ import eu.emi.security.authn.x509.impl.ValidatorParamsExt;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trust as grid sites keep it: an OpenSSL-style CA directory ({@code <hash>.0} CA certificates,
@@ -20,6 +22,13 @@ import java.util.List;
  * settings, namespaces, and RFC 3820 proxies with their path-length constraints.
  */
 public final class TrustDirectory implements AutoCloseable {
+    /**
+     * The server's directories: WSS4J may make a crypto per endpoint or per message and the endpoint
+     * checks VOMS attributes against the same CAs; a directory is read (and watched) once per
+     * settings however many ask.
+     */
+    private static final Map<GridTrustSettings, TrustDirectory> SHARED = new ConcurrentHashMap<>();
+
     private final GridTrustSettings settings;
     private final OpensslCertChainValidator validator;
 
@@ -44,6 +53,11 @@ public final class TrustDirectory implements AutoCloseable {
         return new TrustDirectory(settings, validator);
     }
 
+    /** The directory of these settings, opened on first use and then kept for the life of the class loader. */
+    public static TrustDirectory shared(GridTrustSettings settings) {
+        return SHARED.computeIfAbsent(settings, TrustDirectory::open);
+    }
+
     public GridTrustSettings settings() {
         return settings;
     }
@@ -59,6 +73,11 @@ public final class TrustDirectory implements AutoCloseable {
         ValidationResult result = validator.validate(chain);
         List<String> problems = result.getErrors().stream().map(ValidationError::getMessage).toList();
         return new ChainCheck(result.isValid(), result.isValid() ? List.of() : problems);
+    }
+
+    /** canl's validator of this directory, for libraries built on canl (voms-api-java). */
+    OpensslCertChainValidator validator() {
+        return validator;
     }
 
     @Override

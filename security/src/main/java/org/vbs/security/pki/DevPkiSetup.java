@@ -1,5 +1,6 @@
 package org.vbs.security.pki;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -39,7 +40,8 @@ public final class DevPkiSetup {
      * host, the development user credential ({@link DevPki#USER_DN}), server.p12, crypto.properties,
      * the CA directory (each CA's {@code <hash>.0}, the development CA's CRL), the development plugin signer ({@link DevPki#PLUGIN_SIGNER_DN}), whose
      * certificate a newly issued signer also puts into the plugin trust store (the signer only when
-     * the CA key is there to issue it), and the sealing key store ({@link SealingKeys}).
+     * the CA key is there to issue it), the sealing key store ({@link SealingKeys}) and an empty
+     * vomsdir.
      *
      * @param serverHost the host name (or IP address) the server certificate is for
      * @return the files created, in order (empty if nothing was missing)
@@ -65,6 +67,7 @@ public final class DevPkiSetup {
         }
         List<Path> created = new ArrayList<>(NewFile.writeAll(setup.toCreate));
         SealingKeys.ensure(layout).ifPresent(created::add);
+        ensureVomsDirectory(layout).ifPresent(created::add);
         return created;
     }
 
@@ -82,6 +85,18 @@ public final class DevPkiSetup {
         Credential user = loadCa(layout).issueUser(subject.dn());
         return NewFile.writeAll(user.toPemFiles(directory.resolve(PkiLayout.USER_CERT_FILE),
                 directory.resolve(PkiLayout.USER_KEY_FILE)));
+    }
+
+    /** An empty vomsdir, so the server starts trusting no VOMS server until an .lsc file is put there. */
+    private static Optional<Path> ensureVomsDirectory(PkiLayout layout) {
+        if (Files.isDirectory(layout.vomsDirectory())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.createDirectories(layout.vomsDirectory()));
+        } catch (IOException e) {
+            throw new SecurityConfigException(layout.vomsDirectory(), "cannot create directory: " + e, e);
+        }
     }
 
     private void planCa() {

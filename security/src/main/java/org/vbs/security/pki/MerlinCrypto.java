@@ -84,6 +84,9 @@ record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPass
         line(text, GridTrustSettings.UPDATE_INTERVAL, GridTrustSettings.DEFAULT_UPDATE_INTERVAL.toString());
         line(text, GridTrustSettings.CRL_CHECKING, GridTrustSettings.DEFAULT_CRLS.name());
         line(text, GridTrustSettings.NAMESPACE_CHECKING, GridTrustSettings.DEFAULT_NAMESPACES.name());
+        text.append("# VOMS: the servers whose attribute certificates are believed, <vo>/<host>.lsc files;\n")
+                .append("# production points it at /etc/grid-security/vomsdir.\n");
+        line(text, GridTrustSettings.VOMSDIR, layout.vomsDirectory().toString());
         return text.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 

@@ -13,6 +13,8 @@ public record PkiLayout(Path root) {
     public static final String SERVER_KEY_ALIAS = "vbs-server";
     /** The CA directory, beside pki/. */
     public static final String CA_DIRECTORY = "certificates";
+    /** The vomsdir, beside pki/. */
+    public static final String VOMS_DIRECTORY = "vomsdir";
     /** The plugin trust store, beside pki/: the PEM certificates whose signatures the plugin host accepts. */
     public static final String PLUGIN_TRUST_DIRECTORY = "plugin-trust";
 
@@ -56,6 +58,14 @@ public record PkiLayout(Path root) {
      */
     public Path caDirectory() {
         return root.resolveSibling(CA_DIRECTORY);
+    }
+
+    /**
+     * {@code $VBS_HOME/vomsdir}: the VOMS servers the server believes, {@code <vo>/<host>.lsc} files
+     * (as /etc/grid-security/vomsdir), as crypto.properties names it.
+     */
+    public Path vomsDirectory() {
+        return root.resolveSibling(VOMS_DIRECTORY);
     }
 
     public Path cryptoProperties() {

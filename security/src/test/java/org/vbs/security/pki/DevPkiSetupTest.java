@@ -70,7 +70,7 @@ class DevPkiSetupTest {
         assertEquals(List.of(generated.caCert(), generated.caKey(), generated.serverCert(), generated.serverKey(),
                 generated.userCert(), generated.userKey(), generated.cryptoProperties(), generated.serverKeyStore(),
                 caFile(generated, ".0"), caFile(generated, ".r0"), generated.pluginSignerCert(), generated.pluginSignerKey(),
-                generated.pluginTrustedDevSigner(), generated.sealingKeyStore()), generatedFiles);
+                generated.pluginTrustedDevSigner(), generated.sealingKeyStore(), generated.vomsDirectory()), generatedFiles);
         for (Path secret : List.of(generated.caKey(), generated.serverKey(), generated.userKey(), generated.pluginSignerKey(),
                 generated.sealingKeyStore(),
                 generated.serverKeyStore(), generated.cryptoProperties())) {
@@ -118,8 +118,11 @@ class DevPkiSetupTest {
                 "org.apache.wss4j.crypto.merlin.keystore.file", "org.apache.wss4j.crypto.merlin.keystore.password",
                 "org.apache.wss4j.crypto.merlin.keystore.alias", "org.apache.wss4j.crypto.merlin.keystore.private.password",
                 "org.vbs.crypto.grid.certificates", "org.vbs.crypto.grid.update-interval",
-                "org.vbs.crypto.grid.crl-checking", "org.vbs.crypto.grid.namespace-checking"),
+                "org.vbs.crypto.grid.crl-checking", "org.vbs.crypto.grid.namespace-checking",
+                "org.vbs.crypto.grid.vomsdir"),
                 crypto.stringPropertyNames());
+        assertEquals(generated.vomsDirectory().toString(), crypto.getProperty("org.vbs.crypto.grid.vomsdir"));
+        assertTrue(Files.isDirectory(generated.vomsDirectory()));
         assertEquals("org.vbs.security.grid.GridCrypto", crypto.getProperty("org.apache.wss4j.crypto.provider"));
         assertEquals("vbs-server", crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.alias"));
         assertEquals(generated.serverKeyStore().toString(), crypto.getProperty("org.apache.wss4j.crypto.merlin.keystore.file"));
@@ -195,7 +198,7 @@ class DevPkiSetupTest {
         assertEquals(List.of(layout.serverCert(), layout.serverKey(), layout.userCert(), layout.userKey(),
                 layout.cryptoProperties(), layout.serverKeyStore(), caFile(layout, ".0"), caFile(layout, ".r0"),
                 layout.pluginSignerCert(), layout.pluginSignerKey(), layout.pluginTrustedDevSigner(),
-                layout.sealingKeyStore()), created);
+                layout.sealingKeyStore(), layout.vomsDirectory()), created);
         assertEquals(caFiles, FileTree.snapshot(layout.caCert().getParent()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.serverCert()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.userCert()));
@@ -213,7 +216,7 @@ class DevPkiSetupTest {
 
         // Without the CA key there is no CRL to issue: the operator's CA publishes its own.
         assertEquals(List.of(layout.cryptoProperties(), layout.serverKeyStore(), caFile(layout, ".0"),
-                layout.sealingKeyStore()), created);
+                layout.sealingKeyStore(), layout.vomsDirectory()), created);
         Map<String, String> after = FileTree.snapshot(vbsHome);
         after.keySet().retainAll(before.keySet());
         assertEquals(before, after);
