@@ -35,11 +35,13 @@ import org.vbs.it.support.VbsEar;
 import org.vbs.it.support.VisibleState;
 import org.vbs.security.Credential;
 import org.vbs.security.grid.GridChains;
+import org.vbs.security.pki.CertificateAuthority;
+import org.vbs.security.pki.DevPki;
 
 /**
  * The credentials and messages WS-Security must refuse before any work is done, each made in the
  * test: a body changed after it was signed, an expired and a post-dated certificate of the trusted
- * CA, a proxy beyond its issuer's path length, a proxy naming someone else. Each is refused as the
+ * CA, a certificate of an impostor CA that bears the trusted CA's name, a proxy beyond its issuer's path length, a proxy naming someone else. Each is refused as the
  * caller's fault, changes nothing its owner sees (described as the owner afterwards, with a valid
  * certificate for the same DN) and leaves an audit line; and the chains that must be accepted (a
  * proxy of a proxy) are. Unsigned calls, untrusted CAs, revocation, limited proxies and the
@@ -102,14 +104,26 @@ public class RefusalMatrixIT {
 
     @Test
     public void anExpiredCertificateOfTheTrustedCaIsRefusedAndChangesNothing() throws Exception {
+        Caller owner = callers.newUser("expired");
         Instant now = Instant.now();
-        assertRefusedAtTheDoor("expired", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+        assertRefusedAtTheDoor(owner, GridChains.user(trustedCa(), owner.dn(), now.minus(Duration.ofDays(30)),
+                now.minus(Duration.ofDays(1))));
     }
 
     @Test
     public void aCertificateNotValidYetIsRefusedAndChangesNothing() throws Exception {
+        Caller owner = callers.newUser("post-dated");
         Instant now = Instant.now();
-        assertRefusedAtTheDoor("post-dated", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+        assertRefusedAtTheDoor(owner, GridChains.user(trustedCa(), owner.dn(), now.plus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30))));
+    }
+
+    @Test
+    public void aCertificateOfAnImpostorCaBearingTheTrustedCasNameIsRefusedAndChangesNothing() throws Exception {
+        // the trusted CA's CRL sits in the server's CA directory under that name (canl once stumbled here)
+        Caller owner = callers.newUser("impostor");
+        CertificateAuthority impostor = DevPki.newCa(trustedCa().certificate().getSubjectX500Principal().getName());
+        assertRefusedAtTheDoor(owner, impostor.issueUser(owner.dn()));
     }
 
     @Test
@@ -148,23 +162,23 @@ public class RefusalMatrixIT {
         assertProxyRefused(user, GridChains.proxyNamedAfterSomeoneElse(user.credential()), dir.resolve("x509up"));
     }
 
-    /** A user of the trusted CA whose certificate is valid only in the period must be refused, touching nothing. */
-    private void assertRefusedAtTheDoor(String role, Instant notBefore, Instant notAfter) throws Exception {
-        // given a user (a valid certificate) and a certificate for the same DN, valid only in the period
-        Caller owner = callers.newUser(role);
-        Credential outOfDate = GridChains.user(
-                Credential.load(callers.pki().caCert(), callers.pki().caKey()), owner.dn(), notBefore, notAfter);
-        Caller outOfDateCaller = callers.caller(outOfDate);
+    /** A certificate for the owner's DN that must be refused, touching nothing. */
+    private void assertRefusedAtTheDoor(Caller owner, Credential refusedCredential) throws Exception {
+        Caller refusedCaller = callers.caller(refusedCredential);
         VisibleState before = VisibleState.of(owner, pool);
         int auditBefore = GridCli.auditLines().size();
 
-        // when it signs a CreateVolume with the out-of-date certificate
-        SOAPFaultException refused = assertThrows(SOAPFaultException.class, () -> outOfDateCaller.createVolume(1));
+        // when it signs a CreateVolume with the certificate
+        SOAPFaultException refused = assertThrows(SOAPFaultException.class, () -> refusedCaller.createVolume(1));
 
-        // then WS-Security refuses it as the caller's fault, the owner sees nothing new, the audit log has it
+        // then WS-Security refuses it as the caller's fault, the audit log has it, the owner sees nothing new
         assertEquals(SOAP_CLIENT, refused.getFault().getFaultCodeAsQName(), refused.getMessage());
         assertRefusedAtTheDoor(auditBefore, "CreateVolume");
         assertEquals(before, VisibleState.of(owner, pool));
+    }
+
+    private Credential trustedCa() {
+        return Credential.load(callers.pki().caCert(), callers.pki().caKey());
     }
 
     private void assertProxyRefused(Caller user, Credential proxy, Path file) throws Exception {

@@ -70,7 +70,14 @@ public final class TrustDirectory implements AutoCloseable {
         if (chain == null || chain.length == 0) {
             return new ChainCheck(false, List.of("no certificate"));
         }
-        ValidationResult result = validator.validate(chain);
+        ValidationResult result;
+        try {
+            result = validator.validate(chain);
+        } catch (RuntimeException e) {
+            // canl 2.8.3 throws a NullPointerException for a chain from an impostor CA that bears a
+            // trusted CA's name when that CA's CRL is in the directory: a chain it cannot vouch for.
+            return new ChainCheck(false, List.of("canl could not check the chain: " + e));
+        }
         List<String> problems = result.getErrors().stream().map(ValidationError::getMessage).toList();
         return new ChainCheck(result.isValid(), result.isValid() ? List.of() : problems);
     }

@@ -80,6 +80,20 @@ class TrustDirectoryTest {
     }
 
     @Test
+    void shouldRefuseAUserOfAnImpostorCaNamedLikeTheTrustedOneWhoseCrlIsInTheDirectory() throws Exception {
+        // The trusted CA's CRL is where canl looks for the impostor's, under the same name (canl
+        // stumbles over it with a NullPointerException: a refusal all the same, never an error).
+        NewFile.writeAll(List.of(new CaDirectory(directory).crl(ca.certificate(), ca.issueCrl(List.of()))));
+        awaitTrue(() -> trust.check(GridChains.chain(user)).trusted());
+        CertificateAuthority impostor = DevPki.newCa(ca.certificate().getSubjectX500Principal().getName());
+
+        TrustDirectory.ChainCheck check = trust.check(GridChains.chain(impostor.issueUser("CN=Alice,OU=vbs,O=Grid")));
+
+        assertFalse(check.trusted());
+        assertFalse(check.problems().isEmpty());
+    }
+
+    @Test
     void shouldTrustACaDroppedIntoTheDirectoryWithoutARestart() throws Exception {
         Credential stranger = otherCa.issueUser("CN=Bob,O=Elsewhere");
         assertFalse(trust.check(GridChains.chain(stranger)).trusted());
