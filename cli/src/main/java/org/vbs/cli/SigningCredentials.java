@@ -90,6 +90,7 @@ public final class SigningCredentials {
         requestContext.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);
         requestContext.put(SecurityConstants.SIGNATURE_USERNAME, ALIAS);
         requestContext.put(SecurityConstants.SIGNATURE_PASSWORD, keyPassword);
+        requestContext.put(SecurityConstants.PASSWORD_ENCRYPTOR_INSTANCE, new NoPasswordEncryption());
         // Only the "ws-security." spelling of this key is honoured, and only per port.
         requestContext.put(SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM, RSA_SHA256);
     }

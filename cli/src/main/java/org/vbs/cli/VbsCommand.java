@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vbs", synopsisSubcommandLabel = "COMMAND",
         description = "The VBS (Virtual Block Store) command-line client. Every call is signed with your"
-                + " certificate; answers are accepted only when signed by a certificate of the trusted CA.",
+                + " certificate; answers are accepted only when signed by a certificate of a CA in your CA directory"
+                + " (and not revoked by its CRL).",
         subcommands = {CreateVolumeCommand.class, DeleteVolumeCommand.class, DescribeVolumesCommand.class,
             AttachVolumeCommand.class, DetachVolumeCommand.class, CreateSnapshotCommand.class,
             DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
                 + " the terminal.",
             "CA directory, unless --ca-dir names it: $X509_CERT_DIR, else ~/.globus/certificates, else"
                 + " /etc/grid-security/certificates if they exist, else $VBS_HOME/certificates.",
-            "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"
+            "Exit status: 0 done, 1 service fault (proxy-info --exists: no valid proxy), 2 usage error,"
+                + " 3 connection, credential or trust error,"
                 + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
                 + " 70 client bug."})
 public final class VbsCommand implements Runnable {
