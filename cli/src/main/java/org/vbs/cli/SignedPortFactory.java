@@ -13,8 +13,9 @@ import org.vbs.cli.generated.VolumeServicePortType;
 
 /**
  * Ports that sign every request with the user's credential and accept only answers signed by a
- * certificate that chains to a CA of the CA directory (and is not revoked). The WSDL (and so the security policy) comes from this jar, never
- * from the server's ?wsdl, so a tampered server WSDL cannot switch signing off.
+ * certificate that chains to a CA of the CA directory (and is not revoked). The WSDL (and so the
+ * security policy) comes from this jar, never from the server's ?wsdl, so a tampered server WSDL
+ * cannot switch signing off.
  */
 public final class SignedPortFactory implements PortFactory {
     static final String WSDL_RESOURCE = "/wsdl/VolumeService.wsdl";
@@ -23,11 +24,7 @@ public final class SignedPortFactory implements PortFactory {
 
     private final PassphraseSource passphrases;
 
-    /** Asking on the terminal for the pass phrase of an encrypted key. */
-    public SignedPortFactory() {
-        this(new ConsolePassphrase());
-    }
-
+    /** @param passphrases asked for the pass phrase of an encrypted key ({@link ConsolePassphrase}) */
     public SignedPortFactory(PassphraseSource passphrases) {
         this.passphrases = passphrases;
     }
