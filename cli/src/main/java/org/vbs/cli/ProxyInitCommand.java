@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -91,7 +92,8 @@ final class ProxyInitCommand implements Callable<Integer> {
         Path target = ProxyLocation.of(out, vbs.context().env());
         Path[] files = vbs.userCredential();
         Credential user = Credential.load(files[0], files[1], () -> vbs.context().passphrases().passphrase(files[1]));
-        Instant now = vbs.context().clock().instant();
+        // X.509 times are whole seconds.
+        Instant now = vbs.context().clock().instant().truncatedTo(ChronoUnit.SECONDS);
         Instant chainEnd = chainEnd(files[0], user.chain(), now);
         Instant end = now.plus(requested);
         if (end.isAfter(chainEnd)) {
