@@ -17,10 +17,11 @@ import org.vbs.security.pki.PkiLayout;
  *
  * @param url the service endpoint
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
- * @param privateKey the user's private key (unencrypted PEM)
- * @param ca the CA certificate(s) (PEM) the service's signed answers must chain to
+ * @param privateKey the user's private key (PEM; if encrypted, its pass phrase is asked for)
+ * @param caDirectory the grid CA directory (CA certificates and CRLs, {@link CaDirectorySearch}) the
+ *     service's signed answers must chain to
  */
-public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca) {
+public record ClientSettings(URI url, Path certificate, Path privateKey, Path caDirectory) {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080/vbs/VolumeService";
     public static final String ENV_URL = "VBS_URL";
     public static final String ENV_HOME = "VBS_HOME";
@@ -35,7 +36,7 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(privateKey, "privateKey");
-        Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(caDirectory, "caDirectory");
     }
 
     /**
@@ -44,8 +45,8 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
      * @throws IllegalArgumentException if the URL (from either source) is not an absolute http(s) URL
      */
     public static ClientSettings resolve(Optional<String> url, Optional<Path> certificate, Optional<Path> privateKey,
-                                         Optional<Path> ca, Map<String, String> env, Path userHome) {
-        return resolve(url, certificate, privateKey, ca, env, userHome, defaultProxyFile());
+                                         Optional<Path> caDirectory, Map<String, String> env, Path userHome) {
+        return resolve(url, certificate, privateKey, caDirectory, env, userHome, defaultProxyFile());
     }
 
     /**
@@ -56,14 +57,32 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
      * {@code userkey.pem} if they exist; and last the development user of {@code $VBS_HOME}.
      */
     static ClientSettings resolve(Optional<String> url, Optional<Path> certificate, Optional<Path> privateKey,
-                                  Optional<Path> ca, Map<String, String> env, Path userHome, Path defaultProxy) {
-        Path home = set(env, ENV_HOME).map(Path::of).orElse(userHome.resolve(".vbs"));
+                                  Optional<Path> caDirectory, Map<String, String> env, Path userHome,
+                                  Path defaultProxy) {
         String address = url.or(() -> set(env, ENV_URL)).orElse(DEFAULT_URL);
-        PkiLayout pki = PkiLayout.under(home);
+        PkiLayout pki = PkiLayout.under(home(env, userHome));
         Path[] credential = certificate.isPresent() || privateKey.isPresent()
                 ? new Path[] {certificate.orElse(pki.userCert()), privateKey.orElse(pki.userKey())}
                 : gridCredential(env, userHome, defaultProxy).orElse(new Path[] {pki.userCert(), pki.userKey()});
-        return new ClientSettings(httpUrl(address), credential[0], credential[1], ca.orElse(pki.caCert()));
+        return new ClientSettings(httpUrl(address), credential[0], credential[1],
+                CaDirectorySearch.find(caDirectory, env, userHome, pki.caDirectory()));
+    }
+
+    /**
+     * The user's own (end-entity) certificate and key files, never a proxy: what proxy-init makes a
+     * proxy from. The options; else {@code X509_USER_CERT}/{@code X509_USER_KEY} or {@code ~/.globus};
+     * else the development user of {@code $VBS_HOME}.
+     */
+    static Path[] userCredential(Optional<Path> certificate, Optional<Path> privateKey, Map<String, String> env,
+                                 Path userHome) {
+        PkiLayout pki = PkiLayout.under(home(env, userHome));
+        return certificate.isPresent() || privateKey.isPresent()
+                ? new Path[] {certificate.orElse(pki.userCert()), privateKey.orElse(pki.userKey())}
+                : globusUserCredential(env, userHome).orElse(new Path[] {pki.userCert(), pki.userKey()});
+    }
+
+    private static Path home(Map<String, String> env, Path userHome) {
+        return set(env, ENV_HOME).map(Path::of).orElse(userHome.resolve(".vbs"));
     }
 
     /** The certificate and key files the Globus search order finds, if any. */
@@ -73,6 +92,10 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         if (proxy.isPresent()) {
             return Optional.of(new Path[] {proxy.get(), proxy.get()});
         }
+        return globusUserCredential(env, userHome);
+    }
+
+    private static Optional<Path[]> globusUserCredential(Map<String, String> env, Path userHome) {
         Path globus = userHome.resolve(".globus");
         Optional<Path> certificate = set(env, ENV_USER_CERT).map(Path::of);
         Optional<Path> key = set(env, ENV_USER_KEY).map(Path::of);
@@ -88,7 +111,7 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         return Path.of("/tmp/x509up_u" + new UnixSystem().getUid());
     }
 
-    private static Optional<String> set(Map<String, String> env, String name) {
+    static Optional<String> set(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).filter(value -> !value.isBlank());
     }
 

@@ -6,6 +6,11 @@ public final class ExitCode {
     public static final int OK = 0;
     /** The service refused or failed the call (a SOAP fault with an EBS-style code). */
     public static final int SERVICE_FAULT = 1;
+    /**
+     * {@code proxy-info --exists} only (as grid-proxy-info -exists): there is no proxy, or it is not
+     * valid (for as long as --valid asks).
+     */
+    public static final int NO_VALID_PROXY = 1;
     /** The command line was wrong; nothing was sent. */
     public static final int USAGE = 2;
     /** The service could not be reached, or a credential/trust file could not be used. */

@@ -95,8 +95,9 @@ public record Failure(String code, String message, int exitCode) {
     }
 
     private static Failure untrustedAnswer(WSSecurityException e) {
-        return new Failure("UntrustedResponse", "the service's answer failed the signature check (is --ca the CA"
-                + " that issued the service's certificate?): " + e.getMessage(), ExitCode.CONNECTION);
+        return new Failure("UntrustedResponse", "the service's answer failed the signature check (is the CA that"
+                + " issued the service's certificate in your CA directory, see --ca-dir, and is the certificate"
+                + " neither expired nor revoked? --debug shows why): " + e.getMessage(), ExitCode.CONNECTION);
     }
 
     private static <T extends Throwable> Optional<T> cause(Throwable failure, Class<T> type) {

@@ -1,104 +1,96 @@
 package org.vbs.cli;
 
-import java.util.Iterator;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.parsson.JsonProviderImpl;
 
 /**
- * Writes the few JSON shapes {@code --output json} needs: objects (maps, in their iteration order),
- * arrays (lists), strings, integers, booleans and null. The output is pure ASCII (everything else
- * is written as \\uXXXX), so it reads the same whatever the terminal's or the JVM's encoding.
+ * Writes the JSON documents of {@code --output json} with JSON-P (Parsson), pretty printed: objects
+ * (maps, in their iteration order), arrays (lists), strings, integers, booleans and null. The output
+ * is pure ASCII (everything else is written as \\uXXXX), so it reads the same whatever the
+ * terminal's or the JVM's encoding.
  */
 public final class Json {
+    /** Parsson directly, not the ServiceLoader lookup: the CLI ships one implementation and needs no search. */
+    private static final JsonGeneratorFactory FACTORY =
+            new JsonProviderImpl().createGeneratorFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
+
     private Json() {
     }
 
-    /** The value as one JSON document, indented by two spaces per level. */
+    /** The value as one JSON document, indented. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(value, out, 0);
-        return out.toString();
+        StringWriter text = new StringWriter();
+        try (JsonGenerator generator = FACTORY.createGenerator(new AsciiWriter(text))) {
+            write(value, generator);
+        }
+        // Parsson's pretty printer starts the document on a new line.
+        return text.toString().stripLeading();
     }
 
-    private static void write(Object value, StringBuilder out, int depth) {
+    private static void write(Object value, JsonGenerator generator) {
         if (value == null) {
-            out.append("null");
+            generator.writeNull();
         } else if (value instanceof String text) {
-            string(text, out);
-        } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
-            out.append(value);
+            generator.write(text);
+        } else if (value instanceof Boolean flag) {
+            generator.write(flag);
+        } else if (value instanceof Long || value instanceof Integer) {
+            generator.write(((Number) value).longValue());
         } else if (value instanceof Map<?, ?> map) {
-            object(map, out, depth);
+            generator.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                generator.writeKey(String.valueOf(entry.getKey()));
+                write(entry.getValue(), generator);
+            }
+            generator.writeEnd();
         } else if (value instanceof List<?> list) {
-            array(list, out, depth);
+            generator.writeStartArray();
+            for (Object item : list) {
+                write(item, generator);
+            }
+            generator.writeEnd();
         } else {
             throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
         }
     }
 
-    private static void object(Map<?, ?> map, StringBuilder out, int depth) {
-        if (map.isEmpty()) {
-            out.append("{}");
-            return;
+    /**
+     * Writes every character outside printable ASCII as a JSON escape. JSON text holds such
+     * characters only inside strings, where the escape means the same character.
+     */
+    private static final class AsciiWriter extends FilterWriter {
+        AsciiWriter(Writer out) {
+            super(out);
         }
-        out.append('{');
-        Iterator<? extends Map.Entry<?, ?>> entries = map.entrySet().iterator();
-        while (entries.hasNext()) {
-            Map.Entry<?, ?> entry = entries.next();
-            newline(out, depth + 1);
-            string(String.valueOf(entry.getKey()), out);
-            out.append(": ");
-            write(entry.getValue(), out, depth + 1);
-            if (entries.hasNext()) {
-                out.append(',');
+
+        @Override
+        public void write(int c) throws IOException {
+            if (c > 0x7e) {
+                out.write(String.format("\\u%04x", c));
+            } else {
+                out.write(c);
             }
         }
-        newline(out, depth);
-        out.append('}');
-    }
 
-    private static void array(List<?> list, StringBuilder out, int depth) {
-        if (list.isEmpty()) {
-            out.append("[]");
-            return;
-        }
-        out.append('[');
-        for (int i = 0; i < list.size(); i++) {
-            newline(out, depth + 1);
-            write(list.get(i), out, depth + 1);
-            if (i + 1 < list.size()) {
-                out.append(',');
+        @Override
+        public void write(char[] chars, int offset, int length) throws IOException {
+            for (int i = offset; i < offset + length; i++) {
+                write(chars[i]);
             }
         }
-        newline(out, depth);
-        out.append(']');
-    }
 
-    private static void newline(StringBuilder out, int depth) {
-        out.append('\n').append("  ".repeat(depth));
-    }
-
-    private static void string(String text, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+        @Override
+        public void write(String text, int offset, int length) throws IOException {
+            for (int i = offset; i < offset + length; i++) {
+                write(text.charAt(i));
             }
         }
-        out.append('"');
     }
 }

@@ -1,6 +1,7 @@
 package org.vbs.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** The {@code vbs} launcher's entry point. */
 public final class Main {
@@ -11,8 +12,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        PassphraseSource terminal = new ConsolePassphrase();
         CliContext context = new CliContext(System.getenv(), Path.of(System.getProperty("user.home")), System.out,
-                System.err, Boolean.getBoolean(STDERR_TTY_PROPERTY), new SignedPortFactory(), duration -> Thread.sleep(duration.toMillis()));
+                System.err, Boolean.getBoolean(STDERR_TTY_PROPERTY), new SignedPortFactory(terminal),
+                duration -> Thread.sleep(duration.toMillis()), terminal, Clock.systemUTC());
         System.exit(new Cli(context).run(args));
     }
 }

@@ -13,17 +13,25 @@ import org.vbs.cli.generated.VolumeServicePortType;
 
 /**
  * Ports that sign every request with the user's credential and accept only answers signed by a
- * certificate of the trusted CA. The WSDL (and so the security policy) comes from this jar, never
- * from the server's ?wsdl, so a tampered server WSDL cannot switch signing off.
+ * certificate that chains to a CA of the CA directory (and is not revoked). The WSDL (and so the
+ * security policy) comes from this jar, never from the server's ?wsdl, so a tampered server WSDL
+ * cannot switch signing off.
  */
 public final class SignedPortFactory implements PortFactory {
     static final String WSDL_RESOURCE = "/wsdl/VolumeService.wsdl";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RECEIVE_TIMEOUT = Duration.ofMinutes(2);
 
+    private final PassphraseSource passphrases;
+
+    /** @param passphrases asked for the pass phrase of an encrypted key ({@link ConsolePassphrase}) */
+    public SignedPortFactory(PassphraseSource passphrases) {
+        this.passphrases = passphrases;
+    }
+
     @Override
     public VolumeServicePortType open(ClientSettings settings) {
-        SigningCredentials credentials = SigningCredentials.load(settings);
+        SigningCredentials credentials = SigningCredentials.load(settings, passphrases);
         URL wsdl = SignedPortFactory.class.getResource(WSDL_RESOURCE);
         if (wsdl == null) {
             throw new IllegalStateException("the client jar lacks " + WSDL_RESOURCE + "; rebuild the CLI");

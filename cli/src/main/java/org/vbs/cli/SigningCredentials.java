@@ -1,23 +1,29 @@
 package org.vbs.cli;
 
 import eu.emi.security.authn.x509.proxy.ProxyUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.cxf.ws.security.SecurityConstants;
 import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.ext.WSSecurityException;
 import org.vbs.security.Credential;
 import org.vbs.security.KeyStores;
-import org.vbs.security.Pem;
+import org.vbs.security.SecurityConfigException;
+import org.vbs.security.grid.GridCrypto;
+import org.vbs.security.grid.GridTrustSettings;
 
 /**
- * The user's credential and the trusted CA as WSS4J sees them: an in-memory Merlin crypto whose key
- * store holds the user's key and chain (to sign requests) and whose trust store holds the CA (to
- * verify the service's signed answers). Nothing is written to disk; the key store password is
- * random and lives only as long as this object.
+ * The user's credential and the trusted CAs as WSS4J sees them: a {@link GridCrypto} whose
+ * in-memory key store holds the user's key and chain (to sign requests) and whose trust is the grid
+ * CA directory with its CRLs (to verify the service's signed answers, as the server checks
+ * requests). Nothing is written to disk; the key store password is random and lives only as long
+ * as this object.
  */
 public final class SigningCredentials {
     static final String ALIAS = "vbs-user";
@@ -35,22 +41,37 @@ public final class SigningCredentials {
     }
 
     /**
-     * Loads the user's PEM credential and the CA certificate(s).
+     * Loads the user's PEM credential (asking for the key's pass phrase if it is encrypted) and
+     * opens the CA directory.
      *
-     * @throws org.vbs.security.SecurityConfigException naming the file that is missing, garbled or
-     *     does not match
+     * @throws SecurityConfigException naming the file or directory that is missing, garbled or
+     *     does not match, or the key whose pass phrase is wrong or cannot be asked for
      */
-    public static SigningCredentials load(ClientSettings settings) {
-        Credential credential = Credential.load(settings.certificate(), settings.privateKey());
-        List<X509Certificate> trusted = Pem.readCertificates(settings.ca());
+    public static SigningCredentials load(ClientSettings settings, PassphraseSource passphrases) {
+        Merlin merlin = gridCrypto(settings.caDirectory());
+        Credential credential = Credential.load(settings.certificate(), settings.privateKey(),
+                () -> passphrases.passphrase(settings.privateKey()));
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String keyPassword = Base64.getEncoder().encodeToString(secret);
         KeyStore keyStore = KeyStores.withCredential(credential, ALIAS, keyPassword.toCharArray());
-        Merlin merlin = new Merlin();
         merlin.setKeyStore(keyStore);
-        merlin.setTrustStore(KeyStores.trusting(trusted, "vbs-ca"));
         return new SigningCredentials(merlin, keyPassword, ProxyUtils.isProxy(credential.certificate()));
+    }
+
+    /** Trust as the server has it: the CA directory, its CRLs and namespaces, read by canl. */
+    private static Merlin gridCrypto(Path caDirectory) {
+        if (!Files.isDirectory(caDirectory)) {
+            throw new SecurityConfigException(caDirectory, "no such CA directory (name one with --ca-dir or"
+                    + " X509_CERT_DIR; it holds the trusted CAs as <hash>.0 and their CRLs as <hash>.r0)");
+        }
+        Properties properties = new Properties();
+        properties.setProperty(GridTrustSettings.CERTIFICATES, caDirectory.toString());
+        try {
+            return new GridCrypto(properties, SigningCredentials.class.getClassLoader(), null);
+        } catch (WSSecurityException | IOException e) {
+            throw new SecurityConfigException(caDirectory, "cannot be used as the CA directory: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the credential is an RFC 3820 proxy (its chain then travels as an X509PKIPathv1 token). */
@@ -69,6 +90,7 @@ public final class SigningCredentials {
         requestContext.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);
         requestContext.put(SecurityConstants.SIGNATURE_USERNAME, ALIAS);
         requestContext.put(SecurityConstants.SIGNATURE_PASSWORD, keyPassword);
+        requestContext.put(SecurityConstants.PASSWORD_ENCRYPTOR_INSTANCE, new NoPasswordEncryption());
         // Only the "ws-security." spelling of this key is honoured, and only per port.
         requestContext.put(SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM, RSA_SHA256);
     }

@@ -16,17 +16,23 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vbs", synopsisSubcommandLabel = "COMMAND",
         description = "The VBS (Virtual Block Store) command-line client. Every call is signed with your"
-                + " certificate; answers are accepted only when signed by a certificate of the trusted CA.",
+                + " certificate; answers are accepted only when signed by a certificate of a CA in your CA directory"
+                + " (and not revoked by its CRL).",
         subcommands = {CreateVolumeCommand.class, DeleteVolumeCommand.class, DescribeVolumesCommand.class,
             AttachVolumeCommand.class, DetachVolumeCommand.class, CreateSnapshotCommand.class,
             DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
-            RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class},
-        footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds pki/ca/cacert.pem and the"
-            + " development user pki/user/usercert.pem + userkey.pem).",
+            RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class,
+            ProxyInitCommand.class, ProxyInfoCommand.class},
+        footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds the development CA directory"
+            + " certificates/ and the development user pki/user/usercert.pem + userkey.pem).",
             "Credential, unless --cert/--key/--proxy name it: $X509_USER_PROXY, else /tmp/x509up_u<uid> if it"
                 + " exists, else $X509_USER_CERT/$X509_USER_KEY, else ~/.globus/usercert.pem + userkey.pem if"
-                + " present, else the development user of $VBS_HOME.",
-            "Exit status: 0 done, 1 service fault, 2 usage error, 3 connection or credential error,"
+                + " present, else the development user of $VBS_HOME. An encrypted key's pass phrase is asked for on"
+                + " the terminal.",
+            "CA directory, unless --ca-dir names it: $X509_CERT_DIR, else ~/.globus/certificates, else"
+                + " /etc/grid-security/certificates if they exist, else $VBS_HOME/certificates.",
+            "Exit status: 0 done, 1 service fault (proxy-info --exists: no valid proxy), 2 usage error,"
+                + " 3 connection, credential or trust error,"
                 + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
                 + " 70 client bug."})
 public final class VbsCommand implements Runnable {
@@ -44,7 +50,7 @@ public final class VbsCommand implements Runnable {
     private Path certificate;
 
     @Option(names = "--key", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Your private key, unencrypted PEM (default: the one beside the certificate found).")
+            description = "Your private key, PEM, encrypted or not (default: the one beside the certificate found).")
     private Path privateKey;
 
     @Option(names = "--proxy", paramLabel = "FILE", scope = ScopeType.INHERIT,
@@ -53,9 +59,10 @@ public final class VbsCommand implements Runnable {
                     + " if set, unless --cert/--key are given).")
     private Path proxy;
 
-    @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "CA certificate(s) the service's signature must chain to (default: $VBS_HOME/pki/ca/cacert.pem).")
-    private Path ca;
+    @Option(names = "--ca-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Grid CA directory (<hash>.0 CA certificates, <hash>.r0 CRLs) the service's signature must"
+                    + " chain to (default: found as Globus tools do, see below).")
+    private Path caDirectory;
 
     @Option(names = "--output", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}). json prints one document per command.")
@@ -95,10 +102,20 @@ public final class VbsCommand implements Runnable {
         try {
             return ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate).or(() ->
                     Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() -> Optional.ofNullable(proxy)),
-                    Optional.ofNullable(ca), context.env(), context.userHome());
+                    Optional.ofNullable(caDirectory), context.env(), context.userHome());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** The user's own certificate and key files (never a proxy): what proxy-init makes a proxy from. */
+    Path[] userCredential() {
+        if (proxy != null) {
+            throw new ParameterException(spec.commandLine(), "--proxy does not apply: proxy-init makes a proxy from"
+                    + " your certificate and key (--cert, --key)");
+        }
+        return ClientSettings.userCredential(Optional.ofNullable(certificate), Optional.ofNullable(privateKey),
+                context.env(), context.userHome());
     }
 
     /** A signed port to the service. */

@@ -125,11 +125,11 @@ class AttachDetachCommandTest {
         assertEquals(VOLUME, port.got(DescribeVolumesType.class, 2).getVolumeSet().getItem().get(0).getVolumeId());
         assertEquals("""
                 {
-                  "volumeId": "vol-0123456789abcdef0",
-                  "instanceId": "vm-42",
-                  "device": "vdb",
-                  "status": "attached",
-                  "attachTime": "2026-11-30T10:15:30Z"
+                    "volumeId": "vol-0123456789abcdef0",
+                    "instanceId": "vm-42",
+                    "device": "vdb",
+                    "status": "attached",
+                    "attachTime": "2026-11-30T10:15:30Z"
                 }
                 """, run.out());
     }
@@ -242,14 +242,14 @@ class AttachDetachCommandTest {
 
         CliRun json = CliRun.run(port.factory(), "describe-volumes", "--output", "json");
         assertTrue(json.out().contains("""
-                      "attachments": [
-                        {
-                          "instanceId": "vm-42",
-                          "device": "vdb",
-                          "status": "attached",
-                          "attachTime": "2026-11-30T10:15:30Z"
-                        }
-                      ],
+                            "attachments": [
+                                {
+                                    "instanceId": "vm-42",
+                                    "device": "vdb",
+                                    "status": "attached",
+                                    "attachTime": "2026-11-30T10:15:30Z"
+                                }
+                            ],
                 """), json.out());
     }
 }

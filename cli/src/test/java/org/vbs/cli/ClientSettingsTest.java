@@ -22,7 +22,7 @@ class ClientSettingsTest {
         assertEquals(URI.create("http://127.0.0.1:8080/vbs/VolumeService"), settings.url());
         assertEquals(Path.of("/home/alice/.vbs/pki/user/usercert.pem"), settings.certificate());
         assertEquals(Path.of("/home/alice/.vbs/pki/user/userkey.pem"), settings.privateKey());
-        assertEquals(Path.of("/home/alice/.vbs/pki/ca/cacert.pem"), settings.ca());
+        assertEquals(Path.of("/home/alice/.vbs/certificates"), settings.caDirectory());
     }
 
     @Test
@@ -31,25 +31,25 @@ class ClientSettingsTest {
                 Map.of("VBS_URL", "https://vbs.example.org/vbs/VolumeService", "VBS_HOME", "/srv/vbs"));
         assertEquals(URI.create("https://vbs.example.org/vbs/VolumeService"), settings.url());
         assertEquals(Path.of("/srv/vbs/pki/user/usercert.pem"), settings.certificate());
-        assertEquals(Path.of("/srv/vbs/pki/ca/cacert.pem"), settings.ca());
+        assertEquals(Path.of("/srv/vbs/certificates"), settings.caDirectory());
     }
 
     @Test
     void shouldLetOptionsWinOverTheEnvironment() {
         ClientSettings settings = ClientSettings.resolve(Optional.of("http://127.0.0.1:9090/x"),
-                Optional.of(Path.of("/c.pem")), Optional.of(Path.of("/k.pem")), Optional.of(Path.of("/ca.pem")),
-                Map.of("VBS_URL", "http://127.0.0.1:1/y", "VBS_HOME", "/srv/vbs"), HOME);
+                Optional.of(Path.of("/c.pem")), Optional.of(Path.of("/k.pem")), Optional.of(Path.of("/ca-dir")),
+                Map.of("VBS_URL", "http://127.0.0.1:1/y", "VBS_HOME", "/srv/vbs", "X509_CERT_DIR", "/env-ca-dir"), HOME);
         assertEquals(URI.create("http://127.0.0.1:9090/x"), settings.url());
         assertEquals(Path.of("/c.pem"), settings.certificate());
         assertEquals(Path.of("/k.pem"), settings.privateKey());
-        assertEquals(Path.of("/ca.pem"), settings.ca());
+        assertEquals(Path.of("/ca-dir"), settings.caDirectory());
     }
 
     @Test
     void shouldIgnoreBlankEnvironmentValues() {
         ClientSettings settings = resolve(Optional.empty(), Map.of("VBS_URL", " ", "VBS_HOME", ""));
         assertEquals(URI.create(ClientSettings.DEFAULT_URL), settings.url());
-        assertEquals(Path.of("/home/alice/.vbs/pki/ca/cacert.pem"), settings.ca());
+        assertEquals(Path.of("/home/alice/.vbs/certificates"), settings.caDirectory());
     }
 
     @Test
@@ -110,6 +110,23 @@ class ClientSettingsTest {
                 Optional.of(Path.of("/o.key")), Optional.empty(), proxyVariable, home, defaultProxy);
         assertEquals(List.of(Path.of("/o.pem"), Path.of("/o.key")), List.of(byOptions.certificate(),
                 byOptions.privateKey()));
+    }
+
+    @Test
+    void shouldFindTheUsersOwnCredentialForProxyInitNeverAProxy(@TempDir Path dir) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Map<String, String> env = Map.of("X509_USER_PROXY", "/tmp/proxy-from-env", "VBS_HOME", "/srv/vbs");
+
+        assertEquals(List.of(Path.of("/srv/vbs/pki/user/usercert.pem"), Path.of("/srv/vbs/pki/user/userkey.pem")),
+                List.of(ClientSettings.userCredential(Optional.empty(), Optional.empty(), env, home)));
+        Path globus = Files.createDirectories(home.resolve(".globus"));
+        Files.writeString(globus.resolve("usercert.pem"), "");
+        assertEquals(List.of(globus.resolve("usercert.pem"), globus.resolve("userkey.pem")),
+                List.of(ClientSettings.userCredential(Optional.empty(), Optional.empty(), env, home)));
+        assertEquals(List.of(Path.of("/c.pem"), Path.of("/k.pem")), List.of(ClientSettings.userCredential(
+                Optional.empty(), Optional.empty(), Map.of("X509_USER_CERT", "/c.pem", "X509_USER_KEY", "/k.pem"), home)));
+        assertEquals(List.of(Path.of("/o.pem"), Path.of("/srv/vbs/pki/user/userkey.pem")), List.of(
+                ClientSettings.userCredential(Optional.of(Path.of("/o.pem")), Optional.empty(), env, home)));
     }
 
     @Test

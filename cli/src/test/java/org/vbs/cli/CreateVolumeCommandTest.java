@@ -107,15 +107,16 @@ class CreateVolumeCommandTest {
                 "--output", "json");
         assertEquals("""
                 {
-                  "volumeId": "vol-0123456789abcdef0",
-                  "size": 10,
-                  "snapshotId": null,
-                  "status": "available",
-                  "createTime": "2026-11-25T04:00:00Z",
-                  "attachments": [],
-                  "tags": {
-                    "env": "prod"
-                  }
+                    "volumeId": "vol-0123456789abcdef0",
+                    "size": 10,
+                    "snapshotId": null,
+                    "status": "available",
+                    "createTime": "2026-11-25T04:00:00Z",
+                    "attachments": [
+                    ],
+                    "tags": {
+                        "env": "prod"
+                    }
                 }
                 """, run.out());
     }
@@ -124,7 +125,7 @@ class CreateVolumeCommandTest {
     void shouldAcceptGlobalOptionsBeforeTheCommandToo() {
         CliRun run = CliRun.run(new CreatingPort().factory(), "--output", "JSON", "create-volume", "--size", "2");
         assertEquals(ExitCode.OK, run.status(), run.err());
-        assertTrue(run.out().startsWith("{\n  \"volumeId\""), run.out());
+        assertTrue(run.out().startsWith("{\n    \"volumeId\""), run.out());
     }
 
     @Test

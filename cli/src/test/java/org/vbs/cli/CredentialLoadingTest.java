@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class CredentialLoadingTest {
     }
 
     private static CliRun vbs(String... args) {
-        return CliRun.run(new SignedPortFactory(), Map.of("VBS_HOME", home.toString()), false, args);
+        return CliRun.run(new SignedPortFactory(CliRun.noPassphrase()), Map.of("VBS_HOME", home.toString()), false, args);
     }
 
     @Test
@@ -50,11 +51,16 @@ class CredentialLoadingTest {
     }
 
     @Test
-    void shouldNameTheMissingCaFile() {
-        Path missing = home.resolve("nowhere/cacert.pem");
-        CliRun run = vbs("describe-volumes", "--ca", missing.toString());
-        assertEquals(ExitCode.CONNECTION, run.status());
-        assertEquals("Error: CredentialError: " + missing + ": no such file\n", run.err());
+    void shouldNameTheMissingCaDirectory() {
+        Path missing = home.resolve("nowhere/certificates");
+        CliRun byOption = vbs("describe-volumes", "--ca-dir", missing.toString());
+        CliRun byEnvironment = CliRun.run(new SignedPortFactory(CliRun.noPassphrase()),
+                Map.of("VBS_HOME", home.toString(), "X509_CERT_DIR", missing.toString()), false, "describe-volumes");
+        for (CliRun run : List.of(byOption, byEnvironment)) {
+            assertEquals(ExitCode.CONNECTION, run.status());
+            assertTrue(run.err().startsWith("Error: CredentialError: " + missing + ": no such CA directory (name one"
+                    + " with --ca-dir or X509_CERT_DIR"), run.err());
+        }
     }
 
     @Test

@@ -93,18 +93,20 @@ class DescribeCommandsTest {
         CliRun run = CliRun.run(new PagedVolumes(Map.of("", "t2")).factory(), "describe-volumes", "--output", "json");
         assertEquals("""
                 {
-                  "volumes": [
-                    {
-                      "volumeId": "vol-first",
-                      "size": 1,
-                      "snapshotId": null,
-                      "status": "available",
-                      "createTime": "2026-11-25T04:00:00Z",
-                      "attachments": [],
-                      "tags": {}
-                    }
-                  ],
-                  "nextToken": "t2"
+                    "volumes": [
+                        {
+                            "volumeId": "vol-first",
+                            "size": 1,
+                            "snapshotId": null,
+                            "status": "available",
+                            "createTime": "2026-11-25T04:00:00Z",
+                            "attachments": [
+                            ],
+                            "tags": {
+                            }
+                        }
+                    ],
+                    "nextToken": "t2"
                 }
                 """, run.out());
         assertEquals("", run.err());
@@ -172,19 +174,19 @@ class DescribeCommandsTest {
         CliRun json = CliRun.run(port.factory(), "describe-snapshots", "--output", "json");
         assertEquals("""
                 {
-                  "snapshots": [
-                    {
-                      "snapshotId": "snap-1",
-                      "volumeId": "vol-1",
-                      "status": "error",
-                      "statusMessage": "copy failed: \\"disk full\\"",
-                      "startTime": "2026-11-25T04:00:00Z",
-                      "progress": "40%",
-                      "volumeSize": 8,
-                      "description": null
-                    }
-                  ],
-                  "nextToken": null
+                    "snapshots": [
+                        {
+                            "snapshotId": "snap-1",
+                            "volumeId": "vol-1",
+                            "status": "error",
+                            "statusMessage": "copy failed: \\"disk full\\"",
+                            "startTime": "2026-11-25T04:00:00Z",
+                            "progress": "40%",
+                            "volumeSize": 8,
+                            "description": null
+                        }
+                    ],
+                    "nextToken": null
                 }
                 """, json.out());
     }
@@ -218,33 +220,34 @@ class DescribeCommandsTest {
         assertEquals(ExitCode.OK, json.status(), json.err());
         assertEquals("""
                 {
-                  "plugins": [
-                    {
-                      "file": "vbs-volume-file.jar",
-                      "symbolicName": "org.vbs.volume.file",
-                      "version": "1.0.0",
-                      "state": "ACTIVE",
-                      "problem": null,
-                      "drivers": [
+                    "plugins": [
                         {
-                          "kind": "volume",
-                          "id": "file"
+                            "file": "vbs-volume-file.jar",
+                            "symbolicName": "org.vbs.volume.file",
+                            "version": "1.0.0",
+                            "state": "ACTIVE",
+                            "problem": null,
+                            "drivers": [
+                                {
+                                    "kind": "volume",
+                                    "id": "file"
+                                },
+                                {
+                                    "kind": "export",
+                                    "id": "tgt"
+                                }
+                            ]
                         },
                         {
-                          "kind": "export",
-                          "id": "tgt"
+                            "file": "broken.jar",
+                            "symbolicName": null,
+                            "version": null,
+                            "state": "REFUSED",
+                            "problem": "refused, not installed: is not signed",
+                            "drivers": [
+                            ]
                         }
-                      ]
-                    },
-                    {
-                      "file": "broken.jar",
-                      "symbolicName": null,
-                      "version": null,
-                      "state": "REFUSED",
-                      "problem": "refused, not installed: is not signed",
-                      "drivers": []
-                    }
-                  ]
+                    ]
                 }
                 """, json.out());
     }

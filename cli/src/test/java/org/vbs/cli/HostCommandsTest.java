@@ -145,22 +145,22 @@ class HostCommandsTest {
                 .map(i -> i.getHostName()).toList());
         assertEquals("""
                 {
-                  "hosts": [
-                    {
-                      "hostName": "vs2",
-                      "transport": "local",
-                      "address": "127.0.0.1",
-                      "drivers": {
-                        "volume": "file"
-                      },
-                      "properties": {
-                        "volume.pool": "/srv/pool"
-                      },
-                      "problems": {
-                        "hypervisor": "plugin missing"
-                      }
-                    }
-                  ]
+                    "hosts": [
+                        {
+                            "hostName": "vs2",
+                            "transport": "local",
+                            "address": "127.0.0.1",
+                            "drivers": {
+                                "volume": "file"
+                            },
+                            "properties": {
+                                "volume.pool": "/srv/pool"
+                            },
+                            "problems": {
+                                "hypervisor": "plugin missing"
+                            }
+                        }
+                    ]
                 }
                 """, json.out());
         assertEquals(ExitCode.OK, deregistered.status(), deregistered.err());

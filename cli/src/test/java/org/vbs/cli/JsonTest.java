@@ -19,14 +19,17 @@ class JsonTest {
         object.put("return", true);
         object.put("tags", Map.of());
         object.put("items", List.of());
+        // JSON-P's pretty printer: four spaces a level, empty containers opened and closed on two lines.
         assertEquals("""
                 {
-                  "volumeId": "vol-1",
-                  "size": 10,
-                  "snapshotId": null,
-                  "return": true,
-                  "tags": {},
-                  "items": []
+                    "volumeId": "vol-1",
+                    "size": 10,
+                    "snapshotId": null,
+                    "return": true,
+                    "tags": {
+                    },
+                    "items": [
+                    ]
                 }""", Json.write(object));
     }
 
@@ -37,10 +40,10 @@ class JsonTest {
         list.add(null);
         assertEquals("""
                 [
-                  {
-                    "a": 1
-                  },
-                  null
+                    {
+                        "a": 1
+                    },
+                    null
                 ]""", Json.write(list));
     }
 
@@ -57,7 +60,7 @@ class JsonTest {
 
     @Test
     void shouldEscapeKeysToo() {
-        assertEquals("{\n  \"a\\\"b\": \"c\"\n}", Json.write(Map.of("a\"b", "c")));
+        assertEquals("{\n    \"a\\\"b\": \"c\"\n}", Json.write(Map.of("a\"b", "c")));
     }
 
     @Test

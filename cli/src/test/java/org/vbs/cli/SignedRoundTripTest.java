@@ -12,6 +12,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ import org.vbs.cli.generated.VolumeServicePortType;
 import org.vbs.security.Credential;
 import org.vbs.security.KeyStores;
 import org.vbs.security.NewFile;
+import org.vbs.security.grid.CaDirectory;
 import org.vbs.security.grid.GridCrypto;
 import org.vbs.security.grid.ProxyFile;
 import org.vbs.security.grid.GridTrustSettings;
@@ -49,6 +52,7 @@ import org.vbs.security.pki.PkiLayout;
  */
 class SignedRoundTripTest {
     private static final String NAMESPACE = "urn:vbs:2026-11";
+    private static final char[] PASSPHRASE = "grid pass phrase".toCharArray();
 
     @TempDir
     static Path home;
@@ -133,7 +137,7 @@ class SignedRoundTripTest {
         Path proxy = writeProxyFile(home.resolve("x509up_test"));
 
         CliRun byOption = vbs("describe-volumes", "--url", url, "--proxy", proxy.toString());
-        CliRun byEnvironment = CliRun.run(new SignedPortFactory(),
+        CliRun byEnvironment = CliRun.run(new SignedPortFactory(CliRun.noPassphrase()),
                 Map.of("VBS_HOME", home.toString(), "X509_USER_PROXY", proxy.toString()), false,
                 "describe-volumes", "--url", url);
 
@@ -154,6 +158,84 @@ class SignedRoundTripTest {
         assertTrue(run.err().contains("--proxy"), run.err());
     }
 
+    @Test
+    void shouldRefuseAnAnswerSignedByACertificateRevokedByACrlInTheCaDirectory() throws Exception {
+        CertificateAuthority siteCa = DevPki.newCa("CN=Site CA,O=Grid");
+        Credential serverCredential = siteCa.issueServer("localhost");
+        Path trusting = home.resolve("site-ca-only");
+        Path revoking = home.resolve("site-ca-and-crl");
+        NewFile.writeAll(List.of(new CaDirectory(trusting).certificate(siteCa.certificate()),
+                new CaDirectory(revoking).certificate(siteCa.certificate()),
+                new CaDirectory(revoking).crl(siteCa.certificate(),
+                        siteCa.issueCrl(List.of(serverCredential.certificate().getSerialNumber())))));
+        OneVolume service = new OneVolume();
+        String url = publish(service, serverCredential);
+
+        CliRun trusted = vbs("describe-volumes", "--url", url, "--ca-dir", trusting.toString());
+        CliRun revoked = vbs("describe-volumes", "--url", url, "--ca-dir", revoking.toString());
+        CliRun devCaOnly = CliRun.run(new SignedPortFactory(CliRun.noPassphrase()), Map.of("VBS_HOME", home.toString(),
+                "X509_CERT_DIR", pki.caDirectory().toString()), false, "describe-volumes", "--url", url);
+
+        assertEquals(ExitCode.OK, trusted.status(), trusted.err());
+        assertEquals(ExitCode.CONNECTION, revoked.status(), revoked.err());
+        assertTrue(revoked.err().startsWith("Error: UntrustedResponse: the service's answer failed the signature"
+                + " check (is the CA that issued the service's certificate in your CA directory"), revoked.err());
+        assertEquals("", revoked.out(), "nothing of a revoked signer's answer is shown");
+        assertEquals(ExitCode.CONNECTION, devCaOnly.status(), devCaOnly.err());
+        assertTrue(devCaOnly.err().startsWith("Error: UntrustedResponse: "), devCaOnly.err());
+    }
+
+    @Test
+    void shouldSignWithAnEncryptedKeyOfEitherPemFormAfterAskingForItsPassPhrase() throws Exception {
+        OneVolume service = new OneVolume();
+        String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
+        Credential user = Credential.load(pki.userCert(), pki.userKey());
+        List<Path> asked = new ArrayList<>();
+        PassphraseSource right = keyFile -> {
+            asked.add(keyFile);
+            return PASSPHRASE.clone();
+        };
+
+        for (Path key : List.of(EncryptedKeys.pkcs8(home.resolve("pkcs8-key.pem"), user.privateKey(), PASSPHRASE),
+                EncryptedKeys.traditional(home.resolve("openssl-key.pem"), user.privateKey(), PASSPHRASE))) {
+            CliRun run = vbs(right, "describe-volumes", "--url", url, "--key", key.toString());
+            CliRun wrong = vbs(keyFile -> "not it".toCharArray(), "describe-volumes", "--url", url, "--key", key.toString());
+
+            assertEquals(ExitCode.OK, run.status(), run.err());
+            assertEquals(key, asked.get(asked.size() - 1));
+            assertEquals(ExitCode.CONNECTION, wrong.status(), wrong.err());
+            assertEquals("Error: CredentialError: " + key + ": cannot decrypt the private key: wrong pass phrase?\n",
+                    wrong.err());
+        }
+        assertEquals(2, service.requests.size(), "only the calls with the right pass phrase were sent");
+    }
+
+    @Test
+    void shouldRefuseAnEncryptedKeyWithoutATerminalPointingAtProxyInit() throws Exception {
+        Credential user = Credential.load(pki.userCert(), pki.userKey());
+        Path key = EncryptedKeys.pkcs8(home.resolve("no-terminal-key.pem"), user.privateKey(), PASSPHRASE);
+
+        CliRun run = vbs(new ConsolePassphrase(() -> null), "describe-volumes", "--key", key.toString());
+
+        assertEquals(ExitCode.CONNECTION, run.status(), run.err());
+        assertTrue(run.err().startsWith("Error: CredentialError: " + key + ": holds an encrypted private key and there"
+                + " is no terminal to ask for its pass phrase; run 'vbs proxy-init' in a terminal"), run.err());
+    }
+
+    @Test
+    void shouldSignWithAProxyMadeByProxyInit() throws Exception {
+        OneVolume service = new OneVolume();
+        String url = publish(service, Credential.load(pki.serverCert(), pki.serverKey()));
+        Path proxy = home.resolve("x509up_made_by_proxy_init");
+
+        CliRun init = vbs("proxy-init", "--out", proxy.toString(), "--hours", "1");
+        CliRun call = vbs("describe-volumes", "--url", url, "--proxy", proxy.toString());
+
+        assertEquals(ExitCode.OK, init.status(), init.err());
+        assertEquals(ExitCode.OK, call.status(), call.err());
+        assertEquals(1, service.requests.size());
+    }
+
     /** A proxy credential file as grid-proxy-init writes it: proxy certificate, its key, the user certificate. */
     private static Path writeProxyFile(Path file) throws Exception {
         Credential user = Credential.load(pki.userCert(), pki.userKey());
@@ -166,7 +248,12 @@ class SignedRoundTripTest {
     }
 
     private static CliRun vbs(String... args) {
-        return CliRun.run(new SignedPortFactory(), Map.of("VBS_HOME", home.toString()), false, args);
+        return CliRun.run(new SignedPortFactory(CliRun.noPassphrase()), Map.of("VBS_HOME", home.toString()), false, args);
+    }
+
+    private static CliRun vbs(PassphraseSource passphrases, String... args) {
+        return CliRun.run(new SignedPortFactory(passphrases), Map.of("VBS_HOME", home.toString()), false, passphrases,
+                Clock.systemUTC(), args);
     }
 
     /** Publishes the service on a free loopback port, signing with the credential and trusting the dev CA. */
@@ -188,6 +275,8 @@ class SignedRoundTripTest {
         properties.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);
         properties.put(SecurityConstants.SIGNATURE_USERNAME, "server");
         properties.put(SecurityConstants.SIGNATURE_PASSWORD, "secret");
+        // As the CLI does: no Jasypt on this class path (the CLI ships without it).
+        properties.put(SecurityConstants.PASSWORD_ENCRYPTOR_INSTANCE, new NoPasswordEncryption());
         properties.put(SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM, SigningCredentials.RSA_SHA256);
         JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
         factory.setServiceClass(VolumeServicePortType.class);

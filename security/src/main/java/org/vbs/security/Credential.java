@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -47,7 +48,19 @@ public record Credential(PrivateKey privateKey, List<X509Certificate> chain) {
      */
     public static Credential load(Path certificateFile, Path keyFile) {
         List<X509Certificate> chain = Pem.readCertificates(certificateFile);
-        PrivateKey key = Pem.readPrivateKey(keyFile);
+        return matched(certificateFile, chain, keyFile, Pem.readPrivateKey(keyFile));
+    }
+
+    /**
+     * The same for a key file that may be encrypted: the pass phrase is asked for only if it is
+     * (see {@link Pem#readPrivateKey(Path, Supplier)}).
+     */
+    public static Credential load(Path certificateFile, Path keyFile, Supplier<char[]> passphrase) {
+        List<X509Certificate> chain = Pem.readCertificates(certificateFile);
+        return matched(certificateFile, chain, keyFile, Pem.readPrivateKey(keyFile, passphrase));
+    }
+
+    private static Credential matched(Path certificateFile, List<X509Certificate> chain, Path keyFile, PrivateKey key) {
         boolean matches;
         try {
             matches = keyMatches(key, chain.get(0));

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * A file to create, never to overwrite: its content and whether it is secret (mode 0600, for
@@ -66,6 +68,27 @@ public record NewFile(Path path, byte[] content, boolean secret) {
             throw e;
         }
         return files.stream().map(NewFile::path).toList();
+    }
+
+    /**
+     * Puts this file in place of whatever is at its path (as grid-proxy-init replaces a proxy file),
+     * atomically: it is written under a new temporary name in the same directory, with this file's
+     * mode, then renamed over the target, so readers see the old file or the new one, never a part.
+     * The directory must exist. On failure the target is as it was and the temporary file is gone.
+     *
+     * @throws SecurityConfigException naming the file that could not be written or renamed
+     */
+    public void replace() {
+        Path target = path.toAbsolutePath();
+        Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        new NewFile(temporary, content, secret).create();
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            SecurityConfigException failure = new SecurityConfigException(target, "cannot replace: " + e, e);
+            removeAgain(List.of(temporary), failure);
+            throw failure;
+        }
     }
 
     private void create() {

@@ -12,8 +12,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -81,7 +83,9 @@ public final class Pem {
      *     encrypted or holds no private key
      */
     public static PrivateKey readPrivateKey(Path file) {
-        return readKey(file, Optional.empty());
+        return readKey(file, () -> {
+            throw new SecurityConfigException(file, "holds an encrypted private key; a pass phrase is needed to read it");
+        });
     }
 
     /**
@@ -91,10 +95,22 @@ public final class Pem {
      *     no private key, or its key is encrypted and cannot be decrypted with the password
      */
     public static PrivateKey readPrivateKey(Path file, char[] password) {
-        return readKey(file, Optional.of(password));
+        return readKey(file, () -> password.clone());
     }
 
-    private static PrivateKey readKey(Path file, Optional<char[]> password) {
+    /**
+     * The first private key of a PEM file; if it is encrypted (PKCS#8 "BEGIN ENCRYPTED PRIVATE KEY"
+     * or OpenSSL's "Proc-Type: 4,ENCRYPTED"), the pass phrase is asked for (only then) and wiped
+     * after use.
+     *
+     * @throws SecurityConfigException naming the file if it is missing, unreadable, garbled, holds
+     *     no private key, or the pass phrase does not decrypt it; or whatever the pass phrase source throws
+     */
+    public static PrivateKey readPrivateKey(Path file, Supplier<char[]> passphrase) {
+        return readKey(file, passphrase);
+    }
+
+    private static PrivateKey readKey(Path file, Supplier<char[]> password) {
         for (Object object : readObjects(file)) {
             Optional<PrivateKeyInfo> info = privateKeyInfo(file, object, password);
             if (info.isPresent()) {
@@ -144,28 +160,29 @@ public final class Pem {
     }
 
     /** The key in a PEM object, decrypted if need be; empty if the object is no private key. */
-    private static Optional<PrivateKeyInfo> privateKeyInfo(Path file, Object object, Optional<char[]> password) {
-        try {
-            if (object instanceof PrivateKeyInfo info) {
-                return Optional.of(info);
-            } else if (object instanceof PEMKeyPair pair) {
-                return Optional.of(pair.getPrivateKeyInfo());
-            } else if (object instanceof PEMEncryptedKeyPair encrypted) {
-                return Optional.of(encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder()
-                        .setProvider(DECRYPTION_PROVIDER).build(requirePassword(file, password))).getPrivateKeyInfo());
-            } else if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                return Optional.of(encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(DECRYPTION_PROVIDER).build(requirePassword(file, password))));
-            }
+    private static Optional<PrivateKeyInfo> privateKeyInfo(Path file, Object object, Supplier<char[]> password) {
+        if (object instanceof PrivateKeyInfo info) {
+            return Optional.of(info);
+        } else if (object instanceof PEMKeyPair pair) {
+            return Optional.of(pair.getPrivateKeyInfo());
+        } else if (!(object instanceof PEMEncryptedKeyPair) && !(object instanceof PKCS8EncryptedPrivateKeyInfo)) {
             return Optional.empty();
-        } catch (IOException | OperatorCreationException | PKCSException e) {
-            throw new SecurityConfigException(file, "cannot decrypt the private key (wrong password?): " + e.getMessage(), e);
         }
-    }
-
-    private static char[] requirePassword(Path file, Optional<char[]> password) {
-        return password.orElseThrow(() ->
-                new SecurityConfigException(file, "holds an encrypted private key; a password is needed to read it"));
+        char[] secret = password.get();
+        try {
+            if (object instanceof PEMEncryptedKeyPair encrypted) {
+                return Optional.of(encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder()
+                        .setProvider(DECRYPTION_PROVIDER).build(secret)).getPrivateKeyInfo());
+            }
+            return Optional.of(((PKCS8EncryptedPrivateKeyInfo) object).decryptPrivateKeyInfo(
+                    new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(DECRYPTION_PROVIDER).build(secret)));
+        } catch (IOException | OperatorCreationException | PKCSException | RuntimeException e) {
+            // A wrong pass phrase shows as bad padding or, for the traditional form, as garbled DER
+            // (which Bouncy Castle reports with unchecked exceptions).
+            throw new SecurityConfigException(file, "cannot decrypt the private key: wrong pass phrase?", e);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
     }
 
     private static List<Object> readObjects(Path file) {

@@ -50,4 +50,28 @@ class NewFileTest {
         assertTrue(e.getMessage().contains("refusing to overwrite"), e.getMessage());
         assertEquals(before, FileTree.snapshot(dir));
     }
+
+    @Test
+    void shouldReplaceAFileWholeWithTheNewModeAndLeaveNoTemporaryFile() throws IOException {
+        Path proxy = Files.writeString(dir.resolve("x509up_u1000"), "old proxy");
+
+        NewFile.secret(proxy, CONTENT).replace();
+
+        assertArrayEquals(CONTENT, Files.readAllBytes(proxy));
+        assertEquals("rw-------", FileTree.mode(proxy));
+        assertEquals(java.util.Set.of("", "x509up_u1000"), FileTree.snapshot(dir).keySet(), "no temporary file left");
+    }
+
+    @Test
+    void shouldLeaveTheTargetAsItWasWhenItCannotReplaceIt() throws IOException {
+        Path directoryInTheWay = Files.createDirectories(dir.resolve("x509up_u1000/inside"));
+        Map<String, String> before = FileTree.snapshot(dir);
+
+        SecurityConfigException e = assertThrows(SecurityConfigException.class,
+                () -> NewFile.secret(directoryInTheWay.getParent(), CONTENT).replace());
+
+        assertEquals(directoryInTheWay.getParent(), e.file());
+        assertTrue(e.getMessage().contains("cannot replace"), e.getMessage());
+        assertEquals(before, FileTree.snapshot(dir));
+    }
 }

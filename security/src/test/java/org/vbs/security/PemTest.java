@@ -74,8 +74,8 @@ class PemTest {
 
         assertTrue(text.toString().contains("Proc-Type: 4,ENCRYPTED"));
         assertKeyEquals(user.privateKey(), Pem.readPrivateKey(file, PASSWORD));
-        assertRefused(file, "a password is needed", () -> Pem.readPrivateKey(file));
-        assertRefused(file, "wrong password", () -> Pem.readPrivateKey(file, "wrong".toCharArray()));
+        assertRefused(file, "a pass phrase is needed", () -> Pem.readPrivateKey(file));
+        assertRefused(file, "wrong pass phrase", () -> Pem.readPrivateKey(file, "wrong".toCharArray()));
     }
 
     @Test
@@ -90,7 +90,29 @@ class PemTest {
 
         assertTrue(text.toString().startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
         assertKeyEquals(user.privateKey(), Pem.readPrivateKey(file, PASSWORD));
-        assertRefused(file, "a password is needed", () -> Pem.readPrivateKey(file));
+        assertRefused(file, "a pass phrase is needed", () -> Pem.readPrivateKey(file));
+        assertRefused(file, "wrong pass phrase", () -> Pem.readPrivateKey(file, "wrong".toCharArray()));
+    }
+
+    @Test
+    void shouldAskForThePassPhraseOnlyForAnEncryptedKeyAndWipeItAfterUse() throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(user.privateKey(), new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(BC).build(PASSWORD));
+        }
+        Path encrypted = write("userkey.pem", text.toString());
+        Path plain = write("plainkey.pem", Pem.encodePrivateKey(user.privateKey()));
+        List<char[]> asked = new java.util.ArrayList<>();
+
+        assertKeyEquals(user.privateKey(), Pem.readPrivateKey(plain, () -> {
+            throw new AssertionError("asked for the pass phrase of an unencrypted key");
+        }));
+        assertKeyEquals(user.privateKey(), Pem.readPrivateKey(encrypted, () -> {
+            asked.add(PASSWORD.clone());
+            return asked.get(0);
+        }));
+        assertEquals(1, asked.size());
+        assertArrayEquals(new char[PASSWORD.length], asked.get(0), "the pass phrase is wiped once used");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -40,6 +45,7 @@ import org.vbs.it.support.Pool;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.VbsEar;
 import org.vbs.it.support.VisibleState;
+import org.vbs.security.NewFile;
 import org.vbs.security.grid.GridChains;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -274,6 +280,46 @@ public class SignedAccessIT {
         List<String> lines = GridCli.auditLines().subList((int) before, GridCli.auditLines().size());
         assertTrue(lines.get(0).contains("dn=\"" + user.dn() + "\" fqans=- proxy=yes op=CreateVolume"), lines.get(0));
         assertTrue(lines.get(1).contains("proxy=limited op=CreateVolume resource=- outcome=refused"), lines.get(1));
+        user.deleteVolume(volume);
+    }
+
+    @Test
+    public void aProxyMadeByProxyInitIsAcceptedAndAnEncryptedKeyNeedsATerminal(@TempDir Path dir) throws Exception {
+        // given a user of the trusted CA with its credential in files as grid-cert-request leaves them,
+        // once with the key unencrypted and once encrypted
+        Caller user = callers.newUser("proxy-init");
+        Path certificate = dir.resolve("usercert.pem");
+        Path key = dir.resolve("userkey.pem");
+        NewFile.writeAll(user.credential().toPemFiles(certificate, key));
+        Path encryptedKey = dir.resolve("encrypted-userkey.pem");
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(new JcaPKCS8Generator(user.credential().privateKey(),
+                    new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                            .setProvider(new BouncyCastleProvider()).setPassword("grid pass phrase".toCharArray()).build()));
+        }
+        Files.writeString(encryptedKey, text.toString());
+        Path proxy = dir.resolve("x509up_u_test");
+
+        // when the built CLI makes a proxy, checks it, and creates a volume signing with it; and then
+        // is asked to sign with the encrypted key, with no terminal to ask for its pass phrase
+        Processes.Result init = GridCli.run("proxy-init", "--cert", certificate.toString(), "--key", key.toString(),
+                "--out", proxy.toString(), "--hours", "1");
+        Processes.Result exists = GridCli.run("proxy-info", "--file", proxy.toString(), "--exists", "--valid", "0:30");
+        Processes.Result created = GridCli.withProxy(proxy, "create-volume", "--size", "1");
+        Processes.Result noTerminal = GridCli.run("describe-volumes", "--cert", certificate.toString(),
+                "--key", encryptedKey.toString());
+
+        // then the proxy is accepted as the user, and the encrypted key is refused before any call
+        assertEquals(0, init.exitCode(), init.describe());
+        assertTrue(init.stdout().contains("Your identity: " + user.dn()), init.describe());
+        assertEquals(0, exists.exitCode(), exists.describe());
+        assertEquals(0, created.exitCode(), created.describe());
+        String volume = user.volumeIds().iterator().next();
+        assertTrue(created.stdout().contains(volume), created.describe());
+        assertEquals(3, noTerminal.exitCode(), noTerminal.describe());
+        assertTrue(noTerminal.stderr().contains("holds an encrypted private key and there is no terminal"),
+                noTerminal.describe());
         user.deleteVolume(volume);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
+import org.vbs.it.support.GridCli;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.Processes;
@@ -36,7 +37,6 @@ import org.vbs.it.support.VbsHomes;
 import org.vbs.it.support.VisibleState;
 import org.vbs.security.Credential;
 import org.vbs.security.NewFile;
-import org.vbs.security.grid.ProxyFile;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
 import org.vbs.security.pki.PkiLayout;
@@ -101,18 +101,18 @@ public class VomsAccessIT {
         Path proxy = vomsProxy("admin", admin, voms.issue(admin.credential().certificate(), ADMIN_FQANS,
                 Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600)));
         String volume = created.get(0);
-        long before = auditLines().size();
+        long before = GridCli.auditLines().size();
 
         // when it describes volumes (once the server has read the new .lsc file, within its update interval)
         Processes.Result described = awaitServed(proxy, volume);
-        Processes.Result refusedDelete = vbs(proxy, "delete-volume", volume);
+        Processes.Result refusedDelete = GridCli.withProxy(proxy, "delete-volume", volume);
 
         // then it sees the other user's volume, may not delete it, and the audit log names its FQANs
         assertEquals(0, described.exitCode(), described.describe());
         assertEquals(1, refusedDelete.exitCode(), refusedDelete.describe());
         assertTrue(refusedDelete.stderr().contains("InvalidVolume.NotFound"), refusedDelete.describe());
         assertEquals(volume, owner.volume(volume).getVolumeId());
-        List<String> lines = auditLines().subList((int) before, auditLines().size());
+        List<String> lines = GridCli.auditLines().subList((int) before, GridCli.auditLines().size());
         String fqans = " fqans=\"" + String.join(",", ADMIN_FQANS) + "\" proxy=yes ";
         assertTrue(lines.stream().anyMatch(line -> line.contains("dn=\"" + admin.dn() + "\"" + fqans
                 + "op=DescribeVolumes resource=- outcome=allowed")), String.join("\n", lines));
@@ -137,13 +137,13 @@ public class VomsAccessIT {
                 Instant.now().minusSeconds(7200), Instant.now().minusSeconds(3600)));
         VisibleState before = VisibleState.of(user, pool);
         VisibleState ownersBefore = VisibleState.of(owner, pool);
-        long lineCount = auditLines().size();
+        long lineCount = GridCli.auditLines().size();
 
         // when each describes and creates
         List<Processes.Result> results = new ArrayList<>();
         for (Path refused : List.of(forged, expired)) {
-            results.add(vbs(refused, "describe-volumes"));
-            results.add(vbs(refused, "create-volume", "--size", "1"));
+            results.add(GridCli.withProxy(refused, "describe-volumes"));
+            results.add(GridCli.withProxy(refused, "create-volume", "--size", "1"));
         }
 
         // then every call gets the generic refusal, nothing changed for the user or the owner
@@ -152,7 +152,7 @@ public class VomsAccessIT {
             assertTrue(result.stderr().contains("UnauthorizedOperation"), result.describe());
             assertFalse(result.stdout().contains(created.get(0)), result.describe());
         }
-        List<String> lines = auditLines().subList((int) lineCount, auditLines().size());
+        List<String> lines = GridCli.auditLines().subList((int) lineCount, GridCli.auditLines().size());
         assertEquals(before, VisibleState.of(user, pool));
         assertEquals(ownersBefore, VisibleState.of(owner, pool));
         // and each has its audit line with the caller, no FQANs and the reason
@@ -172,7 +172,7 @@ public class VomsAccessIT {
     private static Processes.Result awaitServed(Path proxy, String volume) throws Exception {
         List<Processes.Result> last = new ArrayList<>(List.of());
         return Await.until("a VOMS admin proxy's describe-volumes showing " + volume, Duration.ofSeconds(60), () -> {
-            Processes.Result result = vbs(proxy, "describe-volumes");
+            Processes.Result result = GridCli.withProxy(proxy, "describe-volumes");
             last.clear();
             last.add(result);
             return result.exitCode() == 0 && result.stdout().contains(volume) ? Optional.of(result) : Optional.empty();
@@ -180,21 +180,7 @@ public class VomsAccessIT {
     }
 
     /** A proxy credential file of the caller carrying the AC, as voms-proxy-init writes it. */
-    private Path vomsProxy(String name, Caller caller, AttributeCertificate ac) {
-        Path file = dir.resolve("x509up_" + name);
-        NewFile.writeAll(List.of(ProxyFile.of(file, VomsServer.proxyWith(caller.credential(), List.of(ac)))));
-        return file;
-    }
-
-    private static Processes.Result vbs(Path proxy, String... arguments) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(ItConfig.cli().toString(), "--url",
-                ItConfig.endpoint().toString(), "--ca", ItConfig.vbsHome().resolve("pki/ca/cacert.pem").toString(),
-                "--proxy", proxy.toString()));
-        argv.addAll(List.of(arguments));
-        return Processes.run(argv, Map.of("VBS_HOME", ItConfig.vbsHome().toString()), Duration.ofMinutes(2));
-    }
-
-    private static List<String> auditLines() throws Exception {
-        return Files.readAllLines(ItConfig.auditLog());
+    private Path vomsProxy(String name, Caller caller, AttributeCertificate ac) throws IOException {
+        return GridCli.proxyFile(dir.resolve("x509up_" + name), VomsServer.proxyWith(caller.credential(), List.of(ac)));
     }
 }

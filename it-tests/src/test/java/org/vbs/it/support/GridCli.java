@@ -22,9 +22,15 @@ public final class GridCli {
 
     /** Runs {@code vbs --proxy <file> <arguments>} against the Arquillian server, as its VBS_HOME's user would. */
     public static Processes.Result withProxy(Path proxyFile, String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("--proxy", proxyFile.toString()));
+        argv.addAll(List.of(arguments));
+        return run(argv.toArray(new String[0]));
+    }
+
+    /** Runs {@code vbs <arguments>} against the Arquillian server, trusting its CA directory, with no terminal. */
+    public static Processes.Result run(String... arguments) throws Exception {
         List<String> argv = new ArrayList<>(List.of(ItConfig.cli().toString(), "--url",
-                ItConfig.endpoint().toString(), "--ca", ItConfig.vbsHome().resolve("pki/ca/cacert.pem").toString(),
-                "--proxy", proxyFile.toString()));
+                ItConfig.endpoint().toString(), "--ca-dir", ItConfig.vbsHome().resolve("certificates").toString()));
         argv.addAll(List.of(arguments));
         return Processes.run(argv, Map.of("VBS_HOME", ItConfig.vbsHome().toString()), Duration.ofMinutes(2));
     }
