@@ -22,6 +22,7 @@ import org.vbs.core.config.VbsHome;
 import org.vbs.security.GridIdentity;
 import org.vbs.security.grid.GridMapFile;
 import org.vbs.security.grid.SignerChain;
+import org.vbs.security.pki.PkiLayout;
 import org.vbs.ws.generated.AttachVolumeResponseType;
 import org.vbs.ws.generated.AttachVolumeType;
 import org.vbs.ws.generated.CreateSnapshotResponseType;
@@ -90,16 +91,22 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     private HostAdministration hosts;
 
     private final GridMapFile gridMap;
+    private final TlsClient tlsClient;
 
-    /** For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile}. */
+    /**
+     * For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile},
+     * TLS clients are checked against the CA directory of {@code ${vbs.home}/pki/server/crypto.properties}.
+     */
     public VolumeServiceEndpoint() {
         this.gridMap = new GridMapFile(VbsHome.resolve().resolve(GRID_MAPFILE));
+        this.tlsClient = TlsClient.ofServerTrust(PkiLayout.under(VbsHome.resolve()).cryptoProperties());
     }
 
     /** With its collaborators given, as the unit tests do. */
     VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
-                          HostAdministration hosts, GridMapFile gridMap) {
+                          HostAdministration hosts, GridMapFile gridMap, TlsClient tlsClient) {
         this.gridMap = gridMap;
+        this.tlsClient = tlsClient;
         this.context = context;
         this.volumes = volumes;
         this.plugins = plugins;
@@ -217,6 +224,11 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         try {
             SignerChain signer = CallerIdentity.of(context);
             audit.signer = Optional.of(signer);
+            try {
+                audit.via = tlsClient.via(context, signer.identity());
+            } catch (TlsClient.UntrustedClientException e) {
+                throw audit.refuse(e.getMessage());
+            }
             if (!gridMap.admits(signer.identity())) {
                 throw audit.refuse("not in the grid-mapfile");
             }
@@ -249,6 +261,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         private final Optional<String> resource;
         private final Runnable written;
         private Optional<SignerChain> signer = Optional.empty();
+        private Optional<GridIdentity> via = Optional.empty();
         private Optional<String> reason = Optional.empty();
 
         Audit(String requestId, String operation, Optional<String> resource, Runnable written) {
@@ -288,7 +301,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
             written.run();
             String proxy = signer.map(s -> s.limited() ? "limited" : s.proxy() ? "yes" : "no").orElse("-");
             AuditLog.write(new AuditLog.Entry(Instant.now(), Optional.of(requestId), caller(), List.of(), proxy,
-                    operation, shown, outcome, why));
+                    operation, shown, outcome, why, via));
         }
     }
 }

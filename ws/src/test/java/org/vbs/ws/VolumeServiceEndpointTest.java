@@ -81,6 +81,11 @@ class VolumeServiceEndpointTest {
     /** Alice's credential: the endpoint sees only what WS-Security verified, her certificate. */
     private static final Credential ALICE_CREDENTIAL = CA.issueUser(ALICE.getName());
 
+    /** The contexts here carry no TLS client certificate: its trust check is never asked. */
+    private static final TlsClient NO_TLS_CLIENT = new TlsClient(chain -> {
+        throw new AssertionError("no TLS client certificate in these tests");
+    });
+
     private static final Instant ATTACHED_AT = Instant.parse("2026-11-30T10:15:30.250Z");
 
     private final RecordingVolumeService service = new RecordingVolumeService();
@@ -245,7 +250,7 @@ class VolumeServiceEndpointTest {
     void shouldRefuseACallerTheGridMapfileDoesNotListWithTheGenericRefusal() throws Exception {
         Path gridMap = Files.writeString(work.resolve("grid-mapfile"), "\"/O=Grid/OU=People/CN=Bob\" bob\n");
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(SignedContext.of(ALICE_CREDENTIAL.certificate()),
-                service, caller -> List.of(), hosts, new GridMapFile(gridMap));
+                service, caller -> List.of(), hosts, new GridMapFile(gridMap), NO_TLS_CLIENT);
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.describeVolumes(new DescribeVolumesType()));
 
@@ -316,7 +321,7 @@ class VolumeServiceEndpointTest {
             return List.of();
         };
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
-                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), noGridMap());
+                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), noGridMap(), NO_TLS_CLIENT);
 
         assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
         assertEquals(List.of(GridIdentity.of(ALICE)), askedBy);
@@ -328,7 +333,7 @@ class VolumeServiceEndpointTest {
 
     private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
         PluginStatus noPlugins = caller -> List.of();
-        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap());
+        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap(), NO_TLS_CLIENT);
     }
 
     /** No grid-mapfile: every signer of a trusted CA may call. */
