@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.vbs.security.GridIdentity;
 import org.vbs.security.pki.PkiLayout;
 
 /**
@@ -19,8 +20,9 @@ import org.vbs.security.pki.PkiLayout;
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
  * @param privateKey the user's private key (unencrypted PEM)
  * @param ca the CA certificate(s) (PEM) the service's signed answers must chain to
+ * @param server how an https service's TLS certificate is checked (CA directory, expected DN)
  */
-public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca) {
+public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca, ServerTrust server) {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080/vbs/VolumeService";
     public static final String ENV_URL = "VBS_URL";
     public static final String ENV_HOME = "VBS_HOME";
@@ -28,6 +30,8 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
     public static final String ENV_PROXY = "X509_USER_PROXY";
     public static final String ENV_USER_CERT = "X509_USER_CERT";
     public static final String ENV_USER_KEY = "X509_USER_KEY";
+    /** The grid's variable naming the CA directory. */
+    public static final String ENV_CERT_DIR = "X509_CERT_DIR";
     private static final String USER_CERT = "usercert.pem";
     private static final String USER_KEY = "userkey.pem";
 
@@ -36,6 +40,12 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(server, "server");
+    }
+
+    /** The same settings, expecting the https server to be this DN ({@code --server-dn}). */
+    public ClientSettings withServerDn(GridIdentity dn) {
+        return new ClientSettings(url, certificate, privateKey, ca, server.withExpectedDn(dn));
     }
 
     /**
@@ -63,7 +73,10 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         Path[] credential = certificate.isPresent() || privateKey.isPresent()
                 ? new Path[] {certificate.orElse(pki.userCert()), privateKey.orElse(pki.userKey())}
                 : gridCredential(env, userHome, defaultProxy).orElse(new Path[] {pki.userCert(), pki.userKey()});
-        return new ClientSettings(httpUrl(address), credential[0], credential[1], ca.orElse(pki.caCert()));
+        // The TLS trust anchors: $X509_CERT_DIR, else the CA directory of $VBS_HOME.
+        Path caDirectory = set(env, ENV_CERT_DIR).map(Path::of).orElse(pki.caDirectory());
+        return new ClientSettings(httpUrl(address), credential[0], credential[1], ca.orElse(pki.caCert()),
+                new ServerTrust(caDirectory, Optional.empty()));
     }
 
     /** The certificate and key files the Globus search order finds, if any. */

@@ -3,6 +3,7 @@ package org.vbs.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.vbs.cli.generated.VolumeServicePortType;
+import org.vbs.security.GridIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,6 +58,12 @@ public final class VbsCommand implements Runnable {
             description = "CA certificate(s) the service's signature must chain to (default: $VBS_HOME/pki/ca/cacert.pem).")
     private Path ca;
 
+    @Option(names = "--server-dn", paramLabel = "DN", scope = ScopeType.INHERIT,
+            description = "With an https URL: the service's certificate subject, RFC 2253 or /-separated (default:"
+                    + " the certificate must name the URL's host). The chain must validate against $X509_CERT_DIR,"
+                    + " else $VBS_HOME/certificates.")
+    private String serverDn;
+
     @Option(names = "--output", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}). json prints one document per command.")
     private OutputFormat output;
@@ -93,9 +100,10 @@ public final class VbsCommand implements Runnable {
                     + " --cert and --key");
         }
         try {
-            return ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate).or(() ->
-                    Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() -> Optional.ofNullable(proxy)),
-                    Optional.ofNullable(ca), context.env(), context.userHome());
+            ClientSettings settings = ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate)
+                    .or(() -> Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() ->
+                    Optional.ofNullable(proxy)), Optional.ofNullable(ca), context.env(), context.userHome());
+            return serverDn == null ? settings : settings.withServerDn(GridIdentity.parse(serverDn));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
