@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.vbs.security.GridIdentity;
 import org.vbs.security.pki.PkiLayout;
 
 /**
@@ -20,9 +19,9 @@ import org.vbs.security.pki.PkiLayout;
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
  * @param privateKey the user's private key (unencrypted PEM)
  * @param ca the CA certificate(s) (PEM) the service's signed answers must chain to
- * @param server how an https service's TLS certificate is checked (CA directory, expected DN)
+ * @param tls HTTPS: how the server's TLS certificate is checked, and any TLS client credential
  */
-public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca, ServerTrust server) {
+public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca, TlsSettings tls) {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080/vbs/VolumeService";
     public static final String ENV_URL = "VBS_URL";
     public static final String ENV_HOME = "VBS_HOME";
@@ -40,12 +39,12 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(ca, "ca");
-        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(tls, "tls");
     }
 
-    /** The same settings, expecting the https server to be this DN ({@code --server-dn}). */
-    public ClientSettings withServerDn(GridIdentity dn) {
-        return new ClientSettings(url, certificate, privateKey, ca, server.withExpectedDn(dn));
+    /** The same settings with other HTTPS settings ({@code --server-dn}, {@code --tls-cert}/{@code --tls-key}). */
+    public ClientSettings withTls(TlsSettings changed) {
+        return new ClientSettings(url, certificate, privateKey, ca, changed);
     }
 
     /**
@@ -76,7 +75,7 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         // The TLS trust anchors: $X509_CERT_DIR, else the CA directory of $VBS_HOME.
         Path caDirectory = set(env, ENV_CERT_DIR).map(Path::of).orElse(pki.caDirectory());
         return new ClientSettings(httpUrl(address), credential[0], credential[1], ca.orElse(pki.caCert()),
-                new ServerTrust(caDirectory, Optional.empty()));
+                TlsSettings.trusting(caDirectory));
     }
 
     /** The certificate and key files the Globus search order finds, if any. */

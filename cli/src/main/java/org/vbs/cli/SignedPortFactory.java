@@ -39,7 +39,7 @@ public final class SignedPortFactory implements PortFactory {
         policy.setReceiveTimeout(RECEIVE_TIMEOUT.toMillis());
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
-        ServerTls.configure(conduit, settings.url(), settings.server());
+        ServerTls.configure(conduit, settings.url(), settings.tls());
         return port;
     }
 }

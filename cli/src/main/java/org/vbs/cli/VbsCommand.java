@@ -64,6 +64,15 @@ public final class VbsCommand implements Runnable {
                     + " else $VBS_HOME/certificates.")
     private String serverDn;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "With an https URL: present this certificate (PEM) as TLS client, e.g. a federated"
+                    + " service's host certificate while it signs with a user's delegated --proxy. Needs --tls-key.")
+    private Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The private key (unencrypted PEM) of --tls-cert.")
+    private Path tlsKey;
+
     @Option(names = "--output", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}). json prints one document per command.")
     private OutputFormat output;
@@ -103,7 +112,17 @@ public final class VbsCommand implements Runnable {
             ClientSettings settings = ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate)
                     .or(() -> Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() ->
                     Optional.ofNullable(proxy)), Optional.ofNullable(ca), context.env(), context.userHome());
-            return serverDn == null ? settings : settings.withServerDn(GridIdentity.parse(serverDn));
+            TlsSettings tls = settings.tls();
+            if (serverDn != null) {
+                tls = tls.withExpectedDn(GridIdentity.parse(serverDn));
+            }
+            if (tlsCertificate != null || tlsKey != null) {
+                if (tlsCertificate == null || tlsKey == null) {
+                    throw new IllegalArgumentException("give --tls-cert and --tls-key together");
+                }
+                tls = tls.withClientCredential(tlsCertificate, tlsKey);
+            }
+            return settings.withTls(tls);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
