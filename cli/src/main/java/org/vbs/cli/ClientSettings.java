@@ -19,9 +19,10 @@ import org.vbs.security.pki.PkiLayout;
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
  * @param privateKey the user's private key (PEM; if encrypted, its pass phrase is asked for)
  * @param caDirectory the grid CA directory (CA certificates and CRLs, {@link CaDirectorySearch}) the
- *     service's signed answers must chain to
+ *     service's signed answers and, over HTTPS, its TLS certificate must chain to
+ * @param tls HTTPS: how the server's TLS certificate is checked, and any TLS client credential
  */
-public record ClientSettings(URI url, Path certificate, Path privateKey, Path caDirectory) {
+public record ClientSettings(URI url, Path certificate, Path privateKey, Path caDirectory, TlsSettings tls) {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080/vbs/VolumeService";
     public static final String ENV_URL = "VBS_URL";
     public static final String ENV_HOME = "VBS_HOME";
@@ -37,6 +38,12 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(caDirectory, "caDirectory");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** The same settings with other HTTPS settings ({@code --server-dn}, {@code --tls-cert}/{@code --tls-key}). */
+    public ClientSettings withTls(TlsSettings changed) {
+        return new ClientSettings(url, certificate, privateKey, caDirectory, changed);
     }
 
     /**
@@ -64,8 +71,8 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         Path[] credential = certificate.isPresent() || privateKey.isPresent()
                 ? new Path[] {certificate.orElse(pki.userCert()), privateKey.orElse(pki.userKey())}
                 : gridCredential(env, userHome, defaultProxy).orElse(new Path[] {pki.userCert(), pki.userKey()});
-        return new ClientSettings(httpUrl(address), credential[0], credential[1],
-                CaDirectorySearch.find(caDirectory, env, userHome, pki.caDirectory()));
+        Path trusted = CaDirectorySearch.find(caDirectory, env, userHome, pki.caDirectory());
+        return new ClientSettings(httpUrl(address), credential[0], credential[1], trusted, TlsSettings.trusting(trusted));
     }
 
     /**

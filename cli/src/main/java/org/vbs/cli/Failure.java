@@ -70,6 +70,12 @@ public record Failure(String code, String message, int exitCode) {
      * or its container).
      */
     private static Failure webService(WebServiceException e) {
+        Optional<ServerTlsTrustManager.UntrustedServerException> untrustedServer = cause(e,
+                ServerTlsTrustManager.UntrustedServerException.class);
+        if (untrustedServer.isPresent()) {
+            return new Failure("UntrustedServer", untrustedServer.get().getMessage() + "; nothing was sent",
+                    ExitCode.CONNECTION);
+        }
         Optional<WSSecurityException> security = cause(e, WSSecurityException.class);
         if (security.isPresent()) {
             return untrustedAnswer(security.get());

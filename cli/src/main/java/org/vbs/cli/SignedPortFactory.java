@@ -45,7 +45,9 @@ public final class SignedPortFactory implements PortFactory {
         HTTPClientPolicy policy = new HTTPClientPolicy();
         policy.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         policy.setReceiveTimeout(RECEIVE_TIMEOUT.toMillis());
-        ((HTTPConduit) ClientProxy.getClient(port).getConduit()).setClient(policy);
+        HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
+        conduit.setClient(policy);
+        ServerTls.configure(conduit, settings.url(), settings.tls());
         return port;
     }
 }

@@ -3,6 +3,7 @@ package org.vbs.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.vbs.cli.generated.VolumeServicePortType;
+import org.vbs.security.GridIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,6 +65,21 @@ public final class VbsCommand implements Runnable {
                     + " chain to (default: found as Globus tools do, see below).")
     private Path caDirectory;
 
+    @Option(names = "--server-dn", paramLabel = "DN", scope = ScopeType.INHERIT,
+            description = "With an https URL: the service's certificate subject, RFC 2253 or /-separated (default:"
+                    + " the certificate must name the URL's host). The chain must validate against the CA"
+                    + " directory (--ca-dir).")
+    private String serverDn;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "With an https URL: present this certificate (PEM) as TLS client, e.g. a federated"
+                    + " service's host certificate while it signs with a user's delegated --proxy. Needs --tls-key.")
+    private Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The private key (unencrypted PEM) of --tls-cert.")
+    private Path tlsKey;
+
     @Option(names = "--output", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}). json prints one document per command.")
     private OutputFormat output;
@@ -100,9 +116,20 @@ public final class VbsCommand implements Runnable {
                     + " --cert and --key");
         }
         try {
-            return ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate).or(() ->
-                    Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() -> Optional.ofNullable(proxy)),
-                    Optional.ofNullable(caDirectory), context.env(), context.userHome());
+            ClientSettings settings = ClientSettings.resolve(Optional.ofNullable(url), Optional.ofNullable(certificate)
+                    .or(() -> Optional.ofNullable(proxy)), Optional.ofNullable(privateKey).or(() ->
+                    Optional.ofNullable(proxy)), Optional.ofNullable(caDirectory), context.env(), context.userHome());
+            TlsSettings tls = settings.tls();
+            if (serverDn != null) {
+                tls = tls.withExpectedDn(GridIdentity.parse(serverDn));
+            }
+            if (tlsCertificate != null || tlsKey != null) {
+                if (tlsCertificate == null || tlsKey == null) {
+                    throw new IllegalArgumentException("give --tls-cert and --tls-key together");
+                }
+                tls = tls.withClientCredential(tlsCertificate, tlsKey);
+            }
+            return settings.withTls(tls);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

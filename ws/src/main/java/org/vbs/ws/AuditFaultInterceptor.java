@@ -30,7 +30,7 @@ public final class AuditFaultInterceptor extends AbstractPhaseInterceptor<Messag
         Exception cause = fault.getContent(Exception.class);
         String reason = cause == null ? "refused by the SOAP stack" : firstLine(cause.getMessage());
         AuditLog.write(new AuditLog.Entry(Instant.now(), Optional.empty(), Optional.empty(), List.of(), "-",
-                operation(request), Optional.empty(), AuditLog.Outcome.REFUSED, Optional.of(reason)));
+                operation(request), Optional.empty(), AuditLog.Outcome.REFUSED, Optional.of(reason), Optional.empty()));
     }
 
     /** The SOAPAction the client named (VBS's actions are the operation names), or "-". */

@@ -13,7 +13,7 @@ import org.vbs.security.GridIdentity;
  *
  * <pre>
  * time=2026-12-01T05:40:00.123Z request=3f0c... dn="CN=Jane Doe,OU=vbs,O=Grid" fqans=- proxy=no
- *     op=CreateVolume resource=vol-0123456789abcdef0 outcome=allowed reason=-
+ *     op=CreateVolume resource=vol-0123456789abcdef0 outcome=allowed reason=- via=-
  * </pre>
  *
  * <ul>
@@ -29,7 +29,10 @@ import org.vbs.security.GridIdentity;
  * <li>{@code outcome}: {@code allowed} (served), {@code refused} (the caller's request or rights:
  * a fault with a client code, or a WS-Security refusal) or {@code failed} (the service's fault);
  * {@code reason}: why it was refused or failed (the fault code and, for the operator, the check that
- * refused), or {@code -}.</li>
+ * refused), or {@code -};</li>
+ * <li>{@code via}: the service the call came through (federation: the DN of the TLS client certificate,
+ * validated against the grid CA directory, of a service acting for the caller with the caller's
+ * delegated proxy), or {@code -} when the caller connected itself (no TLS client certificate, or its own).</li>
  * </ul>
  * Values with spaces, quotes or backslashes are double-quoted with {@code \"} and {@code \\}
  * escapes; control characters become {@code \\uXXXX}, so a line is always one line; a value longer
@@ -47,7 +50,8 @@ final class AuditLog {
 
     /** What one line says. */
     record Entry(Instant time, Optional<String> requestId, Optional<GridIdentity> caller, List<String> fqans,
-            String proxy, String operation, Optional<String> resource, Outcome outcome, Optional<String> reason) {
+            String proxy, String operation, Optional<String> resource, Outcome outcome, Optional<String> reason,
+            Optional<GridIdentity> via) {
     }
 
     private AuditLog() {
@@ -77,7 +81,8 @@ final class AuditLog {
                 + " op=" + value(Optional.of(entry.operation()))
                 + " resource=" + value(entry.resource())
                 + " outcome=" + entry.outcome().name().toLowerCase(java.util.Locale.ROOT)
-                + " reason=" + value(entry.reason());
+                + " reason=" + value(entry.reason())
+                + " via=" + value(entry.via().map(GridIdentity::dn));
     }
 
     private static String value(Optional<String> value) {

@@ -5,6 +5,7 @@ import jakarta.ejb.EJB;
 import jakarta.jws.WebService;
 import jakarta.xml.ws.WebServiceContext;
 import java.security.cert.X509Certificate;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -95,27 +96,26 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     private final GridMapFile gridMap;
     private final VomsTrust voms;
+    private final TlsClient tlsClient;
 
     /**
-     * For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile},
-     * the vomsdir the one the server's crypto.properties names (the file WS-Security reads too).
+     * For the container, which injects the fields; the grid-mapfile is {@code ${vbs.home}/grid-mapfile};
+     * the vomsdir, and the CA directory TLS client certificates are checked against, are the ones the
+     * server's crypto.properties names (the file WS-Security reads too).
      */
     public VolumeServiceEndpoint() {
+        Path cryptoProperties = PkiLayout.under(VbsHome.resolve()).cryptoProperties();
         this.gridMap = new GridMapFile(VbsHome.resolve().resolve(GRID_MAPFILE));
-        this.voms = VomsTrust.forServer(PkiLayout.under(VbsHome.resolve()).cryptoProperties());
-    }
-
-    /** With its collaborators given and no VOMS server trusted, as the unit tests do. */
-    VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
-                          HostAdministration hosts, GridMapFile gridMap) {
-        this(context, volumes, plugins, hosts, gridMap, VomsTrust.none());
+        this.voms = VomsTrust.forServer(cryptoProperties);
+        this.tlsClient = TlsClient.ofServerTrust(cryptoProperties);
     }
 
     /** With its collaborators given, as the unit tests do. */
     VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
-                          HostAdministration hosts, GridMapFile gridMap, VomsTrust voms) {
+                          HostAdministration hosts, GridMapFile gridMap, VomsTrust voms, TlsClient tlsClient) {
         this.gridMap = gridMap;
         this.voms = voms;
+        this.tlsClient = tlsClient;
         this.context = context;
         this.volumes = volumes;
         this.plugins = plugins;
@@ -243,6 +243,11 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
                 throw audit.refuse(attributes.refusal().orElseThrow());
             }
             audit.fqans = attributes.fqans();
+            try {
+                audit.via = tlsClient.via(context, signer.identity());
+            } catch (TlsClient.UntrustedClientException e) {
+                throw audit.refuse(e.getMessage());
+            }
             if (!gridMap.admits(signer.identity())) {
                 throw audit.refuse("not in the grid-mapfile");
             }
@@ -276,6 +281,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         private final Runnable written;
         private Optional<SignerChain> signer = Optional.empty();
         private List<Fqan> fqans = List.of();
+        private Optional<GridIdentity> via = Optional.empty();
         private Optional<String> reason = Optional.empty();
 
         Audit(String requestId, String operation, Optional<String> resource, Runnable written) {
@@ -315,8 +321,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
             written.run();
             String proxy = signer.map(s -> s.limited() ? "limited" : s.proxy() ? "yes" : "no").orElse("-");
             AuditLog.write(new AuditLog.Entry(Instant.now(), Optional.of(requestId), caller(),
-                    fqans.stream().map(Fqan::toString).toList(), proxy,
-                    operation, shown, outcome, why));
+                    fqans.stream().map(Fqan::toString).toList(), proxy, operation, shown, outcome, why, via));
         }
     }
 }

@@ -88,6 +88,11 @@ class VolumeServiceEndpointTest {
     /** Alice's credential: the endpoint sees only what WS-Security verified, her certificate. */
     private static final Credential ALICE_CREDENTIAL = CA.issueUser(ALICE.getName());
 
+    /** The contexts here carry no TLS client certificate: its trust check is never asked. */
+    private static final TlsClient NO_TLS_CLIENT = new TlsClient(chain -> {
+        throw new AssertionError("no TLS client certificate in these tests");
+    });
+
     private static final Instant ATTACHED_AT = Instant.parse("2026-11-30T10:15:30.250Z");
 
     private final RecordingVolumeService service = new RecordingVolumeService();
@@ -290,7 +295,7 @@ class VolumeServiceEndpointTest {
     void shouldRefuseACallerTheGridMapfileDoesNotListWithTheGenericRefusal() throws Exception {
         Path gridMap = Files.writeString(work.resolve("grid-mapfile"), "\"/O=Grid/OU=People/CN=Bob\" bob\n");
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(SignedContext.of(ALICE_CREDENTIAL.certificate()),
-                service, caller -> List.of(), hosts, new GridMapFile(gridMap));
+                service, caller -> List.of(), hosts, new GridMapFile(gridMap), VomsTrust.none(), NO_TLS_CLIENT);
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.describeVolumes(new DescribeVolumesType()));
 
@@ -361,7 +366,8 @@ class VolumeServiceEndpointTest {
             return List.of();
         };
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
-                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), noGridMap());
+                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), noGridMap(),
+                VomsTrust.none(), NO_TLS_CLIENT);
 
         assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
         assertEquals(List.of(GridIdentity.of(ALICE)), askedBy);
@@ -374,7 +380,7 @@ class VolumeServiceEndpointTest {
     private VolumeServiceEndpoint endpointFor(Credential signer, VomsTrust voms) {
         PluginStatus noPlugins = request -> List.of();
         return new VolumeServiceEndpoint(SignedContext.of(signer.chain().toArray(new X509Certificate[0])), service,
-                noPlugins, hosts, noGridMap(), voms);
+                noPlugins, hosts, noGridMap(), voms, NO_TLS_CLIENT);
     }
 
     /** The endpoint test CA's directory and a vomsdir listing one VOMS server of that CA, "myvo" on voms.example.org. */
@@ -400,7 +406,7 @@ class VolumeServiceEndpointTest {
 
     private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
         PluginStatus noPlugins = request -> List.of();
-        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap());
+        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap(), VomsTrust.none(), NO_TLS_CLIENT);
     }
 
     /** No grid-mapfile: every signer of a trusted CA may call. */

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.vbs.security.KeyStores;
+import org.vbs.security.Pem;
+import org.vbs.security.pki.PkiLayout;
 
 /**
  * A VBS server process started the way a person starts one: the project's run script
@@ -47,14 +53,16 @@ public final class ServerProcess {
     private final Path runConf;
     private final List<String> jvmOptions;
     private final Optional<String> nodeName;
+    private final boolean plainHttp;
     private Optional<Process> launcher = Optional.empty();
     private Optional<ProcessHandle> server = Optional.empty();
     private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
 
     private ServerProcess(Path vbsHome, int portOffset, Path workDir, boolean lab, List<String> arguments,
-            List<String> jvmOptions, Optional<String> nodeName) {
+            List<String> jvmOptions, Optional<String> nodeName, boolean plainHttp) {
         this.vbsHome = vbsHome;
         this.nodeName = nodeName;
+        this.plainHttp = plainHttp;
         this.lab = lab;
         this.arguments = List.copyOf(arguments);
         this.portOffset = portOffset;
@@ -75,7 +83,7 @@ public final class ServerProcess {
      * @param workDir where the server's console log and pid file go
      */
     public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of(), Optional.empty());
+        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of(), Optional.empty(), true);
     }
 
     /**
@@ -83,7 +91,7 @@ public final class ServerProcess {
      * demo VM), for a test that registers hosts of its own in {@code $VBS_HOME/hosts} before it starts.
      */
     public static ServerProcess withoutLab(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of(), Optional.empty());
+        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of(), Optional.empty(), true);
     }
 
     /**
@@ -92,7 +100,7 @@ public final class ServerProcess {
      */
     public ServerProcess withArguments(String... serverArguments) {
         return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, List.of(serverArguments), jvmOptions,
-                nodeName);
+                nodeName, plainHttp);
     }
 
     /**
@@ -103,7 +111,7 @@ public final class ServerProcess {
         if (server.isPresent()) {
             throw new IllegalStateException("already started: " + server.get().pid());
         }
-        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options, nodeName);
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options, nodeName, plainHttp);
     }
 
     /**
@@ -111,7 +119,26 @@ public final class ServerProcess {
      * the one the run script derives from the host name and the port offset.
      */
     public ServerProcess withNodeName(String name) {
-        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, Optional.of(name));
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, Optional.of(name),
+                plainHttp);
+    }
+
+    /** The same server (not started yet) with its plain HTTP listener off ({@code VBS_HTTP=0}): HTTPS only. */
+    public ServerProcess withoutPlainHttp() {
+        if (server.isPresent()) {
+            throw new IllegalStateException("already started: " + server.get().pid());
+        }
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, nodeName, false);
+    }
+
+    /** The HTTPS endpoint (8443 + the port offset), served with the server credential of the VBS_HOME. */
+    public URI httpsEndpoint() {
+        return URI.create("https://127.0.0.1:" + (8443 + portOffset) + "/vbs/VolumeService");
+    }
+
+    /** The PID of the server's JVM (started). */
+    public long pid() {
+        return server.orElseThrow(() -> new IllegalStateException("not started")).pid();
     }
 
     /** Everything the server and its run script printed, over all its starts. */
@@ -179,6 +206,7 @@ public final class ServerProcess {
         // Never build from inside a build: the run script uses what `mvn verify` already made.
         builder.environment().put("VBS_NO_BUILD", "1");
         builder.environment().put("VBS_LAB", lab ? "1" : "0");
+        builder.environment().put("VBS_HTTP", plainHttp ? "1" : "0");
         nodeName.ifPresent(name -> builder.environment().put("VBS_NODE_NAME", name));
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
@@ -274,9 +302,10 @@ public final class ServerProcess {
      * @throws AssertionError if it exits or does not answer within the patience (with the end of its log)
      */
     public void awaitAnswering(Duration patience) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest wsdl = HttpRequest.newBuilder(URI.create(endpoint() + "?wsdl")).timeout(Duration.ofSeconds(10))
+        URI answering = plainHttp ? endpoint() : httpsEndpoint();
+        HttpRequest wsdl = HttpRequest.newBuilder(URI.create(answering + "?wsdl")).timeout(Duration.ofSeconds(10))
                 .GET().build();
+        Optional<HttpClient> client = Optional.empty();
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             if (server.isEmpty()) {
@@ -286,10 +315,15 @@ public final class ServerProcess {
                 throw new AssertionError("the run script exited with " + launcher.get().exitValue()
                         + " before the server answered; log " + log + ":\n" + logTail());
             }
+            // Over HTTPS, the run script's development CA (made at its start) vouches for the server.
+            if (client.isEmpty() && (plainHttp || Files.exists(PkiLayout.under(vbsHome).caCert()))) {
+                client = Optional.of(httpClient());
+            }
             try {
-                if (http.send(wsdl, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (client.isPresent()
+                        && client.get().send(wsdl, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     if (server.isEmpty()) {
-                        throw new AssertionError("something answers on " + endpoint() + " but our server wrote no"
+                        throw new AssertionError("something answers on " + answering + " but our server wrote no"
                                 + " pid file: another server uses the port?");
                     }
                     return;
@@ -299,8 +333,25 @@ public final class ServerProcess {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("the server did not answer " + endpoint() + "?wsdl within " + patience.toMinutes()
+        throw new AssertionError("the server did not answer " + answering + "?wsdl within " + patience.toMinutes()
                 + " min; log " + log + ":\n" + logTail());
+    }
+
+    /** Plain, or trusting the VBS_HOME's development CA. */
+    private HttpClient httpClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (!plainHttp) {
+            try {
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(KeyStores.trusting(Pem.readCertificates(PkiLayout.under(vbsHome).caCert()), "ca"));
+                SSLContext tls = SSLContext.getInstance("TLSv1.3");
+                tls.init(null, trust.getTrustManagers(), null);
+                builder.sslContext(tls);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot trust the development CA of " + vbsHome, e);
+            }
+        }
+        return builder.build();
     }
 
     private Optional<ProcessHandle> serverFromPidFile() {

@@ -18,6 +18,7 @@ import java.util.jar.Manifest;
 import org.vbs.security.pki.DevPki;
 import org.vbs.security.pki.DevPkiSetup;
 import org.vbs.security.pki.PkiLayout;
+import org.vbs.security.pki.TlsClientCas;
 
 /**
  * VBS_HOME directories for test servers, laid out as COMMON.md says: pki/ (made by the project's own
@@ -46,12 +47,16 @@ public final class VbsHomes {
 
     /**
      * Makes a VBS_HOME: the development PKI (CA, server and user credentials, server key and trust
-     * stores, the plugin signer trusted in plugin-trust/), an empty pool, the plugin directory with
+     * stores, the HTTPS listener's client-CA trust store, the plugin signer trusted in plugin-trust/), an empty pool, the plugin directory with
      * the bundles signed by that signer, the development user as the only administrator, and the
      * local host as the volume server.
      */
     public static void make(Path vbsHome, List<Path> bundles) throws IOException {
         DevPkiSetup.ensure(PkiLayout.under(vbsHome), DevPki.DEFAULT_SERVER_HOST);
+        // The HTTPS listener's client-CA trust store, as the run command writes it at every start.
+        TlsClientCas.write(PkiLayout.under(vbsHome), skipped -> {
+            throw new IllegalStateException("the development CA directory holds a file that is no CA: " + skipped);
+        });
         Files.createDirectories(pool(vbsHome));
         Path plugins = Files.createDirectories(plugins(vbsHome));
         for (Path bundle : bundles) {

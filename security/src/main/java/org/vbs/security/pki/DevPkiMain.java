@@ -11,7 +11,8 @@ import org.vbs.security.SecurityConfigException;
  * <pre>
  * DevPkiMain &lt;vbsHome&gt; [--server-host &lt;name&gt;]
  *     makes whatever is missing of &lt;vbsHome&gt;/pki (CA, server and user credentials, server.p12,
- *     crypto.properties, the CA directory &lt;vbsHome&gt;/certificates); keeps every file that exists
+ *     crypto.properties, the CA directory &lt;vbsHome&gt;/certificates); keeps every file that exists;
+ *     then rewrites the HTTPS listener's client-CA trust store from the CA directory ({@link TlsClientCas})
  * DevPkiMain &lt;vbsHome&gt; --issue-user &lt;DN&gt; &lt;directory&gt;
  *     issues a further user credential with the CA of &lt;vbsHome&gt;/pki into
  *     &lt;directory&gt;/usercert.pem and userkey.pem
@@ -43,7 +44,7 @@ public final class DevPkiMain {
             return OK;
         }
         try {
-            List<Path> created = execute(args);
+            List<Path> created = execute(args, err);
             created.forEach(file -> out.println("created " + file));
             return OK;
         } catch (UsageException e) {
@@ -59,16 +60,16 @@ public final class DevPkiMain {
         }
     }
 
-    private static List<Path> execute(String[] args) {
+    private static List<Path> execute(String[] args, PrintStream err) {
         if (args.length == 0 || args[0].startsWith("-")) {
             throw new UsageException("the first argument must be the VBS home directory");
         }
         PkiLayout layout = PkiLayout.under(Path.of(args[0]));
-        if (args.length == 1) {
-            return DevPkiSetup.ensure(layout, DevPki.DEFAULT_SERVER_HOST);
-        }
-        if (args.length == 3 && args[1].equals("--server-host")) {
-            return DevPkiSetup.ensure(layout, args[2]);
+        if (args.length == 1 || args.length == 3 && args[1].equals("--server-host")) {
+            List<Path> created = DevPkiSetup.ensure(layout, args.length == 1 ? DevPki.DEFAULT_SERVER_HOST : args[2]);
+            TlsClientCas.write(layout, skipped -> err.println("DevPkiMain: warning: left out of the TLS client trust"
+                    + " store: " + skipped));
+            return created;
         }
         if (args.length == 4 && args[1].equals("--issue-user")) {
             return DevPkiSetup.issueUser(layout, args[2], Path.of(args[3]));

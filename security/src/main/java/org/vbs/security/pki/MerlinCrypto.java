@@ -62,6 +62,15 @@ record MerlinCrypto(String alias, String keyStorePassword, String privateKeyPass
         return properties;
     }
 
+    /**
+     * The CA directory an existing crypto.properties names.
+     *
+     * @throws SecurityConfigException naming the file if it is unreadable or names none
+     */
+    static Path caDirectory(Path file) {
+        return Path.of(required(file, load(file), GridTrustSettings.CERTIFICATES).strip());
+    }
+
     /** Whether an existing crypto.properties names a grid CA directory (files written before grid trust do not). */
     static boolean namesCaDirectory(Path file) {
         return load(file).containsKey(GridTrustSettings.CERTIFICATES);

@@ -68,6 +68,14 @@ public record PkiLayout(Path root) {
         return root.resolveSibling(VOMS_DIRECTORY);
     }
 
+    /**
+     * The HTTPS listener's trust store for TLS client certificates: the CA directory's CA certificates
+     * as a PKCS#12 file under the server key store's password, rewritten by {@link TlsClientCas}.
+     */
+    public Path tlsClientCas() {
+        return root.resolve("server").resolve("tls-client-cas.p12");
+    }
+
     public Path cryptoProperties() {
         return root.resolve("server").resolve("crypto.properties");
     }

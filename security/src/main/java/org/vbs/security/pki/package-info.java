@@ -13,6 +13,9 @@
  * server/crypto.properties  WSS4J crypto (org.vbs.security.grid.GridCrypto): server.p12's path and
  *                           random password, and the CA directory that decides trust; the server's
  *                           endpoint configuration points at it                                      0600
+ * server/tls-client-cas.p12  PKCS#12 trust store of the CA directory's CA certificates (same password),
+ *                           rewritten by DevPkiMain at every start ({@link org.vbs.security.pki.TlsClientCas}):
+ *                           the HTTPS listener's trust for TLS client certificates                  0600
  * user/usercert.pem         the development user's certificate (PEM)                                 0644
  * user/userkey.pem          the development user's private key (PEM, PKCS#8, unencrypted)            0600
  * plugin-signer/signercert.pem  the development plugin signer's certificate (codeSigning)            0644
@@ -32,8 +35,9 @@
  * <ul>
  * <li>a CA "CN=VBS Development CA,OU=vbs,O=Grid" (RSA 3072, SHA256withRSA, CA:true, keyCertSign +
  * cRLSign, 10 years);</li>
- * <li>a server credential "CN=localhost,OU=vbs,O=Grid" (or the {@code --server-host} given),
- * subject alternative names DNS localhost and IP 127.0.0.1, serverAuth + clientAuth, 2 years;</li>
+ * <li>a server credential "CN=localhost,OU=vbs,O=Grid" (or the {@code --server-host} given; the run
+ * command gives the host of its public URL), subject alternative names that host, DNS localhost and
+ * IP 127.0.0.1 (so HTTPS clients can check the host), serverAuth + clientAuth, 2 years;</li>
  * <li>a user credential "CN=VBS Development User,OU=vbs,O=Grid" (grid form
  * "/O=Grid/OU=vbs/CN=VBS Development User", the user's identity), clientAuth, 2 years;</li>
  * <li>server.p12 and crypto.properties from those, and the CA directory (an empty CRL, valid 365
