@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.vbs.security.KeyStores;
+import org.vbs.security.NewFile;
 import org.vbs.security.Pem;
 import org.vbs.security.SecurityConfigException;
 
@@ -54,17 +53,8 @@ public final class TlsClientCas {
             throw new SecurityConfigException(directory, "holds no CA certificate (<hash>.0 file)");
         }
         byte[] store = KeyStores.encode(KeyStores.trusting(cas, ALIAS), crypto.keyStorePassword().toCharArray());
-        Path target = layout.tlsClientCas();
-        Path aside = target.resolveSibling("." + target.getFileName() + ".part");
-        try {
-            Files.deleteIfExists(aside);
-            Files.createFile(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(aside, store);
-            Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new SecurityConfigException(target, "cannot write: " + e, e);
-        }
-        return target;
+        NewFile.secret(layout.tlsClientCas(), store).replace();
+        return layout.tlsClientCas();
     }
 
     private static Optional<X509Certificate> readCa(Path file, Consumer<String> skipped) {
