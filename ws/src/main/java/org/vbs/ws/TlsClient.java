@@ -3,17 +3,11 @@ package org.vbs.ws;
 import jakarta.servlet.ServletRequest;
 import jakarta.xml.ws.WebServiceContext;
 import jakarta.xml.ws.handler.MessageContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Function;
 import org.vbs.security.GridIdentity;
-import org.vbs.security.grid.GridCrypto;
 import org.vbs.security.grid.GridTrustSettings;
 import org.vbs.security.grid.SignerChain;
 import org.vbs.security.grid.TrustDirectory;
@@ -75,13 +69,7 @@ final class TlsClient {
     }
 
     private static TrustDirectory serverTrust(Path cryptoProperties) {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(cryptoProperties)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cryptoProperties, e);
-        }
-        return GridCrypto.trustDirectory(GridTrustSettings.from(properties));
+        return TrustDirectory.shared(GridTrustSettings.from(GridTrustSettings.load(cryptoProperties)));
     }
 
     /** The TLS client's chain failed the grid trust check; the message is for the audit log only. */

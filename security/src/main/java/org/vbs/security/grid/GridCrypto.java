@@ -41,14 +41,6 @@ public class GridCrypto extends Merlin {
         this.trust = TrustDirectory.shared(settings);
     }
 
-    /**
-     * The (watched) CA directory of these settings, the one this crypto checks signers against, for
-     * other checks of the same trust (the service's check of a TLS client chain).
-     */
-    public static TrustDirectory trustDirectory(GridTrustSettings settings) {
-        return DIRECTORIES.computeIfAbsent(settings, TrustDirectory::open);
-    }
-
     @Override
     public void verifyTrust(X509Certificate[] certs, boolean enableRevocation, Collection<Pattern> subjectCertConstraints,
             Collection<Pattern> issuerCertConstraints) throws WSSecurityException {

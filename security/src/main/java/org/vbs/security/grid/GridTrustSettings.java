@@ -2,6 +2,9 @@ package org.vbs.security.grid;
 
 import eu.emi.security.authn.x509.CrlCheckingMode;
 import eu.emi.security.authn.x509.NamespaceCheckingMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -70,6 +73,22 @@ public record GridTrustSettings(Path directory, Duration updateInterval, CrlChec
                 constant(properties, CRL_CHECKING, CrlCheckingMode.class, DEFAULT_CRLS),
                 constant(properties, NAMESPACE_CHECKING, NamespaceCheckingMode.class, DEFAULT_NAMESPACES),
                 flag(properties, LEGACY_MD5_NAMES));
+    }
+
+    /**
+     * A server's crypto properties file (pki/server/crypto.properties), read as WSS4J reads it, for the
+     * checks beside WS-Security that must use the same trust (VOMS attributes, TLS clients).
+     *
+     * @throws IllegalStateException naming the file if it cannot be read
+     */
+    public static Properties load(Path cryptoProperties) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(cryptoProperties)) {
+            properties.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("the crypto properties " + cryptoProperties + " cannot be read: " + e, e);
+        }
+        return properties;
     }
 
     /** The vomsdir a crypto properties file names ({@link #VOMSDIR}), if it names one. */

@@ -1,7 +1,5 @@
 package org.vbs.security.grid;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,13 +96,7 @@ public final class VomsTrust implements AutoCloseable {
      * @throws IllegalArgumentException if it names no CA directory, or a directory that does not exist
      */
     public static VomsTrust forServer(Path cryptoProperties) {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(cryptoProperties)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("the crypto properties " + cryptoProperties + " cannot be read: " + e, e);
-        }
-        return shared(properties);
+        return shared(GridTrustSettings.load(cryptoProperties));
     }
 
     /**
