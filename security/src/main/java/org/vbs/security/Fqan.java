@@ -43,6 +43,20 @@ public record Fqan(String group, Optional<String> role) {
     }
 
     /**
+     * Whether the text is written as an FQAN rather than as a grid slash-form DN: both start with
+     * {@code /}, but a DN's first part is {@code type=value} ({@code /O=Grid/...}) and an FQAN's is
+     * the VO's name. Says nothing of whether it parses.
+     */
+    public static boolean isWrittenAsOne(String text) {
+        if (!text.startsWith("/")) {
+            return false;
+        }
+        int next = text.indexOf('/', 1);
+        String first = next < 0 ? text.substring(1) : text.substring(1, next);
+        return !first.contains("=");
+    }
+
+    /**
      * Whether a caller holding this FQAN holds the one named: the same group (not a subgroup, not a
      * parent group) and the same role, where no role means the plain group membership, so
      * {@code /myvo} names the members of {@code /myvo} as such and no role of it.

@@ -248,7 +248,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
             } catch (TlsClient.UntrustedClientException e) {
                 throw audit.refuse(e.getMessage());
             }
-            if (!gridMap.admits(signer.identity())) {
+            if (!gridMap.admits(signer.identity(), attributes.fqans())) {
                 throw audit.refuse("not in the grid-mapfile");
             }
             if (signer.limited() && access != Access.READ) {

@@ -60,7 +60,7 @@ public final class AdminList {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            if (isFqan(line)) {
+            if (Fqan.isWrittenAsOne(line)) {
                 try {
                     fqans.add(Fqan.parse(line));
                 } catch (IllegalArgumentException e) {
@@ -77,16 +77,6 @@ public final class AdminList {
             }
         }
         return new Entries(dns, fqans);
-    }
-
-    /** "/vo..." with no '=' in its first part: a slash-form DN starts "/type=value". */
-    private static boolean isFqan(String line) {
-        if (!line.startsWith("/")) {
-            return false;
-        }
-        int next = line.indexOf('/', 1);
-        String first = next < 0 ? line.substring(1) : line.substring(1, next);
-        return !first.contains("=");
     }
 
     private record Entries(Set<GridIdentity> dns, List<Fqan> fqans) {

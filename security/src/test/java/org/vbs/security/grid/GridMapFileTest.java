@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vbs.security.Fqan;
 import org.vbs.security.GridIdentity;
 
 class GridMapFileTest {
@@ -20,7 +22,7 @@ class GridMapFileTest {
 
     @Test
     void shouldAdmitEveryoneWithoutAFile() {
-        assertTrue(new GridMapFile(dir.resolve("grid-mapfile")).admits(JANE));
+        assertTrue(new GridMapFile(dir.resolve("grid-mapfile")).admits(JANE, List.of()));
     }
 
     @Test
@@ -33,22 +35,39 @@ class GridMapFileTest {
                 """);
         GridMapFile map = new GridMapFile(file);
 
-        assertTrue(map.admits(JANE));
-        assertFalse(map.admits(JOHN));
+        assertTrue(map.admits(JANE, List.of()));
+        assertFalse(map.admits(JOHN, List.of()));
+    }
+
+    @Test
+    void shouldAdmitTheHoldersOfAListedFqanAndOnlyOfThatGroupAndRole() throws Exception {
+        Path file = Files.writeString(dir.resolve("grid-mapfile"), """
+                "/myvo/Role=storage-admin/Capability=NULL" .myvo
+                "/othervo" .othervo
+                "/myvo/Role=" broken
+                """);
+        GridMapFile map = new GridMapFile(file);
+
+        assertTrue(map.admits(JOHN, List.of(Fqan.parse("/myvo"), Fqan.parse("/myvo/Role=storage-admin"))));
+        assertTrue(map.admits(JOHN, List.of(Fqan.parse("/othervo/Role=NULL/Capability=NULL"))));
+        assertFalse(map.admits(JOHN, List.of(Fqan.parse("/myvo"))), "a member without the role");
+        assertFalse(map.admits(JOHN, List.of(Fqan.parse("/myvo/sub/Role=storage-admin"))), "a subgroup's role");
+        assertFalse(map.admits(JOHN, List.of(Fqan.parse("/othervo/Role=admin"))), "a role of a listed group");
+        assertFalse(map.admits(JOHN, List.of()), "no attributes");
     }
 
     @Test
     void shouldApplyAnEditToTheNextCheck() throws Exception {
         Path file = Files.writeString(dir.resolve("grid-mapfile"), "\"CN=Jane Doe,OU=vbs,O=Grid\" jane\n");
         GridMapFile map = new GridMapFile(file);
-        assertFalse(map.admits(JOHN));
+        assertFalse(map.admits(JOHN, List.of()));
 
         Files.writeString(file, "\"/O=Grid/OU=vbs/CN=John Roe\" john\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
 
-        assertTrue(map.admits(JOHN));
-        assertFalse(map.admits(JANE));
+        assertTrue(map.admits(JOHN, List.of()));
+        assertFalse(map.admits(JANE, List.of()));
         Files.delete(file);
-        assertTrue(map.admits(JANE), "no file: no restriction");
+        assertTrue(map.admits(JANE, List.of()), "no file: no restriction");
     }
 }
