@@ -216,7 +216,7 @@ public class SignedAccessIT {
         String dn = "dn=\"" + user.dn() + "\"";
         assertEquals(4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).matches("time=\\S+ request=[0-9a-f-]{36} " + Pattern.quote(dn)
-                + " fqans=- proxy=no op=CreateVolume resource=" + volume + " outcome=allowed reason=-"), lines.get(0));
+                + " fqans=- proxy=no op=CreateVolume resource=" + volume + " outcome=allowed reason=- via=-"), lines.get(0));
         assertTrue(lines.get(1).contains(dn + " fqans=- proxy=no op=DeleteVolume resource=" + volume
                 + " outcome=allowed"), lines.get(1));
         assertTrue(lines.get(2).contains(" op=DeleteVolume resource=vol-00000000000000001 outcome=refused"
@@ -244,7 +244,7 @@ public class SignedAccessIT {
                     refused.getFaultInfo().getErrors().getError().get(0).getMessage());
             List<String> lines = GridCli.auditLines();
             assertTrue(lines.get(lines.size() - 1).endsWith("outcome=refused reason=\"UnauthorizedOperation: not in the"
-                    + " grid-mapfile\""), lines.get(lines.size() - 1));
+                    + " grid-mapfile\" via=-"), lines.get(lines.size() - 1));
         } finally {
             Files.delete(gridMap);
         }
