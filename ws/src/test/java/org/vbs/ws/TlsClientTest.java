@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.ServletRequest;
-import jakarta.xml.ws.EndpointReference;
 import jakarta.xml.ws.WebServiceContext;
 import jakarta.xml.ws.handler.MessageContext;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.security.Principal;
 import java.security.cert.X509Certificate;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +52,7 @@ class TlsClientTest {
     @Test
     void shouldNameNoServiceWhenTheClientPresentedNoCertificate() {
         assertEquals(Optional.empty(), tlsClient.via(context(Optional.empty()), USER));
-        assertEquals(Optional.empty(), tlsClient.via(new Context(new HashMap<>()), USER));
+        assertEquals(Optional.empty(), tlsClient.via(new FixedContext(Map.of()), USER));
     }
 
     @Test
@@ -87,7 +85,7 @@ class TlsClientTest {
     }
 
     /** A message context whose servlet request carries the TLS client chain, if any. */
-    private static Context context(Optional<X509Certificate[]> chain) {
+    private static WebServiceContext context(Optional<X509Certificate[]> chain) {
         ServletRequest request = (ServletRequest) Proxy.newProxyInstance(TlsClientTest.class.getClassLoader(),
                 new Class<?>[] {ServletRequest.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getAttribute")) {
@@ -95,50 +93,6 @@ class TlsClientTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        HashMap<String, Object> values = new HashMap<>();
-        values.put(MessageContext.SERVLET_REQUEST, request);
-        return new Context(values);
-    }
-
-    private record Context(HashMap<String, Object> values) implements WebServiceContext {
-        @Override
-        public MessageContext getMessageContext() {
-            Values context = new Values();
-            context.putAll(values);
-            return context;
-        }
-
-        @Override
-        public Principal getUserPrincipal() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isUserInRole(String role) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public EndpointReference getEndpointReference(org.w3c.dom.Element... referenceParameters) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <T extends EndpointReference> T getEndpointReference(Class<T> clazz,
-                org.w3c.dom.Element... referenceParameters) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private static final class Values extends HashMap<String, Object> implements MessageContext {
-        @Override
-        public void setScope(String name, Scope scope) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Scope getScope(String name) {
-            return Scope.APPLICATION;
-        }
+        return new FixedContext(Map.of(MessageContext.SERVLET_REQUEST, request));
     }
 }

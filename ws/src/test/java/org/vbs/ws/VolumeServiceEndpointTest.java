@@ -7,20 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.xml.ws.EndpointReference;
 import jakarta.xml.ws.WebServiceContext;
-import jakarta.xml.ws.handler.MessageContext;
 import eu.emi.security.authn.x509.proxy.ProxyCertificate;
 import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
 import eu.emi.security.authn.x509.proxy.ProxyGenerator;
 import eu.emi.security.authn.x509.proxy.ProxyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,7 +202,7 @@ class VolumeServiceEndpointTest {
 
     @Test
     void shouldRefuseACallWithoutSignerAndNeverCallTheService() {
-        VolumeServiceEndpoint endpoint = endpointFor(new SignedContext(List.of()));
+        VolumeServiceEndpoint endpoint = endpointFor(SignedContext.withSignatures(List.of()));
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.createVolume(new CreateVolumeType()));
 
@@ -516,13 +512,13 @@ class VolumeServiceEndpointTest {
         return fault.getFaultInfo().getErrors().getError().get(0);
     }
 
-    /**
-     * A WebServiceContext as CXF hands it over after WS-Security verified a message: the signature's
-     * results in the message context. Nothing else is ever read.
-     */
-    private record SignedContext(List<WSSecurityEngineResult> signatures) implements WebServiceContext {
+    /** A context as CXF hands it over after WS-Security verified a message: the signature's results. */
+    private static final class SignedContext {
+        private SignedContext() {
+        }
+
         /** A message signed with the chain (an X509v3 token for one certificate, a PKI path otherwise). */
-        static SignedContext of(X509Certificate... chain) {
+        static WebServiceContext of(X509Certificate... chain) {
             WSSecurityEngineResult signature = new WSSecurityEngineResult(WSConstants.SIGN);
             if (chain.length == 1) {
                 signature.put(WSSecurityEngineResult.TAG_X509_CERTIFICATE, chain[0]);
@@ -530,48 +526,12 @@ class VolumeServiceEndpointTest {
                 signature.put(WSSecurityEngineResult.TAG_X509_CERTIFICATE, chain[0]);
                 signature.put(WSSecurityEngineResult.TAG_X509_CERTIFICATES, chain);
             }
-            return new SignedContext(List.of(signature));
+            return withSignatures(List.of(signature));
         }
 
-        @Override
-        public Principal getUserPrincipal() {
-            throw new UnsupportedOperationException("the caller comes from the signature's certificates");
-        }
-
-        @Override
-        public MessageContext getMessageContext() {
-            ResultsOnly context = new ResultsOnly();
-            context.put(WSHandlerConstants.RECV_RESULTS, List.of(new WSHandlerResult(null, signatures,
-                    Map.of(WSConstants.SIGN, signatures))));
-            return context;
-        }
-
-        @Override
-        public boolean isUserInRole(String role) {
-            throw new UnsupportedOperationException("roles are not how VBS authorizes");
-        }
-
-        @Override
-        public EndpointReference getEndpointReference(org.w3c.dom.Element... referenceParameters) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <T extends EndpointReference> T getEndpointReference(Class<T> clazz,
-                                                                    org.w3c.dom.Element... referenceParameters) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private static final class ResultsOnly extends HashMap<String, Object> implements MessageContext {
-        @Override
-        public void setScope(String name, Scope scope) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Scope getScope(String name) {
-            return Scope.APPLICATION;
+        static WebServiceContext withSignatures(List<WSSecurityEngineResult> signatures) {
+            return new FixedContext(Map.of(WSHandlerConstants.RECV_RESULTS, List.of(new WSHandlerResult(null,
+                    signatures, Map.of(WSConstants.SIGN, signatures)))));
         }
     }
 
