@@ -136,6 +136,16 @@ public final class ServerProcess {
         return URI.create("https://127.0.0.1:" + (8443 + portOffset) + "/vbs/VolumeService");
     }
 
+    /**
+     * What the readiness URL ({@code /vbs/health/ready}, the load balancer's health check) answers now,
+     * over plain HTTP: its status and body.
+     */
+    public HttpResponse<String> readiness() throws IOException, InterruptedException {
+        URI ready = endpoint().resolve("/vbs/health/ready");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(10)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     /** The PID of the server's JVM (started). */
     public long pid() {
         return server.orElseThrow(() -> new IllegalStateException("not started")).pid();

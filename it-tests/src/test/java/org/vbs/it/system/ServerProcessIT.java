@@ -164,6 +164,18 @@ public class ServerProcessIT {
         }
 
         @Test
+        public void readinessUrlAnswersReadyWithoutASignature() throws Exception {
+            // given the running server (a load balancer checks this URL before sending it calls)
+            // when its readiness URL is asked, unsigned
+            HttpResponse<String> answer = server.readiness();
+
+            // then it is ready, and says so in plain text no cache keeps
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals("ready\n", answer.body());
+            assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(""));
+        }
+
+        @Test
         public void cliReportsServiceFaultWithItsCodeAndExitStatus() throws Exception {
             // given a volume id no one has
             // when the CLI is asked to delete it
