@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import jakarta.xml.ws.WebServiceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,8 @@ import org.vbs.cli.generated.DeleteVolumeResponseType;
 import org.vbs.cli.generated.DeleteVolumeType;
 import org.vbs.cli.generated.VbsFault;
 import org.vbs.security.Credential;
+import org.vbs.security.KeyStores;
+import org.vbs.security.pki.DevPki;
 import org.vbs.security.pki.DevPkiSetup;
 import org.vbs.security.pki.PkiLayout;
 
@@ -210,6 +216,20 @@ class FailoverTest {
     }
 
     @Test
+    void shouldStopAtAnUntrustedServerWithoutSendingAnything() throws Exception {
+        Recorded untrusted = untrustedHttps();
+        Node node = new Node();
+        String real = publish(node);
+
+        CliRun run = vbs("describe-volumes", "--url", untrusted.url() + "," + real);
+
+        assertEquals(ExitCode.CONNECTION, run.status(), run.err());
+        assertTrue(run.err().startsWith("Error: UntrustedServer: "), run.err());
+        assertEquals(List.of(), untrusted.bodies());
+        assertEquals(0, node.requests.size(), "a server that fails the check is the user's to see, not passed over");
+    }
+
+    @Test
     void shouldReportEveryEndpointTriedWhenNoneAnswers() throws Exception {
         String dead = closedPort();
         Recorded unavailable = answering(503);
@@ -256,7 +276,23 @@ class FailoverTest {
 
     /** A node (or a gateway in front of one) that answers every request with this HTTP status. */
     private Recorded answering(int status) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http", status);
+    }
+
+    /** An https server whose certificate is of a CA the CLI does not trust: the user must see that. */
+    private Recorded untrustedHttps() throws Exception {
+        Credential stranger = DevPki.newCa("CN=Some Other CA,O=Elsewhere").issueServer("localhost");
+        char[] password = "secret".toCharArray();
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(KeyStores.withCredential(stranger, "server", password), password);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return serve(server, "https", 200);
+    }
+
+    private Recorded serve(HttpServer server, String scheme, int status) {
         List<String> bodies = Collections.synchronizedList(new ArrayList<>());
         server.createContext("/", exchange -> {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -268,7 +304,7 @@ class FailoverTest {
         });
         server.start();
         standIns.add(() -> server.stop(0));
-        return new Recorded("http://127.0.0.1:" + server.getAddress().getPort() + "/vbs/VolumeService", bodies);
+        return new Recorded(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/vbs/VolumeService", bodies);
     }
 
     /** A node that reads a whole request and then resets the connection: the answer is lost. */
