@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
             "CA directory, unless --ca-dir names it: $X509_CERT_DIR, else ~/.globus/certificates, else"
                 + " /etc/grid-security/certificates if they exist, else $VBS_HOME/certificates.",
             "Failover: a call moves on to the next URL when a node cannot be reached or answers HTTP 503 or"
-                + " ServiceUnavailable; after a failure the call may have survived (connection lost after sending,"
-                + " HTTP 502/504) only describe-* and create-volume (client token) move on. Each attempt is signed"
-                + " anew.",
+                + " ServiceUnavailable. When the node may have taken the call (connection lost after sending, HTTP"
+                + " 502/504), only describe-* and create-volume (its client token) move on; the others exit 3."
+                + " Each attempt is signed anew.",
             "Exit status: 0 done, 1 service fault (proxy-info --exists: no valid proxy), 2 usage error,"
                 + " 3 connection, credential or trust error,"
                 + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
