@@ -38,8 +38,8 @@ import org.vbs.core.store.MetadataTransactions;
  * nodes' clocks must agree to well within half a lease.
  */
 public final class StepRunner {
-    /** The state reason of what a restart interrupted and rolled back. */
-    public static final String INTERRUPTED = "interrupted by a service restart";
+    /** The state reason of what a restart or a dead node interrupted and rolled back. */
+    public static final String INTERRUPTED = "interrupted when the service node running it stopped";
 
     private static final Logger LOG = Logger.getLogger(StepRunner.class);
 
@@ -180,6 +180,9 @@ public final class StepRunner {
                 store.replaceOperation(current, mine);
                 return mine;
             });
+            // The takeover may have waited for the view to change before it committed: its lease may be
+            // half gone already, and another node may be taking the operation over in turn.
+            operation = fence(operation);
         } catch (LeaseLost e) {
             LOG.infof("%s: not taken over (%s)", found, e.getMessage());
             return false;
@@ -212,7 +215,11 @@ public final class StepRunner {
             try {
                 run(renewed[0]);
             } catch (OperationFailedException e) {
-                LOG.warnf("%s: resuming failed; it was rolled back", operation);
+                if (e.getCause() instanceof LeaseLost) {
+                    LOG.infof("%s: another node holds it now; this node stopped resuming it", operation);
+                } else {
+                    LOG.warnf("%s: resuming failed; it was rolled back", operation);
+                }
             }
         }
         return true;
