@@ -168,9 +168,9 @@ public final class StepRunner {
     }
 
     private boolean takeOverAndFinish(OperationRecord found) {
-        OperationRecord operation;
+        OperationRecord taken;
         try {
-            operation = transactions.finish(found.owner(), "take over " + found.id(), () -> {
+            taken = transactions.finish(found.owner(), "take over " + found.id(), () -> {
                 OperationRecord current = store.operation(found.id()).orElseThrow(() ->
                         new LeaseLost(found.id() + " is gone"));
                 if (!current.node().equals(node) && !current.leaseExpiredAt(clock.instant())) {
@@ -182,11 +182,12 @@ public final class StepRunner {
             });
             // The takeover may have waited for the view to change before it committed: its lease may be
             // half gone already, and another node may be taking the operation over in turn.
-            operation = fence(operation);
+            taken = fence(taken);
         } catch (LeaseLost e) {
             LOG.infof("%s: not taken over (%s)", found, e.getMessage());
             return false;
         }
+        OperationRecord operation = taken;
         Plan plan = plans.apply(operation);
         int interrupted = operation.stepsDone();
         boolean partialStorageStep = interrupted < plan.steps().size() && !plan.steps().get(interrupted).metadata();
