@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,9 @@ import org.vbs.it.support.Resources;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 import org.vbs.plugins.testkit.tools.NetworkNamespace;
+import org.vbs.security.KeyStores;
+import org.vbs.security.NewFile;
+import org.vbs.security.pki.ClusterKeys;
 import org.vbs.security.pki.PkiLayout;
 
 /**
@@ -36,7 +41,8 @@ import org.vbs.security.pki.PkiLayout;
  * ({@code VBS_BIND_PRIVATE}); from inside that namespace, which holds no key, a plain JGroups member
  * (WildFly's tcp stack without AUTH and SYM_ENCRYPT, {@link PlainJGroupsMember}) asks to join. Beside
  * them, in the root namespace, an outsider node started exactly as the README's second node (same
- * cluster name, same host list) but on a VBS_HOME with a PKI of its own, so a cluster key of its own.
+ * cluster name, same host list) but on a VBS_HOME with a PKI of its own, so a cluster key of its own;
+ * and an impostor that holds the member's bare cluster key but not the cluster's shared secret (AUTH).
  * Both servers, and the namespace, are stopped by this test at the end, whatever happened.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,10 +52,15 @@ public class ClusterGuardIT {
     private static final String MEMBER = "guard-member";
     private static final String OUTSIDER = "guard-outsider";
     private static final String PLAIN_CLIENT = "guard-plain-client";
+    private static final String IMPOSTOR = "guard-impostor";
+    /** Between the member's and the outsider's: no port of the impostor is one of theirs. */
+    private static final int IMPOSTOR_OFFSET = 25;
     private static final String CLUSTER = "vbs-it-guard";
     /** What the member's SYM_ENCRYPT logs for a message under another key, and for an unencrypted one. */
     private static final String OTHER_KEY_REFUSED = "rejected decryption of";
     private static final String PLAIN_REFUSED = "received message without encrypt header from";
+    /** What the member's AUTH logs for a join request that decrypts but does not prove the shared secret. */
+    private static final String AUTH_REFUSED = "failed to validate AuthHeader";
     private static final Duration BOOT_PATIENCE = Duration.ofMinutes(10);
     /** The outsider's join is refused within seconds of its start; the bound only ends a test that sees none. */
     private static final Duration REFUSAL_PATIENCE = Duration.ofMinutes(2);
@@ -162,6 +173,33 @@ public class ClusterGuardIT {
         assertFalse(memberView.contains(PLAIN_CLIENT), memberView);
     }
 
+    @Test
+    public void nodeWithTheClusterKeyButNotTheSharedSecretIsRefusedByAuth() throws Exception {
+        // given an impostor: a home with a PKI of its own whose cluster.p12 holds the member's cluster key
+        // (as if the bare key had leaked) under the impostor's key store password, not the cluster's
+        // secret; its messages decrypt, so it is AUTH that must refuse its join
+        Path work = ItConfig.workDir().resolve("cluster-guard").resolve(IMPOSTOR);
+        ServerProcess impostor = ServerProcess.withoutLab(Files.createDirectories(work).resolve("vbs-home"),
+                ItConfig.systemPortOffset() + IMPOSTOR_OFFSET, work)
+                .withArguments("-Dvbs.cluster.name=" + CLUSTER,
+                        "-Dvbs.jgroups.initial-hosts=" + noKey.hostAddress() + "[" + memberJGroupsPort + "]")
+                .withNodeName(IMPOSTOR);
+        VbsHomes.make(impostor.vbsHome(), List.of());
+        writeClusterKey(impostor.vbsHome(), clusterKey(member.vbsHome()));
+        try {
+            // when it starts and asks to join
+            impostor.launch();
+
+            // then the member's AUTH refuses it, and the member stays a cluster of one
+            awaitLine(member, AUTH_REFUSED, IMPOSTOR);
+            String memberView = member.clusterView();
+            assertTrue(memberView.contains("(1) [" + MEMBER + "("), memberView);
+            assertFalse(memberView.contains(IMPOSTOR), memberView);
+        } finally {
+            impostor.stop();
+        }
+    }
+
     /** The first line of the node's console log that holds both texts, once there is one. */
     private static String awaitLine(ServerProcess node, String text, String name) throws Exception {
         AtomicReference<String> seen = new AtomicReference<>("nothing read yet");
@@ -183,5 +221,27 @@ public class ClusterGuardIT {
         assertTrue(password != null && password.length() >= 16,
                 "crypto.properties of " + vbsHome + " holds the password");
         return password;
+    }
+
+    /** The cluster key of a home, read with its key store password. */
+    private static SecretKey clusterKey(Path vbsHome) throws Exception {
+        char[] password = keyStorePassword(vbsHome).toCharArray();
+        KeyStore store = KeyStore.getInstance(KeyStores.TYPE);
+        try (InputStream in = Files.newInputStream(PkiLayout.under(vbsHome).clusterKeyStore())) {
+            store.load(in, password);
+        }
+        KeyStore.Entry entry = store.getEntry(ClusterKeys.ALIAS, new KeyStore.PasswordProtection(password));
+        return ((KeyStore.SecretKeyEntry) entry).getSecretKey();
+    }
+
+    /** Replaces a home's cluster.p12 by one holding this key, under that home's own key store password. */
+    private static void writeClusterKey(Path vbsHome, SecretKey key) throws Exception {
+        char[] password = keyStorePassword(vbsHome).toCharArray();
+        KeyStore store = KeyStore.getInstance(KeyStores.TYPE);
+        store.load(null, null);
+        store.setEntry(ClusterKeys.ALIAS, new KeyStore.SecretKeyEntry(key), new KeyStore.PasswordProtection(password));
+        Path file = PkiLayout.under(vbsHome).clusterKeyStore();
+        Files.delete(file);
+        NewFile.writeAll(List.of(NewFile.secret(file, KeyStores.encode(store, password))));
     }
 }
