@@ -15,7 +15,8 @@ import org.vbs.core.cluster.MinoritySide;
  * Hands WS-Security the service's own replay cache before it checks a message: the replicated,
  * persistent {@link SeenMessages} instead of CXF's per-JVM default, so a signed message is taken
  * once by the whole cluster, also across restarts. Runs in the READ phase, before the WS-Security
- * interceptor (PRE_PROTOCOL) looks the cache up.
+ * interceptor (PRE_PROTOCOL) looks the cache up. On the minority side of a network partition it
+ * refuses the call instead (ServiceUnavailable): the cluster's record cannot be written there.
  */
 public final class ReplayCacheInterceptor extends AbstractPhaseInterceptor<Message> {
     /** CXF's {@code SecurityConstants.TIMESTAMP_CACHE_INSTANCE}: the cache of seen signed timestamps. */
