@@ -1,5 +1,6 @@
 package org.vbs.it.support;
 
+import jakarta.xml.ws.soap.SOAPFaultException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -171,6 +173,23 @@ public final class LoopbackCluster implements AutoCloseable {
             }
             return all ? Optional.of(view.get()) : Optional.empty();
         }, view::get);
+    }
+
+    /**
+     * The call's answer once the cluster has settled after a view change. Until then a call may wait
+     * for the node that left and time out (its signed message could not be recorded in the replay cache
+     * in time, and WS-Security refuses it): such refusals are retried, any other fault fails the test.
+     */
+    public static <T> T settled(String what, Callable<T> call) throws Exception {
+        AtomicReference<String> refusal = new AtomicReference<>("not called yet");
+        return Await.until(what + " to be served", CLUSTER_PATIENCE, () -> {
+            try {
+                return Optional.of(call.call());
+            } catch (SOAPFaultException timedOut) {
+                refusal.set(timedOut.getMessage());
+                return Optional.empty();
+            }
+        }, refusal::get);
     }
 
     @Override
