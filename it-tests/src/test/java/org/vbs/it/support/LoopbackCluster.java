@@ -16,13 +16,17 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Several VBS nodes on this machine as one cluster, started as the README tells an operator to: each
- * the run script on a VBS_HOME and a port offset of its own (50 apart, as in ClusterPairIT), the
+ * the run script on a VBS_HOME and a port offset of its own ({@value #NODE_OFFSET_STEP} apart), the
  * other homes given the first one's trust and keys, one cluster name, one JGroups host list naming
  * all. A node can be frozen (SIGSTOP: it neither answers nor closes a connection, as a hung machine or
  * a cut cable) and resumed. {@link #close} resumes every frozen node and stops every node by its PID.
  */
 public final class LoopbackCluster implements AutoCloseable {
-    /** Apart from one node's ports to the next's: no two ports of one node are this far apart. */
+    /**
+     * From one node's ports to the next's. No two ports of a node (JGroups 7600 and 57600, HTTP 8080,
+     * HTTPS 8443, management 9990 and 9993, transactions 4712 and 4713) are this far apart, and the
+     * other test servers' offsets are whole hundreds: no port is taken twice.
+     */
     public static final int NODE_OFFSET_STEP = 50;
     /** Nodes boot at once on shared cores: a bound, not a speed check. */
     private static final Duration BOOT_PATIENCE = Duration.ofMinutes(15);

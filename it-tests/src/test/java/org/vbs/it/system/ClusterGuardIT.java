@@ -23,6 +23,7 @@ import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.LoopbackCluster;
 import org.vbs.it.support.PlainJGroupsMember;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.Resources;
@@ -47,8 +48,8 @@ import org.vbs.security.pki.PkiLayout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class ClusterGuardIT {
-    /** As in {@link ClusterPairIT}: no port of the outsider is one of the member's. */
-    private static final int OUTSIDER_OFFSET = 50;
+    /** As between the nodes of a {@link LoopbackCluster}: no port of the outsider is one of the member's. */
+    private static final int OUTSIDER_OFFSET = LoopbackCluster.NODE_OFFSET_STEP;
     private static final String MEMBER = "guard-member";
     private static final String OUTSIDER = "guard-outsider";
     private static final String PLAIN_CLIENT = "guard-plain-client";

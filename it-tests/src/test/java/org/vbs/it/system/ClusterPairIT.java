@@ -7,26 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.vbs.it.client.DescribeVolumesSetItemResponseType;
-import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.LoopbackCluster;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.RecordingRelay;
-import org.vbs.it.support.Resources;
 import org.vbs.it.support.ServerProcess;
-import org.vbs.it.support.VbsHomes;
 
 /**
  * Two VBS nodes on one machine as one cluster, started as the README tells an operator to: each the
@@ -37,62 +31,27 @@ import org.vbs.it.support.VbsHomes;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class ClusterPairIT {
-    /**
-     * The second node's ports are the first one's plus this. No two ports of a node (JGroups 7600 and
-     * 57600, HTTP 8080, HTTPS 8443, management 9990 and 9993, transactions 4712 and 4713) are this far
-     * apart, and the other test servers' offsets are whole hundreds: no port is taken twice.
-     */
-    private static final int SECOND_NODE_OFFSET = 50;
-    private static final String NODE_A = "pair-a";
-    private static final String NODE_B = "pair-b";
-    /**
-     * Both nodes boot at once on the same cores, so each may take up to twice as long as a server
-     * booting alone ({@link ServerProcess#awaitAnswering()} waits 5 min): a bound, not a speed check.
-     */
-    private static final Duration BOOT_PATIENCE = Duration.ofMinutes(10);
-    /** Joining is quick once the second node runs; the bound only ends a test whose nodes never meet. */
-    private static final Duration VIEW_PATIENCE = Duration.ofMinutes(1);
-
+    private LoopbackCluster pair;
     private ServerProcess nodeA;
     private ServerProcess nodeB;
 
     @BeforeAll
     public void startTwoNodesAsOneCluster() throws Exception {
-        Path work = ItConfig.workDir().resolve("cluster-pair");
-        VbsHomes.deleteTree(work);
-        int offsetA = ItConfig.systemPortOffset();
-        int offsetB = offsetA + SECOND_NODE_OFFSET;
-        String[] cluster = {"-Dvbs.cluster.name=vbs-it-pair",
-            "-Dvbs.jgroups.initial-hosts=127.0.0.1[" + (7600 + offsetA) + "],127.0.0.1[" + (7600 + offsetB) + "]"};
-        Path workA = Files.createDirectories(work.resolve(NODE_A));
-        Path workB = Files.createDirectories(work.resolve(NODE_B));
-        nodeA = ServerProcess.withoutLab(workA.resolve("vbs-home"), offsetA, workA).withArguments(cluster)
-                .withNodeName(NODE_A);
-        nodeB = ServerProcess.withoutLab(workB.resolve("vbs-home"), offsetB, workB).withArguments(cluster)
-                .withNodeName(NODE_B);
-
         // The first node's VBS_HOME has its PKI (the run script adds its plugins); the second home gets
         // that home's trust and keys before its first start. Both then boot at once: whichever comes
         // first leads the view, the other joins it (or the two views merge).
-        VbsHomes.make(nodeA.vbsHome(), List.of());
-        VbsHomes.shareTrust(nodeA.vbsHome(), Files.createDirectories(nodeB.vbsHome()));
-        nodeA.launch();
-        nodeB.launch();
-        nodeA.awaitAnswering(BOOT_PATIENCE);
-        nodeB.awaitAnswering(BOOT_PATIENCE);
-        awaitViewOfBoth(nodeA);
-        awaitViewOfBoth(nodeB);
+        pair = LoopbackCluster.of("vbs-it-pair", ItConfig.workDir().resolve("cluster-pair"),
+                List.of("pair-a", "pair-b"));
+        pair.start(false);
+        nodeA = pair.node(0);
+        nodeB = pair.node(1);
     }
 
     @AfterAll
     public void stopBothNodes() throws Exception {
-        List<AutoCloseable> stops = new ArrayList<>();
-        for (ServerProcess node : new ServerProcess[] {nodeB, nodeA}) {
-            if (node != null) {
-                stops.add(node::stop);
-            }
+        if (pair != null) {
+            pair.close();
         }
-        Resources.closeAll(stops);
     }
 
     @Test
@@ -156,16 +115,6 @@ public class ClusterPairIT {
 
         throughA.deleteVolumes(volume);
         throughB.awaitVolumeGone(volume);
-    }
-
-    /** Waits until the node's JGroups channel has a view of both nodes (the view of one cluster). */
-    private static void awaitViewOfBoth(ServerProcess node) throws Exception {
-        AtomicReference<String> view = new AtomicReference<>("nothing read yet");
-        Await.until("a cluster view of " + NODE_A + " and " + NODE_B + " on " + node.endpoint(), VIEW_PATIENCE, () -> {
-            view.set(node.clusterView());
-            return Optional.of(view.get()).filter(read -> read.contains("(2) [") && read.contains(NODE_A)
-                    && read.contains(NODE_B));
-        }, view::get);
     }
 
     private static long linesWith(Path log, String text) throws Exception {
