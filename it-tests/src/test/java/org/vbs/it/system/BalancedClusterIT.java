@@ -30,6 +30,7 @@ import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.Processes;
+import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 
 /**
@@ -107,6 +108,14 @@ public class BalancedClusterIT {
                 + "?wsdl")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(
                 StandardCharsets.UTF_8)).body();
         assertTrue(wsdl.contains("location=\"" + balancer + "\""), wsdl);
+        // and the balancer passes TLS through: its HTTPS port shows a node's server certificate, which
+        // names 127.0.0.1 and is vouched for by the development CA
+        HttpRequest wsdlOverTls = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + (8443 + portOffset)
+                + "/vbs/VolumeService?wsdl")).timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> overTls = ServerProcess.trustingDevelopmentCa(home.resolve("node1")).send(wsdlOverTls,
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertEquals(200, overTls.statusCode(), overTls.body());
+        assertTrue(overTls.body().contains("location=\"" + balancer + "\""), overTls.body());
     }
 
     @Test
