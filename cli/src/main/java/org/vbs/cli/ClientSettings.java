@@ -4,6 +4,8 @@ import com.sun.security.auth.module.UnixSystem;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,14 +17,15 @@ import org.vbs.security.pki.PkiLayout;
  * {@code VBS_HOME}, the grid's {@code X509_USER_*} variables and files), which wins over the built-in
  * defaults.
  *
- * @param url the service endpoint
+ * @param endpoints the service endpoints, in the order they are tried ({@link FailoverPort}): nodes of
+ *     one service, never empty, no duplicates
  * @param certificate the user's certificate (PEM, end entity first, optionally its issuers)
  * @param privateKey the user's private key (PEM; if encrypted, its pass phrase is asked for)
  * @param caDirectory the grid CA directory (CA certificates and CRLs, {@link CaDirectorySearch}) the
  *     service's signed answers and, over HTTPS, its TLS certificate must chain to
  * @param tls HTTPS: how the server's TLS certificate is checked, and any TLS client credential
  */
-public record ClientSettings(URI url, Path certificate, Path privateKey, Path caDirectory, TlsSettings tls) {
+public record ClientSettings(List<URI> endpoints, Path certificate, Path privateKey, Path caDirectory, TlsSettings tls) {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080/vbs/VolumeService";
     public static final String ENV_URL = "VBS_URL";
     public static final String ENV_HOME = "VBS_HOME";
@@ -34,7 +37,10 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
     private static final String USER_KEY = "userkey.pem";
 
     public ClientSettings {
-        Objects.requireNonNull(url, "url");
+        endpoints = List.copyOf(endpoints);
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("no service endpoint");
+        }
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(caDirectory, "caDirectory");
@@ -43,13 +49,14 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
 
     /** The same settings with other HTTPS settings ({@code --server-dn}, {@code --tls-cert}/{@code --tls-key}). */
     public ClientSettings withTls(TlsSettings changed) {
-        return new ClientSettings(url, certificate, privateKey, caDirectory, changed);
+        return new ClientSettings(endpoints, certificate, privateKey, caDirectory, changed);
     }
 
     /**
      * Combines what the command line gave with the environment.
      *
-     * @throws IllegalArgumentException if the URL (from either source) is not an absolute http(s) URL
+     * @throws IllegalArgumentException naming the entry if the URL list (from either source) is
+     *     malformed: an empty entry, an entry that is not an absolute http(s) URL, or one given twice
      */
     public static ClientSettings resolve(Optional<String> url, Optional<Path> certificate, Optional<Path> privateKey,
                                          Optional<Path> caDirectory, Map<String, String> env, Path userHome) {
@@ -72,7 +79,7 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
                 ? new Path[] {certificate.orElse(pki.userCert()), privateKey.orElse(pki.userKey())}
                 : gridCredential(env, userHome, defaultProxy).orElse(new Path[] {pki.userCert(), pki.userKey()});
         Path trusted = CaDirectorySearch.find(caDirectory, env, userHome, pki.caDirectory());
-        return new ClientSettings(httpUrl(address), credential[0], credential[1], trusted, TlsSettings.trusting(trusted));
+        return new ClientSettings(endpoints(address), credential[0], credential[1], trusted, TlsSettings.trusting(trusted));
     }
 
     /**
@@ -122,6 +129,28 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         return Optional.ofNullable(env.get(name)).filter(value -> !value.isBlank());
     }
 
+    /**
+     * A comma-separated list of endpoint URLs (one URL is a list of one); blanks around an entry are
+     * ignored. A comma always separates: VBS endpoint URLs have none.
+     */
+    static List<URI> endpoints(String list) {
+        String[] entries = list.split(",", -1);
+        List<URI> endpoints = new ArrayList<>();
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].strip();
+            if (entry.isEmpty()) {
+                throw new IllegalArgumentException("service URL list: entry " + (i + 1) + " of " + entries.length
+                        + " is empty (separate the URLs by single commas)");
+            }
+            URI endpoint = httpUrl(entry);
+            if (endpoints.contains(endpoint)) {
+                throw new IllegalArgumentException("service URL list: '" + entry + "' is given twice");
+            }
+            endpoints.add(endpoint);
+        }
+        return endpoints;
+    }
+
     private static URI httpUrl(String address) {
         URI uri;
         try {
@@ -133,6 +162,11 @@ public record ClientSettings(URI url, Path certificate, Path privateKey, Path ca
         if (!(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("service URL '" + address
                     + "' must be an absolute http:// or https:// URL, e.g. " + DEFAULT_URL);
+        }
+        if (uri.getRawUserInfo() != null) {
+            // Requests are signed, so a URL never needs a password; refusing one keeps it out of messages.
+            throw new IllegalArgumentException("service URL '" + uri.getHost() + "...' must not carry a user name or"
+                    + " password: requests are signed with your certificate");
         }
         return uri;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.vbs.cli.generated.CreateVolumeType;
 import org.vbs.cli.generated.ResourceTagSetItemType;
@@ -36,7 +37,8 @@ final class CreateVolumeCommand implements Callable<Integer> {
     private String snapshotId;
 
     @Option(names = "--client-token", paramLabel = "TOKEN",
-            description = "Makes the call idempotent: a retry with the same token returns the same volume.")
+            description = "Makes the call idempotent: a retry with the same token returns the same volume (default:"
+                    + " a new token for each run, so a retry on another node of --url cannot make a second volume).")
     private String clientToken;
 
     @Option(names = "--tag", paramLabel = "KEY=VALUE", converter = Tag.Converter.class,
@@ -50,12 +52,19 @@ final class CreateVolumeCommand implements Callable<Integer> {
             request.setSize(sizeGiB.toString());
         }
         request.setSnapshotId(snapshotId);
-        request.setClientToken(clientToken);
+        // EC2's ClientToken: the service returns the volume an earlier call with this token made, so
+        // FailoverPort may repeat the call on another node after a connection lost mid-call.
+        request.setClientToken(clientToken != null ? clientToken : newClientToken());
         if (!tags.isEmpty()) {
             request.setTagSpecificationSet(tagSpecification());
         }
         vbs.print(Reports.volume(VolumeView.of(vbs.port().createVolume(request))));
         return ExitCode.OK;
+    }
+
+    /** 44 printable ASCII characters, within EC2's 64. */
+    static String newClientToken() {
+        return "vbs-cli-" + UUID.randomUUID();
     }
 
     private TagSpecificationSetType tagSpecification() {

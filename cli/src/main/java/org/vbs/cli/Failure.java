@@ -47,6 +47,10 @@ public record Failure(String code, String message, int exitCode) {
         if (failure instanceof VolumeWaitFailedException e) {
             return new Failure("VolumeWaitFailed", e.getMessage(), ExitCode.VOLUME_WAIT_FAILED);
         }
+        if (failure instanceof EndpointsFailedException e) {
+            Failure last = of(e.getCause());
+            return new Failure(last.code(), e.getMessage(), last.exitCode());
+        }
         if (failure instanceof WebServiceException e) {
             return webService(e);
         }
@@ -106,7 +110,7 @@ public record Failure(String code, String message, int exitCode) {
                 + " neither expired nor revoked? --debug shows why): " + e.getMessage(), ExitCode.CONNECTION);
     }
 
-    private static <T extends Throwable> Optional<T> cause(Throwable failure, Class<T> type) {
+    static <T extends Throwable> Optional<T> cause(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return Optional.of(type.cast(t));
@@ -115,7 +119,7 @@ public record Failure(String code, String message, int exitCode) {
         return Optional.empty();
     }
 
-    private static <T extends Throwable> Optional<T> deepestCause(Throwable failure, Class<T> type) {
+    static <T extends Throwable> Optional<T> deepestCause(Throwable failure, Class<T> type) {
         Optional<T> deepest = Optional.empty();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {

@@ -1,6 +1,7 @@
 package org.vbs.cli;
 
 import jakarta.xml.ws.BindingProvider;
+import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
@@ -30,8 +31,12 @@ public final class SignedPortFactory implements PortFactory {
     }
 
     @Override
-    public VolumeServicePortType open(ClientSettings settings) {
+    public EndpointPorts open(ClientSettings settings) {
         SigningCredentials credentials = SigningCredentials.load(settings, passphrases);
+        return endpoint -> port(endpoint, credentials, settings.tls());
+    }
+
+    private static VolumeServicePortType port(URI endpoint, SigningCredentials credentials, TlsSettings tls) {
         URL wsdl = SignedPortFactory.class.getResource(WSDL_RESOURCE);
         if (wsdl == null) {
             throw new IllegalStateException("the client jar lacks " + WSDL_RESOURCE + "; rebuild the CLI");
@@ -40,14 +45,18 @@ public final class SignedPortFactory implements PortFactory {
         ClientProxy.getClient(port).getBus().getExtension(PolicyEngine.class)
                 .setAlternativeSelector(new InitiatorTokenSelector());
         Map<String, Object> context = ((BindingProvider) port).getRequestContext();
-        context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, settings.url().toString());
+        context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, endpoint.toString());
         credentials.configure(context);
         HTTPClientPolicy policy = new HTTPClientPolicy();
         policy.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         policy.setReceiveTimeout(RECEIVE_TIMEOUT.toMillis());
+        // The whole (small) request is signed and buffered before the connection is made: a failure to
+        // connect is then reported as such (ConnectException, SSLHandshakeException), not as a broken
+        // pipe of a body streamed in parallel, so FailoverPort can tell "not sent" from "maybe taken".
+        policy.setAllowChunking(false);
         HTTPConduit conduit = (HTTPConduit) ClientProxy.getClient(port).getConduit();
         conduit.setClient(policy);
-        ServerTls.configure(conduit, settings.url(), settings.tls());
+        ServerTls.configure(conduit, endpoint, tls);
         return port;
     }
 }

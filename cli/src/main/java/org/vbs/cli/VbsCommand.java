@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
             RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class,
             ProxyInitCommand.class, ProxyInfoCommand.class},
-        footer = {"", "Environment: VBS_URL (service URL), VBS_HOME (default ~/.vbs: holds the development CA directory"
+        footer = {"", "Environment: VBS_URL (service URL, or comma-separated URLs of nodes), VBS_HOME (default ~/.vbs: holds the development CA directory"
             + " certificates/ and the development user pki/user/usercert.pem + userkey.pem).",
             "Credential, unless --cert/--key/--proxy name it: $X509_USER_PROXY, else /tmp/x509up_u<uid> if it"
                 + " exists, else $X509_USER_CERT/$X509_USER_KEY, else ~/.globus/usercert.pem + userkey.pem if"
@@ -32,6 +32,10 @@ import picocli.CommandLine.Spec;
                 + " the terminal.",
             "CA directory, unless --ca-dir names it: $X509_CERT_DIR, else ~/.globus/certificates, else"
                 + " /etc/grid-security/certificates if they exist, else $VBS_HOME/certificates.",
+            "Failover: a call moves on to the next URL when a node cannot be reached or answers HTTP 503 or"
+                + " ServiceUnavailable. When the node may have taken the call (connection lost after sending, HTTP"
+                + " 502/504), only describe-* and create-volume (its client token) move on; the others exit 3."
+                + " Each attempt is signed anew.",
             "Exit status: 0 done, 1 service fault (proxy-info --exists: no valid proxy), 2 usage error,"
                 + " 3 connection, credential or trust error,"
                 + " 4 snapshot ended in error (--wait), 5 volume not in-use/available after attach/detach --wait,"
@@ -43,7 +47,8 @@ public final class VbsCommand implements Runnable {
     private CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "Service endpoint (default: $VBS_URL, else " + ClientSettings.DEFAULT_URL + ").")
+            description = "Service endpoint, or several nodes of one service as a comma-separated list tried in"
+                    + " order (default: $VBS_URL, else " + ClientSettings.DEFAULT_URL + ").")
     private String url;
 
     @Option(names = "--cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
@@ -145,11 +150,14 @@ public final class VbsCommand implements Runnable {
                 context.env(), context.userHome());
     }
 
-    /** A signed port to the service. */
+    /** A signed port to the service: to its endpoints, in order, moving on as {@link FailoverPort} says. */
     VolumeServicePortType port() {
         ClientSettings settings = settings();
         Logging.configure(debug);
-        return context.ports().open(settings);
+        PortFactory.EndpointPorts ports = context.ports().open(settings);
+        // Failovers are logged only with --debug: endpoint and reason, never request content.
+        return new FailoverPort(settings.endpoints(), ports, debug ? line -> context.err().println("vbs: " + line)
+                : line -> { });
     }
 
     /** Prints an answer in the chosen format. */

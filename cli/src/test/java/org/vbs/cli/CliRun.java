@@ -45,7 +45,7 @@ record CliRun(int status, String out, String err, List<Duration> sleeps) {
     /** A port factory that must not be used: the run has to fail before any call. */
     static PortFactory noPort() {
         return settings -> {
-            throw new AssertionError("no port may be opened, but one was for " + settings.url());
+            throw new AssertionError("no port may be opened, but one was for " + settings.endpoints());
         };
     }
 }

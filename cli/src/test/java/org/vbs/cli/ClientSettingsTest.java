@@ -1,6 +1,7 @@
 package org.vbs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ class ClientSettingsTest {
     @Test
     void shouldDefaultToLoopbackAndTheDotVbsDirectory() {
         ClientSettings settings = resolve(Optional.empty(), Map.of());
-        assertEquals(URI.create("http://127.0.0.1:8080/vbs/VolumeService"), settings.url());
+        assertEquals(List.of(URI.create("http://127.0.0.1:8080/vbs/VolumeService")), settings.endpoints());
         assertEquals(Path.of("/home/alice/.vbs/pki/user/usercert.pem"), settings.certificate());
         assertEquals(Path.of("/home/alice/.vbs/pki/user/userkey.pem"), settings.privateKey());
         assertEquals(Path.of("/home/alice/.vbs/certificates"), settings.caDirectory());
@@ -29,7 +30,7 @@ class ClientSettingsTest {
     void shouldTakeUrlAndHomeFromTheEnvironment() {
         ClientSettings settings = resolve(Optional.empty(),
                 Map.of("VBS_URL", "https://vbs.example.org/vbs/VolumeService", "VBS_HOME", "/srv/vbs"));
-        assertEquals(URI.create("https://vbs.example.org/vbs/VolumeService"), settings.url());
+        assertEquals(List.of(URI.create("https://vbs.example.org/vbs/VolumeService")), settings.endpoints());
         assertEquals(Path.of("/srv/vbs/pki/user/usercert.pem"), settings.certificate());
         assertEquals(Path.of("/srv/vbs/certificates"), settings.caDirectory());
     }
@@ -39,7 +40,7 @@ class ClientSettingsTest {
         ClientSettings settings = ClientSettings.resolve(Optional.of("http://127.0.0.1:9090/x"),
                 Optional.of(Path.of("/c.pem")), Optional.of(Path.of("/k.pem")), Optional.of(Path.of("/ca-dir")),
                 Map.of("VBS_URL", "http://127.0.0.1:1/y", "VBS_HOME", "/srv/vbs", "X509_CERT_DIR", "/env-ca-dir"), HOME);
-        assertEquals(URI.create("http://127.0.0.1:9090/x"), settings.url());
+        assertEquals(List.of(URI.create("http://127.0.0.1:9090/x")), settings.endpoints());
         assertEquals(Path.of("/c.pem"), settings.certificate());
         assertEquals(Path.of("/k.pem"), settings.privateKey());
         assertEquals(Path.of("/ca-dir"), settings.caDirectory());
@@ -48,7 +49,7 @@ class ClientSettingsTest {
     @Test
     void shouldIgnoreBlankEnvironmentValues() {
         ClientSettings settings = resolve(Optional.empty(), Map.of("VBS_URL", " ", "VBS_HOME", ""));
-        assertEquals(URI.create(ClientSettings.DEFAULT_URL), settings.url());
+        assertEquals(List.of(URI.create(ClientSettings.DEFAULT_URL)), settings.endpoints());
         assertEquals(Path.of("/home/alice/.vbs/certificates"), settings.caDirectory());
     }
 
@@ -69,15 +70,39 @@ class ClientSettingsTest {
     }
 
     @Test
+    void shouldTakeACommaSeparatedListOfEndpointsInOrder() {
+        ClientSettings settings = resolve(Optional.empty(),
+                Map.of("VBS_URL", "https://node2.example.org/vbs/VolumeService, http://127.0.0.1:8080/vbs/VolumeService"));
+        assertEquals(List.of(URI.create("https://node2.example.org/vbs/VolumeService"),
+                URI.create("http://127.0.0.1:8080/vbs/VolumeService")), settings.endpoints());
+    }
+
+    @Test
+    void shouldRefuseAMalformedListAsAUsageErrorNamingTheBadEntry() {
+        Map<String, String> expected = Map.of(
+                "http://127.0.0.1:1/x,,http://127.0.0.1:2/x", "service URL list: entry 2 of 3 is empty",
+                "http://127.0.0.1:1/x,", "service URL list: entry 2 of 2 is empty",
+                "http://127.0.0.1:1/x, ftp://host/x", "service URL 'ftp://host/x' must be an absolute http://",
+                "http://127.0.0.1:1/x,http://127.0.0.1:1/x", "service URL list: 'http://127.0.0.1:1/x' is given twice",
+                "http://alice:s3cret@127.0.0.1:1/x", "service URL '127.0.0.1...' must not carry a user name or password");
+        expected.forEach((list, message) -> {
+            CliRun run = CliRun.run(CliRun.noPort(), Map.of(), false, "describe-volumes", "--url", list);
+            assertEquals(ExitCode.USAGE, run.status(), run.err());
+            assertTrue(run.err().startsWith("Error: Usage: " + message), run.err());
+            assertFalse(run.err().contains("s3cret"), run.err());
+        });
+    }
+
+    @Test
     void shouldHandTheResolvedSettingsToThePortFactory() {
         ClientSettings[] seen = new ClientSettings[1];
         FakePort port = new DescribeCommandsTest.PagedVolumes(Map.of());
         CliRun run = CliRun.run(settings -> {
             seen[0] = settings;
-            return port;
+            return endpoint -> port;
         }, Map.of("VBS_HOME", "/srv/vbs"), false, "describe-volumes", "--url", "http://127.0.0.1:1234/vbs/VolumeService");
         assertEquals(ExitCode.OK, run.status(), run.err());
-        assertEquals(URI.create("http://127.0.0.1:1234/vbs/VolumeService"), seen[0].url());
+        assertEquals(List.of(URI.create("http://127.0.0.1:1234/vbs/VolumeService")), seen[0].endpoints());
         assertEquals(Path.of("/srv/vbs/pki/user/userkey.pem"), seen[0].privateKey());
     }
 

@@ -1,6 +1,7 @@
 package org.vbs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,7 @@ import org.vbs.cli.generated.TagSpecificationSetItemType;
 class CreateVolumeCommandTest {
 
     /** Answers CreateVolume with a volume of the requested size and tags. */
-    static final class CreatingPort extends FakePort {
+    static class CreatingPort extends FakePort {
         @Override
         public CreateVolumeResponseType createVolume(CreateVolumeType request) {
             requests.add(request);
@@ -65,8 +66,20 @@ class CreateVolumeCommandTest {
         assertEquals(ExitCode.OK, run.status(), run.err());
         CreateVolumeType sent = port.got(CreateVolumeType.class, 0);
         assertNull(sent.getSnapshotId());
-        assertNull(sent.getClientToken());
         assertNull(sent.getTagSpecificationSet());
+    }
+
+    @Test
+    void shouldSendANewClientTokenOfItsOwnForEachRunWithoutOne() {
+        CreatingPort port = new CreatingPort();
+        CliRun first = CliRun.run(port.factory(), "create-volume", "--size", "1");
+        CliRun second = CliRun.run(port.factory(), "create-volume", "--size", "1");
+        assertEquals(ExitCode.OK, first.status(), first.err());
+        assertEquals(ExitCode.OK, second.status(), second.err());
+        String token = port.got(CreateVolumeType.class, 0).getClientToken();
+        // EC2's rule, which the service checks: 1 to 64 printable ASCII characters.
+        assertTrue(token.matches("vbs-cli-[0-9a-f-]{36}"), token);
+        assertNotEquals(token, port.got(CreateVolumeType.class, 1).getClientToken(), "two runs, two volumes");
     }
 
     @Test

@@ -63,7 +63,7 @@ class FailureTest {
                 throw fault("IncorrectState", "busy");
             }
         };
-        CliRun run = CliRun.run(settings -> port, "delete-volume", "vol-1", "--debug");
+        CliRun run = CliRun.run(settings -> endpoint -> port, "delete-volume", "vol-1", "--debug");
         assertTrue(run.err().startsWith("Error: IncorrectState: busy\n"), run.err());
         assertTrue(run.err().contains("\tat org.vbs.cli."), run.err());
     }

@@ -48,7 +48,7 @@ class FakePort implements VolumeServicePortType {
     }
 
     PortFactory factory() {
-        return settings -> this;
+        return settings -> endpoint -> this;
     }
 
     <T> T got(Class<T> type, int index) {

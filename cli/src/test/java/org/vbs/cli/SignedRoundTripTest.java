@@ -8,22 +8,12 @@ import eu.emi.security.authn.x509.proxy.ProxyCertificateOptions;
 import eu.emi.security.authn.x509.proxy.ProxyGenerator;
 import eu.emi.security.authn.x509.proxy.ProxyType;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import javax.xml.namespace.QName;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
-import org.apache.cxf.ws.security.SecurityConstants;
-import org.apache.wss4j.common.crypto.CryptoFactory;
-import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,12 +25,9 @@ import org.vbs.cli.generated.DescribeVolumesSetResponseType;
 import org.vbs.cli.generated.DescribeVolumesType;
 import org.vbs.cli.generated.VolumeServicePortType;
 import org.vbs.security.Credential;
-import org.vbs.security.KeyStores;
 import org.vbs.security.NewFile;
 import org.vbs.security.grid.CaDirectory;
-import org.vbs.security.grid.GridCrypto;
 import org.vbs.security.grid.ProxyFile;
-import org.vbs.security.grid.GridTrustSettings;
 import org.vbs.security.pki.CertificateAuthority;
 import org.vbs.security.pki.DevPki;
 import org.vbs.security.pki.DevPkiSetup;
@@ -51,7 +38,6 @@ import org.vbs.security.pki.PkiLayout;
  * service (RSA-SHA256, signed answers), and the CLI's real signing port factory.
  */
 class SignedRoundTripTest {
-    private static final String NAMESPACE = "urn:vbs:2026-11";
     private static final char[] PASSPHRASE = "grid pass phrase".toCharArray();
 
     @TempDir
@@ -59,7 +45,7 @@ class SignedRoundTripTest {
     static PkiLayout pki;
     static CertificateAuthority otherCa;
 
-    private Server server;
+    private SignedService server;
 
     /** Answers DescribeVolumes with one volume and remembers that it was called. */
     static final class OneVolume extends FakePort {
@@ -90,7 +76,7 @@ class SignedRoundTripTest {
     @AfterEach
     void stopServer() {
         if (server != null) {
-            server.destroy();
+            server.close();
         }
     }
 
@@ -259,34 +245,7 @@ class SignedRoundTripTest {
     /** Publishes the service on a free loopback port, signing with the credential and trusting the dev CA. */
     private String publish(VolumeServicePortType service, Credential serverCredential)
             throws IOException, WSSecurityException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port + "/vbs/VolumeService";
-        // Trust as the real server has it: the CA directory the development PKI fills.
-        Properties trust = new Properties();
-        trust.setProperty("org.apache.wss4j.crypto.provider", GridCrypto.PROVIDER_NAME);
-        trust.setProperty(GridTrustSettings.CERTIFICATES, pki.caDirectory().toString());
-        Merlin crypto = (Merlin) CryptoFactory.getInstance(trust);
-        crypto.setKeyStore(KeyStores.withCredential(serverCredential, "server", "secret".toCharArray()));
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(SecurityConstants.SIGNATURE_CRYPTO, crypto);
-        properties.put(SecurityConstants.ENCRYPT_CRYPTO, crypto);
-        properties.put(SecurityConstants.SIGNATURE_USERNAME, "server");
-        properties.put(SecurityConstants.SIGNATURE_PASSWORD, "secret");
-        // As the CLI does: no Jasypt on this class path (the CLI ships without it).
-        properties.put(SecurityConstants.PASSWORD_ENCRYPTOR_INSTANCE, new NoPasswordEncryption());
-        properties.put(SecurityConstants.ASYMMETRIC_SIGNATURE_ALGORITHM, SigningCredentials.RSA_SHA256);
-        JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
-        factory.setServiceClass(VolumeServicePortType.class);
-        factory.setServiceBean(service);
-        factory.setAddress(url);
-        factory.setWsdlLocation(SignedPortFactory.class.getResource(SignedPortFactory.WSDL_RESOURCE).toString());
-        factory.setServiceName(new QName(NAMESPACE, "VolumeService"));
-        factory.setEndpointName(new QName(NAMESPACE, "VolumeServicePort"));
-        factory.setProperties(properties);
-        server = factory.create();
-        return url;
+        server = SignedService.publish(service, serverCredential, pki);
+        return server.url();
     }
 }

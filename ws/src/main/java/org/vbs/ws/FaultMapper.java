@@ -1,11 +1,15 @@
 package org.vbs.ws;
 
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
 import java.util.Objects;
+import org.apache.cxf.interceptor.Fault;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
 import org.vbs.ws.generated.ErrorResponseType;
 import org.vbs.ws.generated.ErrorSetType;
 import org.vbs.ws.generated.ErrorType;
+import org.vbs.ws.generated.ObjectFactory;
 import org.vbs.ws.generated.VbsFault;
 
 /**
@@ -28,6 +32,38 @@ final class FaultMapper {
     VbsFault internalError(String requestId) {
         return fault(requestId, ErrorCode.INTERNAL_ERROR, "The service could not complete the request."
                 + " Retry later; if it keeps failing, give the operator the request id " + requestId + ".");
+    }
+
+    /**
+     * The same refusal for an interceptor that runs before the call has an operation (so CXF cannot
+     * write a WSDL fault's detail yet): a SOAP fault whose detail is the ErrorResponse itself, which a
+     * client reads as it reads the endpoint's faults. soap:Server unless {@link FaultCodeInterceptor}
+     * finds the code a client error; the cause is left out, as for every fault.
+     */
+    Fault soapFault(String requestId, VbsException refusal) {
+        VbsFault fault = fault(requestId, refusal);
+        Fault soap = new Fault(new VbsException(refusal.code(), refusal.getMessage()));
+        soap.setMessage(fault.getMessage());
+        try {
+            Details.CONTEXT.createMarshaller().marshal(new ObjectFactory().createErrorResponse(fault.getFaultInfo()),
+                    soap.getOrCreateDetail());
+        } catch (JAXBException e) {
+            throw new IllegalStateException("cannot write the ErrorResponse of a fault", e);
+        }
+        return soap;
+    }
+
+    /** JAXB's context for fault details, made on first use (it is costly) and thread-safe. */
+    private static final class Details {
+        static final JAXBContext CONTEXT = context();
+
+        private static JAXBContext context() {
+            try {
+                return JAXBContext.newInstance(ObjectFactory.class);
+            } catch (JAXBException e) {
+                throw new IllegalStateException("no JAXB context for the service's types", e);
+            }
+        }
     }
 
     /**

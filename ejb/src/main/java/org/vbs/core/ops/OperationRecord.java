@@ -24,10 +24,13 @@ import org.vbs.core.store.proto.StoredMessage;
  * @param parameters what the steps need to run again after a restart (sizes, hosts, source ids)
  * @param failure why it is rolling back
  * @param version for compare-and-set, as the other records
+ * @param epoch how many times a node took it over from another (or from its own earlier run): a node acts
+ *        on the record only while the journal still holds the epoch it took it at, so one that was frozen
+ *        or cut off past its lease finds it changed and stops (fencing)
  */
 public record OperationRecord(String id, OperationKind kind, String resourceId, String owner, String node,
                               int stepsDone, Phase phase, Instant leaseExpiry, Map<String, String> parameters,
-                              Optional<String> failure, long version) implements Serializable {
+                              Optional<String> failure, long version, long epoch) implements Serializable {
 
     /** Forward, or back. */
     public enum Phase {
@@ -54,7 +57,7 @@ public record OperationRecord(String id, OperationKind kind, String resourceId, 
     public static OperationRecord started(String id, OperationKind kind, String resourceId, String owner, String node,
                                           Instant leaseExpiry, Map<String, String> parameters) {
         return new OperationRecord(id, kind, resourceId, owner, node, 1, Phase.RUNNING, leaseExpiry, parameters,
-                Optional.empty(), 0);
+                Optional.empty(), 0, 0);
     }
 
     public String parameter(String name) {
@@ -74,22 +77,28 @@ public record OperationRecord(String id, OperationKind kind, String resourceId, 
         Map<String, String> next = new HashMap<>(parameters);
         next.putAll(produced);
         return new OperationRecord(id, kind, resourceId, owner, node, done, phase, lease, next, failure,
-                version + 1);
+                version + 1, epoch);
     }
 
     public OperationRecord rollingBack(String reason, Instant lease) {
         return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, Phase.ROLLING_BACK, lease, parameters,
-                Optional.of(reason), version + 1);
+                Optional.of(reason), version + 1, epoch);
     }
 
     public OperationRecord renewed(Instant lease) {
         return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase, lease, parameters, failure,
-                version + 1);
+                version + 1, epoch);
     }
 
+    /** The next version, held by {@code newNode} in a new epoch. */
     public OperationRecord takenOverBy(String newNode, Instant lease) {
         return new OperationRecord(id, kind, resourceId, owner, newNode, stepsDone, phase, lease, parameters, failure,
-                version + 1);
+                version + 1, epoch + 1);
+    }
+
+    /** Whether {@code other} is this operation held by the same node in the same epoch. */
+    public boolean sameHolding(OperationRecord other) {
+        return id.equals(other.id) && node.equals(other.node) && epoch == other.epoch;
     }
 
     public boolean leaseExpiredAt(Instant now) {
@@ -98,7 +107,8 @@ public record OperationRecord(String id, OperationKind kind, String resourceId, 
 
     @Override
     public String toString() {
-        return kind + " " + id + " of " + resourceId + " (step " + stepsDone + ", " + phase + ", node " + node + ")";
+        return kind + " " + id + " of " + resourceId + " (step " + stepsDone + ", " + phase + ", node " + node
+                + ", epoch " + epoch + ")";
     }
 
     /** Serialized as its ProtoStream message (see {@link StoredMessage}). */

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -26,12 +28,18 @@ import org.vbs.core.store.MetadataTransactions;
  * renewed while they run. A tolerated step's failure is passed over where its plan says so; an
  * irreversible step, once done, is never rolled back past (the plan gives up instead).
  *
- * <p>A node acts on an operation only while its journal record names that node; a record taken over
- * by another node (its lease had expired) makes this node stop without touching it again.
+ * <p>A node acts on an operation only while its journal record names that node in the epoch it took
+ * it at: every step's journal write is a compare-and-set, and before a storage step whose lease has less
+ * than half left, the node renews it first (a compare-and-set too). So a node that froze or was cut off
+ * past its lease, and whose operation another node took over meanwhile, finds the record changed at its
+ * next step and stops without touching the operation again (fencing by epoch). What it cannot stop is a
+ * driver call it had already begun: that call is interrupted when its next lease renewal fails.
+ * Another node takes an operation over only once its lease has expired by that node's clock, so the
+ * nodes' clocks must agree to well within half a lease.
  */
 public final class StepRunner {
-    /** The state reason of what a restart interrupted and rolled back. */
-    public static final String INTERRUPTED = "interrupted by a service restart";
+    /** The state reason of what a restart or a dead node interrupted and rolled back. */
+    public static final String INTERRUPTED = "interrupted when the service node running it stopped";
 
     private static final Logger LOG = Logger.getLogger(StepRunner.class);
 
@@ -51,6 +59,8 @@ public final class StepRunner {
     private final Clock clock;
     private final Duration lease;
     private final ExecutorService driverCalls;
+    /** The operations this node's threads are running (or rolling back) now. */
+    private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
 
     /**
      * @param plans the plan of each operation (built from its record, so it can be rebuilt after a restart)
@@ -73,6 +83,11 @@ public final class StepRunner {
         return node;
     }
 
+    /** Whether one of this node's threads is running (or rolling back) the operation now. */
+    public boolean isRunningHere(String operationId) {
+        return runningHere.contains(operationId);
+    }
+
     /** The lease expiry for a record written now. */
     public Instant leaseFromNow() {
         return clock.instant().plus(lease);
@@ -84,6 +99,17 @@ public final class StepRunner {
      * @throws OperationFailedException when a step failed; the operation was then rolled back
      */
     public void run(OperationRecord started) {
+        boolean claimed = runningHere.add(started.id());
+        try {
+            runSteps(started);
+        } finally {
+            if (claimed) {
+                runningHere.remove(started.id());
+            }
+        }
+    }
+
+    private void runSteps(OperationRecord started) {
         Plan plan = plans.apply(started);
         OperationRecord operation = started;
         for (int i = operation.stepsDone(); i < plan.steps().size(); i++) {
@@ -130,9 +156,21 @@ public final class StepRunner {
      * @return false when another node took it over first
      */
     public boolean recover(OperationRecord found) {
-        OperationRecord operation;
+        if (!runningHere.add(found.id())) {
+            LOG.debugf("%s: already running here", found);
+            return false;
+        }
         try {
-            operation = transactions.finish(found.owner(), "take over " + found.id(), () -> {
+            return takeOverAndFinish(found);
+        } finally {
+            runningHere.remove(found.id());
+        }
+    }
+
+    private boolean takeOverAndFinish(OperationRecord found) {
+        OperationRecord taken;
+        try {
+            taken = transactions.finish(found.owner(), "take over " + found.id(), () -> {
                 OperationRecord current = store.operation(found.id()).orElseThrow(() ->
                         new LeaseLost(found.id() + " is gone"));
                 if (!current.node().equals(node) && !current.leaseExpiredAt(clock.instant())) {
@@ -142,10 +180,14 @@ public final class StepRunner {
                 store.replaceOperation(current, mine);
                 return mine;
             });
+            // The takeover may have waited for the view to change before it committed: its lease may be
+            // half gone already, and another node may be taking the operation over in turn.
+            taken = fence(taken);
         } catch (LeaseLost e) {
             LOG.infof("%s: not taken over (%s)", found, e.getMessage());
             return false;
         }
+        OperationRecord operation = taken;
         Plan plan = plans.apply(operation);
         int interrupted = operation.stepsDone();
         boolean partialStorageStep = interrupted < plan.steps().size() && !plan.steps().get(interrupted).metadata();
@@ -174,7 +216,11 @@ public final class StepRunner {
             try {
                 run(renewed[0]);
             } catch (OperationFailedException e) {
-                LOG.warnf("%s: resuming failed; it was rolled back", operation);
+                if (e.getCause() instanceof LeaseLost) {
+                    LOG.infof("%s: another node holds it now; this node stopped resuming it", operation);
+                } else {
+                    LOG.warnf("%s: resuming failed; it was rolled back", operation);
+                }
             }
         }
         return true;
@@ -202,7 +248,8 @@ public final class StepRunner {
                 });
     }
 
-    private OperationRecord applyStorage(OperationRecord operation, Step step, int index) throws Exception {
+    private OperationRecord applyStorage(OperationRecord held, Step step, int index) throws Exception {
+        OperationRecord operation = fence(held);
         OperationRecord[] renewed = {operation};
         Map<String, String> produced = new java.util.concurrent.ConcurrentHashMap<>();
         try {
@@ -320,11 +367,23 @@ public final class StepRunner {
                 });
     }
 
+    /**
+     * The record to start a storage step with: renewed first (a compare-and-set) when less than half its
+     * lease is left, so a node that was frozen or cut off learns whether it still holds the operation
+     * before it touches the storage again.
+     */
+    private OperationRecord fence(OperationRecord operation) {
+        if (operation.leaseExpiry().isAfter(clock.instant().plus(lease.dividedBy(2)))) {
+            return operation;
+        }
+        return journal(operation, "lease renewed before a storage step", r -> r.renewed(leaseFromNow()));
+    }
+
     private OperationRecord mine(OperationRecord operation) {
         OperationRecord current = store.operation(operation.id()).orElseThrow(() ->
                 new LeaseLost("its journal record is gone"));
-        if (!current.node().equals(node)) {
-            throw new LeaseLost("node " + current.node() + " took it over");
+        if (!current.sameHolding(operation)) {
+            throw new LeaseLost("node " + current.node() + " took it over (epoch " + current.epoch() + ")");
         }
         return current;
     }
@@ -355,7 +414,13 @@ public final class StepRunner {
                 result.get(Math.min(left, renewEvery), TimeUnit.MILLISECONDS);
                 return;
             } catch (TimeoutException e) {
-                renewed[0] = journal(renewed[0], "lease renewed", r -> r.renewed(leaseFromNow()));
+                try {
+                    renewed[0] = journal(renewed[0], "lease renewed", r -> r.renewed(leaseFromNow()));
+                } catch (RuntimeException lost) {
+                    // Another node holds it now (or the journal cannot be written): this call must not go on.
+                    result.cancel(true);
+                    throw lost;
+                }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof Exception exception) {

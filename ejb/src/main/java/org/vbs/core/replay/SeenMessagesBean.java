@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
+import org.infinispan.partitionhandling.AvailabilityMode;
 import org.vbs.core.api.SeenMessages;
 
 /** {@link SeenMessages} in the replicated "replay" cache, each entry living until its message expires. */
@@ -28,6 +29,11 @@ public class SeenMessagesBean implements SeenMessages {
     @Override
     public boolean seen(String identifier) {
         return replay.containsKey(identifier);
+    }
+
+    @Override
+    public boolean available() {
+        return replay.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.vbs.core.service;
 import java.util.concurrent.TimeoutException;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.cluster.MinoritySide;
 import org.vbs.core.ops.OperationFailedException;
 import org.vbs.plugins.spi.DriverException;
 
@@ -22,6 +23,10 @@ final class CallerFaults {
         }
         if (failure instanceof VbsException fault && fault.code() != ErrorCode.INTERNAL_ERROR) {
             return fault;
+        }
+        // A metadata cache refused because this node is on the minority side of a partition.
+        if (MinoritySide.causedBy(failure)) {
+            return MinoritySide.refusal(failure);
         }
         if (failure instanceof DriverException driver) {
             return switch (driver.code()) {

@@ -2,14 +2,16 @@ package org.vbs.core.service;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.vbs.core.ops.OperationRecord;
 
 /**
- * At start-up: hands every journalled operation that this node ran before it stopped, or whose lease
- * has expired (its node is gone), to the step runner to resume or roll back. An operation another
- * live node holds is left alone. Recovery runs on the executor, so a resumed copy does not hold up
- * the start.
+ * Hands journalled operations that no live node is running to the step runner, to resume or roll
+ * back. At start-up: every operation this node ran before it stopped, and every one whose lease has
+ * expired. Then periodically: every one whose lease has expired (its node died, was cut off or froze
+ * past its lease) that this node is not running itself. An operation another live node holds is left
+ * alone. Recovery runs on the executor, so a resumed copy holds up neither the start nor the next scan.
  */
 final class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class);
@@ -19,19 +21,42 @@ final class Recovery {
 
     /** @return the operations handed over */
     static List<OperationRecord> start(CoreContext core, Executor executor) {
-        List<OperationRecord> interrupted = core.store().allOperations().stream()
-                .filter(op -> op.node().equals(core.runner().node()) || op.leaseExpiredAt(core.clock().instant()))
-                .toList();
-        for (OperationRecord operation : interrupted) {
+        List<OperationRecord> interrupted = handOver(core, executor, op -> op.node().equals(core.runner().node())
+                || op.leaseExpiredAt(core.clock().instant()));
+        LOG.infof("Recovery: %d interrupted operation(s) to resume or roll back", interrupted.size());
+        return interrupted;
+    }
+
+    /** @return the operations handed over */
+    static List<OperationRecord> takeOverExpired(CoreContext core, Executor executor) {
+        List<OperationRecord> expired;
+        try {
+            expired = handOver(core, executor, op -> op.leaseExpiredAt(core.clock().instant())
+                    && !core.runner().isRunningHere(op.id()));
+        } catch (RuntimeException e) {
+            // The journal cannot be read now (e.g. this node is on a partition's minority side).
+            LOG.warnf("Takeover: the journal cannot be read now (%s); trying again at the next scan", e.toString());
+            return List.of();
+        }
+        if (!expired.isEmpty()) {
+            LOG.warnf("Takeover: %d operation(s) whose lease expired to resume or roll back: %s", expired.size(),
+                    expired);
+        }
+        return expired;
+    }
+
+    private static List<OperationRecord> handOver(CoreContext core, Executor executor,
+                                                  Predicate<OperationRecord> orphaned) {
+        List<OperationRecord> found = core.store().allOperations().stream().filter(orphaned).toList();
+        for (OperationRecord operation : found) {
             executor.execute(() -> {
                 try {
                     core.runner().recover(operation);
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "%s: recovery failed; it is tried again at the next start", operation);
+                    LOG.errorf(e, "%s: recovery failed; it is tried again once its lease expires", operation);
                 }
             });
         }
-        LOG.infof("Recovery: %d interrupted operation(s) to resume or roll back", interrupted.size());
-        return interrupted;
+        return found;
     }
 }

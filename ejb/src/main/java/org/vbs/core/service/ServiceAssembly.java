@@ -1,7 +1,6 @@
 package org.vbs.core.service;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.vbs.core.api.VolumeService;
@@ -23,16 +22,21 @@ public record ServiceAssembly(CoreContext core, VolumeService service) {
 
     public static ServiceAssembly of(MetadataStore store, MetadataTransactions transactions, Hosts hosts,
                                      Executor executor, ExecutorService driverCalls, Clock clock, IdGenerator ids,
-                                     String node, Duration lease, SecretSealer sealer, Timeouts timeouts,
+                                     String node, SecretSealer sealer, Timeouts timeouts,
                                      AdminList admins) {
         VolumeServiceBean facade = new VolumeServiceBean();
         CoreContext core = facade.assemble(new VolumeServiceBean.Parts(store, transactions, hosts, executor,
-                driverCalls, clock, ids, node, lease, sealer, timeouts, admins));
+                driverCalls, clock, ids, node, sealer, timeouts, admins));
         return new ServiceAssembly(core, facade);
     }
 
     /** Hands the journal's interrupted operations to recovery, as a (re)start does. */
     public void recover(Executor on) {
         Recovery.start(core, on);
+    }
+
+    /** Hands the operations whose lease has expired to recovery, as the periodic takeover does. */
+    public void takeOver(Executor on) {
+        Recovery.takeOverExpired(core, on);
     }
 }

@@ -13,17 +13,19 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.transaction.TransactionManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.infinispan.Cache;
 import org.jboss.logging.Logger;
@@ -76,9 +78,6 @@ import org.vbs.security.pki.SealingKeys;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionManagement(TransactionManagementType.BEAN)
 public class VolumeServiceBean implements VolumeService {
-    /** How long a node holds an operation without renewing it before another node may take it over. */
-    static final Duration LEASE = Duration.ofSeconds(60);
-
     private static final Logger LOG = Logger.getLogger(VolumeServiceBean.class);
 
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
@@ -97,10 +96,13 @@ public class VolumeServiceBean implements VolumeService {
     private ManagedExecutorService executor;
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     private ManagedThreadFactory threadFactory;
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    private ManagedScheduledExecutorService scheduler;
     @EJB
     private PluginHostBean plugins;
 
     private ExecutorService driverCalls;
+    private ScheduledFuture<?> takeover;
     private VolumeWorkflow volumes;
     private SnapshotWorkflow snapshots;
     private AttachmentWorkflow attachments;
@@ -114,7 +116,7 @@ public class VolumeServiceBean implements VolumeService {
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
-                 ExecutorService driverCalls, Clock clock, IdGenerator ids, String node, Duration lease,
+                 ExecutorService driverCalls, Clock clock, IdGenerator ids, String node,
                  SecretSealer sealer, Timeouts timeouts, AdminList admins) {
     }
 
@@ -126,15 +128,21 @@ public class VolumeServiceBean implements VolumeService {
         driverCalls = Executors.newCachedThreadPool(threadFactory);
         SecretSealer sealer = new SecretSealer(SealingKeys.load(PkiLayout.under(VbsHome.resolve())));
         Timeouts timeouts = Timeouts.from(System.getProperties());
-        LOG.infof("Timeouts: host call %s, copy %s", timeouts.hostCall(), timeouts.copy());
+        LOG.infof("Timeouts: host call %s, copy %s, operation lease %s", timeouts.hostCall(), timeouts.copy(),
+                timeouts.lease());
         CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
-                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), LEASE, sealer, timeouts,
+                Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), sealer, timeouts,
                 new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME))));
         Recovery.start(core, executor);
+        // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
+        long every = Math.max(1, timeouts.lease().toMillis() / 4);
+        takeover = scheduler.scheduleWithFixedDelay(() -> Recovery.takeOverExpired(core, executor), every, every,
+                TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
+        takeover.cancel(false);
         driverCalls.shutdownNow();
     }
 
@@ -146,7 +154,7 @@ public class VolumeServiceBean implements VolumeService {
      */
     CoreContext assemble(Parts parts) {
         StepRunner runner = new StepRunner(parts.store(), parts.transactions(), this::plan, parts.node(), parts.clock(),
-                parts.lease(), parts.driverCalls());
+                parts.timeouts().lease(), parts.driverCalls());
         CoreContext core = new CoreContext(parts.store(), parts.transactions(), parts.hosts(), runner, parts.executor(),
                 parts.clock(), parts.ids(), parts.timeouts());
         admins = parts.admins();

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.cluster.MinoritySide;
 import org.vbs.core.domain.Causes;
 
 /**
@@ -175,6 +176,10 @@ public final class MetadataTransactions {
         try {
             tm.commit();
         } catch (RollbackException e) {
+            if (MinoritySide.causedBy(e)) {
+                // Not a race: trying again cannot help until the partition has healed.
+                throw MinoritySide.refusal(e);
+            }
             // A write-skew conflict or a value the cache could not store: either way nothing was written.
             throw new ConcurrentUpdateException("commit of '" + step + "' was rolled back: " + Causes.describe(e), e);
         } catch (HeuristicMixedException | HeuristicRollbackException | SystemException e) {

@@ -39,7 +39,7 @@ class ForcedDetachTest {
 
     @BeforeEach
     void attachAVolume() {
-        fixture = new ServiceFixture(dir, new Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2)));
+        fixture = new ServiceFixture(dir, new Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(60)));
         volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
         fixture.service.attachVolume(JANE, volume.id(), HYPERVISOR_HOST, "vm-1", "sdb");
     }

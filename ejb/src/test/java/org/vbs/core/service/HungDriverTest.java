@@ -33,7 +33,7 @@ class HungDriverTest {
 
     @BeforeEach
     void start() {
-        fixture = new ServiceFixture(dir, new Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2)));
+        fixture = new ServiceFixture(dir, new Timeouts(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(60)));
     }
 
     @AfterEach

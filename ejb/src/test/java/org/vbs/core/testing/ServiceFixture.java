@@ -3,7 +3,6 @@ package org.vbs.core.testing;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -79,10 +78,19 @@ public final class ServiceFixture implements AutoCloseable {
         this(root, IdGenerator.secureRandom(), timeouts);
     }
 
+    /** On a clock of the test's, for tests of leases. */
+    public ServiceFixture(Path root, Clock clock) {
+        this(root, IdGenerator.secureRandom(), Timeouts.DEFAULT, clock);
+    }
+
     private ServiceFixture(Path root, IdGenerator ids, Timeouts timeouts) {
+        this(root, ids, timeouts, CLOCK);
+    }
+
+    private ServiceFixture(Path root, IdGenerator ids, Timeouts timeouts, Clock clock) {
         driver = new TempDirVolumeDriver(root);
         assembly = ServiceAssembly.of(metadata.store(), metadata.transactions(), new TestHosts(),
-                executor, driverCalls, CLOCK, ids, NODE, Duration.ofSeconds(60), new SecretSealer(sealingKey()), timeouts,
+                executor, driverCalls, clock, ids, NODE, new SecretSealer(sealingKey()), timeouts,
                 new AdminList(root.resolve(AdminList.FILE_NAME)));
         adminsFile = root.resolve(AdminList.FILE_NAME);
         core = assembly.core();

@@ -210,8 +210,14 @@ public final class TempDirVolumeDriver implements VolumeDriver {
             throw new DriverException(DriverException.Code.NOT_FOUND, from.getFileName() + " does not exist");
         }
         boolean failing;
+        boolean hung;
         synchronized (this) {
             failing = failures.containsKey(operation);
+            hung = hanging.containsKey(operation);
+        }
+        if (hung) {
+            // A copy that hangs does so before it writes anything.
+            check(operation, to.getFileName().toString());
         }
         try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to)) {
             long size = Files.size(from);

@@ -29,8 +29,12 @@ public final class GridCli {
 
     /** Runs {@code vbs <arguments>} against the Arquillian server, trusting its CA directory, with no terminal. */
     public static Processes.Result run(String... arguments) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(ItConfig.cli().toString(), "--url",
-                ItConfig.endpoint().toString(), "--ca-dir", ItConfig.vbsHome().resolve("certificates").toString()));
+        return runAt(ItConfig.endpoint().toString(), arguments);
+    }
+
+    /** Runs {@code vbs --url <urls> <arguments>} as {@link #run} does, with the endpoints (a comma-separated list) given. */
+    public static Processes.Result runAt(String urls, String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ItConfig.cli().toString(), "--url", urls, "--ca-dir", ItConfig.vbsHome().resolve("certificates").toString()));
         argv.addAll(List.of(arguments));
         return Processes.run(argv, Map.of("VBS_HOME", ItConfig.vbsHome().toString()), Duration.ofMinutes(2));
     }

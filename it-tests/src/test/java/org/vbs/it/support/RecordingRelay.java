@@ -18,7 +18,9 @@ import java.util.Optional;
  * A man in the middle on loopback, as an attacker who can read the traffic would be: it passes
  * every POST on to the service unchanged and keeps a copy of what it passed, so a test can post a
  * captured signed request again; or, holding, keeps what it intercepts from the service altogether
- * (answering 503), so a test can post a captured request the service has never seen, changed or not.
+ * (answering 503), so a test can post a captured request the service has never seen, changed or not;
+ * or, losing answers, passes every POST on but answers 504 as a gateway whose node answered too late:
+ * the call took effect and its caller cannot know.
  */
 public final class RecordingRelay implements AutoCloseable {
     /** A request as it went over the wire. */
@@ -36,28 +38,35 @@ public final class RecordingRelay implements AutoCloseable {
 
     private final HttpServer server;
     private final URI target;
-    private final boolean passOn;
+    private final Mode mode;
     private final List<Captured> captured = new ArrayList<>();
 
-    private RecordingRelay(HttpServer server, URI target, boolean passOn) {
+    private enum Mode { PASS_ON, HOLD, LOSE_ANSWER }
+
+    private RecordingRelay(HttpServer server, URI target, Mode mode) {
         this.server = server;
         this.target = target;
-        this.passOn = passOn;
+        this.mode = mode;
     }
 
     /** A relay to the endpoint on a free loopback port, started. */
     public static RecordingRelay to(URI target) throws IOException {
-        return start(target, true);
+        return start(target, Mode.PASS_ON);
     }
 
     /** A relay on a free loopback port that keeps every request from the endpoint and answers 503, started. */
     public static RecordingRelay holding(URI target) throws IOException {
-        return start(target, false);
+        return start(target, Mode.HOLD);
     }
 
-    private static RecordingRelay start(URI target, boolean passOn) throws IOException {
+    /** A relay on a free loopback port that passes every request on but answers 504, started. */
+    public static RecordingRelay losingAnswers(URI target) throws IOException {
+        return start(target, Mode.LOSE_ANSWER);
+    }
+
+    private static RecordingRelay start(URI target, Mode mode) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        RecordingRelay relay = new RecordingRelay(server, target, passOn);
+        RecordingRelay relay = new RecordingRelay(server, target, mode);
         server.createContext("/", relay::relay);
         server.start();
         return relay;
@@ -80,7 +89,7 @@ public final class RecordingRelay implements AutoCloseable {
             synchronized (this) {
                 captured.add(request);
             }
-            if (!passOn) {
+            if (mode == Mode.HOLD) {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
@@ -93,6 +102,10 @@ public final class RecordingRelay implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while relaying", e);
+            }
+            if (mode == Mode.LOSE_ANSWER) {
+                exchange.sendResponseHeaders(504, -1);
+                return;
             }
             exchange.getResponseHeaders().add("Content-Type",
                     response.headers().firstValue("Content-Type").orElse("text/xml"));

@@ -54,13 +54,15 @@ public final class ServerProcess {
     private final List<String> jvmOptions;
     private final Optional<String> nodeName;
     private final boolean plainHttp;
+    private final Optional<String> privateAddress;
     private Optional<Process> launcher = Optional.empty();
     private Optional<ProcessHandle> server = Optional.empty();
     private final Thread killOnExit = new Thread(this::killQuietly, "vbs-it-stop-server");
 
     private ServerProcess(Path vbsHome, int portOffset, Path workDir, boolean lab, List<String> arguments,
-            List<String> jvmOptions, Optional<String> nodeName, boolean plainHttp) {
+            List<String> jvmOptions, Optional<String> nodeName, boolean plainHttp, Optional<String> privateAddress) {
         this.vbsHome = vbsHome;
+        this.privateAddress = privateAddress;
         this.nodeName = nodeName;
         this.plainHttp = plainHttp;
         this.lab = lab;
@@ -83,7 +85,8 @@ public final class ServerProcess {
      * @param workDir where the server's console log and pid file go
      */
     public static ServerProcess of(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of(), Optional.empty(), true);
+        return new ServerProcess(vbsHome, portOffset, workDir, true, List.of(), List.of(), Optional.empty(), true,
+                Optional.empty());
     }
 
     /**
@@ -91,7 +94,8 @@ public final class ServerProcess {
      * demo VM), for a test that registers hosts of its own in {@code $VBS_HOME/hosts} before it starts.
      */
     public static ServerProcess withoutLab(Path vbsHome, int portOffset, Path workDir) {
-        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of(), Optional.empty(), true);
+        return new ServerProcess(vbsHome, portOffset, workDir, false, List.of(), List.of(), Optional.empty(), true,
+                Optional.empty());
     }
 
     /**
@@ -100,7 +104,7 @@ public final class ServerProcess {
      */
     public ServerProcess withArguments(String... serverArguments) {
         return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, List.of(serverArguments), jvmOptions,
-                nodeName, plainHttp);
+                nodeName, plainHttp, privateAddress);
     }
 
     /**
@@ -111,7 +115,8 @@ public final class ServerProcess {
         if (server.isPresent()) {
             throw new IllegalStateException("already started: " + server.get().pid());
         }
-        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options, nodeName, plainHttp);
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, options, nodeName, plainHttp,
+                privateAddress);
     }
 
     /**
@@ -120,7 +125,7 @@ public final class ServerProcess {
      */
     public ServerProcess withNodeName(String name) {
         return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, Optional.of(name),
-                plainHttp);
+                plainHttp, privateAddress);
     }
 
     /** The same server (not started yet) with its plain HTTP listener off ({@code VBS_HTTP=0}): HTTPS only. */
@@ -128,7 +133,20 @@ public final class ServerProcess {
         if (server.isPresent()) {
             throw new IllegalStateException("already started: " + server.get().pid());
         }
-        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, nodeName, false);
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, nodeName, false,
+                privateAddress);
+    }
+
+    /**
+     * The same server (not started yet) with its cluster traffic (JGroups) bound to this address
+     * ({@code VBS_BIND_PRIVATE}) instead of 127.0.0.1, e.g. a veth address a network namespace reaches.
+     */
+    public ServerProcess withPrivateAddress(String address) {
+        if (server.isPresent()) {
+            throw new IllegalStateException("already started: " + server.get().pid());
+        }
+        return new ServerProcess(vbsHome, portOffset, log.getParent(), lab, arguments, jvmOptions, nodeName, plainHttp,
+                Optional.of(address));
     }
 
     /** The HTTPS endpoint (8443 + the port offset), served with the server credential of the VBS_HOME. */
@@ -218,6 +236,7 @@ public final class ServerProcess {
         builder.environment().put("VBS_LAB", lab ? "1" : "0");
         builder.environment().put("VBS_HTTP", plainHttp ? "1" : "0");
         nodeName.ifPresent(name -> builder.environment().put("VBS_NODE_NAME", name));
+        privateAddress.ifPresent(address -> builder.environment().put("VBS_BIND_PRIVATE", address));
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JBOSS_PIDFILE", pidFile.toString());
         if (!jvmOptions.isEmpty()) {

@@ -32,12 +32,13 @@ import java.util.regex.Pattern;
  * first to get there). {@link Action#HALT} halts the JVM on the spot ({@code Runtime.halt}, as a
  * {@code kill -9} would: no shutdown hook, nothing flushed); {@link Action#PARK} blocks the operation's
  * thread there for good, so it is still at that point when a later armed point halts the JVM, and one
- * server death interrupts several operations, each at a boundary of its own. Both print a line on the
+ * server death interrupts several operations, each at a boundary of its own; {@link Action#PAUSE} blocks
+ * it for a while and lets it go on (long enough for a test to freeze the JVM there). All print a line on the
  * server's stdout, which {@link #awaitFired} looks for.
  */
 public final class StepFaults {
     private static final String RUNNER = "org.vbs.core.ops.StepRunner";
-    private static final Pattern FIRED = Pattern.compile("vbs-fault: (parked|halting) (\\S+)/(\\S+) (before|done|undone) (\\S+)");
+    private static final Pattern FIRED = Pattern.compile("vbs-fault: (parked|pausing|halting) (\\S+)/(\\S+) (before|done|undone) (\\S+)");
 
     /** Where in a step. */
     public enum When {
@@ -55,6 +56,8 @@ public final class StepFaults {
     /** What the rule does when it fires. */
     public enum Action {
         PARK,
+        /** Blocks the operation's thread there for {@link #PAUSE_SECONDS} s, then lets it go on. */
+        PAUSE,
         HALT
     }
 
@@ -82,6 +85,9 @@ public final class StepFaults {
             return kind + "/" + step + " " + when.word;
         }
     }
+
+    /** How long {@link Action#PAUSE} holds an operation. */
+    public static final int PAUSE_SECONDS = 20;
 
     private final Path armDir;
     private final Path script;
@@ -164,9 +170,12 @@ public final class StepFaults {
      */
     private static String rule(Path armDir, Action action, String method, String location, String step, When when) {
         String point = "$1.kind().name() + \"/\" + " + step + ".name() + \" " + when.word + " \" + $1.resourceId()";
-        String does = action == Action.HALT
-                ? "traceln(\"vbs-fault: halting \" + " + point + ");\n   killJVM()"
-                : "traceln(\"vbs-fault: parked \" + " + point + ");\n   waitFor(\"vbs-fault: never\")";
+        String does = switch (action) {
+            case HALT -> "traceln(\"vbs-fault: halting \" + " + point + ");\n   killJVM()";
+            case PARK -> "traceln(\"vbs-fault: parked \" + " + point + ");\n   waitFor(\"vbs-fault: never\")";
+            case PAUSE -> "traceln(\"vbs-fault: pausing \" + " + point + ");\n   waitFor(\"vbs-fault: pause\", "
+                    + PAUSE_SECONDS * 1000 + ")";
+        };
         return String.join("\n",
                 "RULE " + action.name().toLowerCase(Locale.ROOT) + " " + when.word + " " + method,
                 "CLASS " + RUNNER,

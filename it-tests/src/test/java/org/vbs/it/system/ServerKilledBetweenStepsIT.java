@@ -215,7 +215,7 @@ public class ServerKilledBetweenStepsIT {
         for (String snapshot : snapshotCases) {
             DescribeSnapshotsSetItemResponseType ended = awaitSnapshotEnded(snapshot);
             assertEquals("error", ended.getStatus(), snapshot);
-            assertTrue(ended.getStatusMessage().contains("interrupted by a service restart"),
+            assertTrue(ended.getStatusMessage().contains("interrupted when the service node running it stopped"),
                     ended.getStatusMessage());
         }
         // and the volume nothing touched is still in use, its export and disk still there

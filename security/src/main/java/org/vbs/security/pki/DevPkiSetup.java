@@ -40,7 +40,7 @@ public final class DevPkiSetup {
      * host, the development user credential ({@link DevPki#USER_DN}), server.p12, crypto.properties,
      * the CA directory (each CA's {@code <hash>.0}, the development CA's CRL), the development plugin signer ({@link DevPki#PLUGIN_SIGNER_DN}), whose
      * certificate a newly issued signer also puts into the plugin trust store (the signer only when
-     * the CA key is there to issue it), the sealing key store ({@link SealingKeys}) and an empty
+     * the CA key is there to issue it), the sealing key store ({@link SealingKeys}), the cluster key store ({@link ClusterKeys}) and an empty
      * vomsdir.
      *
      * @param serverHost the host name (or IP address) the server certificate is for
@@ -67,6 +67,7 @@ public final class DevPkiSetup {
         }
         List<Path> created = new ArrayList<>(NewFile.writeAll(setup.toCreate));
         SealingKeys.ensure(layout).ifPresent(created::add);
+        ClusterKeys.ensure(layout).ifPresent(created::add);
         ensureVomsDirectory(layout).ifPresent(created::add);
         return created;
     }

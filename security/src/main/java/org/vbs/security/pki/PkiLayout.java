@@ -52,6 +52,11 @@ public record PkiLayout(Path root) {
         return root.resolve("server").resolve("sealing.p12");
     }
 
+    /** The AES key that encrypts the cluster traffic (JGroups), under the key store's password. */
+    public Path clusterKeyStore() {
+        return root.resolve("server").resolve("cluster.p12");
+    }
+
     /**
      * {@code $VBS_HOME/certificates}: the CA directory the server trusts, in the grid's OpenSSL layout
      * ({@code <hash>.0} CA certificates, {@code <hash>.r0} CRLs), as crypto.properties names it.

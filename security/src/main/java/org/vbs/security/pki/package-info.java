@@ -16,6 +16,11 @@
  * server/tls-client-cas.p12  PKCS#12 trust store of the CA directory's CA certificates (same password),
  *                           rewritten by DevPkiMain at every start ({@link org.vbs.security.pki.TlsClientCas}):
  *                           the HTTPS listener's trust for TLS client certificates                  0600
+ * server/sealing.p12       PKCS#12: the AES-256 key sealing secrets at rest, alias "vbs-sealing"
+ *                           (server.p12's password)                                                  0600
+ * server/cluster.p12        PKCS#12: the AES-256 key encrypting the cluster traffic (JGroups
+ *                           SYM_ENCRYPT), alias "vbs-cluster" (server.p12's password); the same
+ *                           file on every node of one cluster                                        0600
  * user/usercert.pem         the development user's certificate (PEM)                                 0644
  * user/userkey.pem          the development user's private key (PEM, PKCS#8, unencrypted)            0600
  * plugin-signer/signercert.pem  the development plugin signer's certificate (codeSigning)            0644

@@ -50,7 +50,8 @@ class DevPkiMainTest {
                 "created " + DevPkiSetupTest.caFile(layout, ".0"),
                 "created " + DevPkiSetupTest.caFile(layout, ".r0"), "created " + layout.pluginSignerCert(),
                 "created " + layout.pluginSignerKey(), "created " + layout.pluginTrustedDevSigner(),
-                "created " + layout.sealingKeyStore(), "created " + layout.vomsDirectory()),
+                "created " + layout.sealingKeyStore(), "created " + layout.clusterKeyStore(),
+                "created " + layout.vomsDirectory()),
                 firstRun.out().lines().toList());
         Properties crypto = new Properties();
         try (InputStream in = Files.newInputStream(layout.cryptoProperties())) {
@@ -143,7 +144,7 @@ class DevPkiMainTest {
 
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
-        assertEquals(15, out.lines().filter(line -> line.startsWith("created ")).count(), out);
+        assertEquals(16, out.lines().filter(line -> line.startsWith("created ")).count(), out);
         assertTrue(Files.exists(PkiLayout.under(vbsHome).cryptoProperties()));
     }
 

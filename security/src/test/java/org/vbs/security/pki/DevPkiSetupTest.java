@@ -70,9 +70,10 @@ class DevPkiSetupTest {
         assertEquals(List.of(generated.caCert(), generated.caKey(), generated.serverCert(), generated.serverKey(),
                 generated.userCert(), generated.userKey(), generated.cryptoProperties(), generated.serverKeyStore(),
                 caFile(generated, ".0"), caFile(generated, ".r0"), generated.pluginSignerCert(), generated.pluginSignerKey(),
-                generated.pluginTrustedDevSigner(), generated.sealingKeyStore(), generated.vomsDirectory()), generatedFiles);
+                generated.pluginTrustedDevSigner(), generated.sealingKeyStore(), generated.clusterKeyStore(),
+                generated.vomsDirectory()), generatedFiles);
         for (Path secret : List.of(generated.caKey(), generated.serverKey(), generated.userKey(), generated.pluginSignerKey(),
-                generated.sealingKeyStore(),
+                generated.sealingKeyStore(), generated.clusterKeyStore(),
                 generated.serverKeyStore(), generated.cryptoProperties())) {
             assertEquals("rw-------", FileTree.mode(secret), secret.toString());
         }
@@ -198,7 +199,7 @@ class DevPkiSetupTest {
         assertEquals(List.of(layout.serverCert(), layout.serverKey(), layout.userCert(), layout.userKey(),
                 layout.cryptoProperties(), layout.serverKeyStore(), caFile(layout, ".0"), caFile(layout, ".r0"),
                 layout.pluginSignerCert(), layout.pluginSignerKey(), layout.pluginTrustedDevSigner(),
-                layout.sealingKeyStore(), layout.vomsDirectory()), created);
+                layout.sealingKeyStore(), layout.clusterKeyStore(), layout.vomsDirectory()), created);
         assertEquals(caFiles, FileTree.snapshot(layout.caCert().getParent()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.serverCert()));
         CertPaths.validate(operatorCa.certificate(), Pem.readCertificates(layout.userCert()));
@@ -216,7 +217,7 @@ class DevPkiSetupTest {
 
         // Without the CA key there is no CRL to issue: the operator's CA publishes its own.
         assertEquals(List.of(layout.cryptoProperties(), layout.serverKeyStore(), caFile(layout, ".0"),
-                layout.sealingKeyStore(), layout.vomsDirectory()), created);
+                layout.sealingKeyStore(), layout.clusterKeyStore(), layout.vomsDirectory()), created);
         Map<String, String> after = FileTree.snapshot(vbsHome);
         after.keySet().retainAll(before.keySet());
         assertEquals(before, after);

@@ -23,10 +23,10 @@ public final class OperationRecordAdapter {
     @ProtoFactory
     OperationRecord create(String id, OperationKind kind, String resourceId, String owner, String node,
                            int stepsDone, OperationRecord.Phase phase, Timestamp leaseExpiry, List<Tag> parameters,
-                           String failure, long version) {
+                           String failure, long version, long epoch) {
         return new OperationRecord(id, kind, resourceId, owner, node, stepsDone, phase,
                 Objects.requireNonNull(leaseExpiry, "leaseExpiry").toInstant(), Tag.mapOf(parameters),
-                Optional.ofNullable(failure), version);
+                Optional.ofNullable(failure), version, epoch);
     }
 
     @ProtoField(number = 1)
@@ -83,5 +83,11 @@ public final class OperationRecordAdapter {
     @ProtoField(number = 11, defaultValue = "0")
     long getVersion(OperationRecord r) {
         return r.version();
+    }
+
+    /** Added after 0.1.0: a record written before reads as epoch 0. */
+    @ProtoField(number = 12, defaultValue = "0")
+    long getEpoch(OperationRecord r) {
+        return r.epoch();
     }
 }

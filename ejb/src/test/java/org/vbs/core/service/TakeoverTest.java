@@ -1,0 +1,161 @@
+package org.vbs.core.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vbs.core.testing.ServiceFixture.JANE;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vbs.core.api.Snapshot;
+import org.vbs.core.api.SnapshotState;
+import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeState;
+import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationKind;
+import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.testing.QueuedExecutor;
+import org.vbs.core.testing.ServiceFixture;
+import org.vbs.core.testing.SettableClock;
+import org.vbs.core.testing.TempDirVolumeDriver.Operation;
+
+/**
+ * A running node takes over the operations whose lease expired (their node died, was cut off, or froze),
+ * without waiting for a restart; and a node whose operation was taken over does nothing more to it
+ * (fenced by the record's epoch), even when it is the same node that took it back.
+ */
+class TakeoverTest {
+    private static final Duration LEASE = Timeouts.DEFAULT.lease();
+
+    @TempDir
+    Path dir;
+    private final SettableClock clock = new SettableClock(ServiceFixture.CLOCK.instant());
+    private ServiceFixture fixture;
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private OperationRecord onlyOperation() {
+        assertEquals(1, fixture.metadata.operations().size(), fixture.metadata.operations().toString());
+        return fixture.metadata.operations().values().iterator().next();
+    }
+
+    private void takeOverAs(String node, Instant leaseExpiry) {
+        fixture.metadata.transactions().run("node " + node + " takes it over", () -> {
+            OperationRecord current = onlyOperation();
+            fixture.metadata.store().replaceOperation(current, current.takenOverBy(node, leaseExpiry));
+        });
+    }
+
+    @Test
+    void shouldTakeOverAnotherNodesOperationOnceItsLeaseExpiresWithoutARestart() {
+        fixture = new ServiceFixture(dir, clock);
+        Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        fixture.metadata.transactions().run("node-2 begins deleting, then dies", () -> {
+            VolumeRecord current = fixture.metadata.store().volume(volume.id()).orElseThrow();
+            fixture.metadata.store().replaceVolume(current,
+                    current.moveTo(VolumeState.DELETING, java.util.Optional.empty(), "DeleteVolume"));
+            fixture.metadata.store().insertOperation(OperationRecord.started("op-0123456789abcdef0",
+                    OperationKind.DELETE_VOLUME, volume.id(), JANE.caller().dn(), "node-2", clock.instant().plus(LEASE),
+                    Map.of()));
+        });
+        QueuedExecutor scans = new QueuedExecutor();
+
+        // While node-2's lease lasts, a scan leaves its operation alone.
+        clock.advance(LEASE.minusSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(0, scans.pending());
+        assertEquals("node-2", onlyOperation().node());
+
+        // Once it has expired, the next scan takes it over and finishes it.
+        clock.advance(Duration.ofSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(1, scans.pending());
+        scans.runAll();
+
+        assertTrue(fixture.metadata.store().volume(volume.id()).isEmpty());
+        assertFalse(Files.exists(fixture.driver.volumeFile(volume.id())));
+        assertTrue(fixture.metadata.operations().isEmpty());
+    }
+
+    @Test
+    void shouldNotActOnAnOperationAnotherNodeTookOverWhileThisOneWasFrozen() {
+        fixture = new ServiceFixture(dir, clock);
+        Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        // The snapshot is committed with its journal record; then this node freezes before its copy step.
+        Snapshot pending = fixture.service.createSnapshot(JANE, volume.id(), "");
+        clock.advance(LEASE.plusSeconds(1));
+        takeOverAs("node-2", clock.instant().plus(LEASE));
+        OperationRecord node2s = onlyOperation();
+
+        // It wakes up and goes on with the copy step.
+        fixture.executor.runAll();
+
+        assertFenced(pending, node2s);
+    }
+
+    @Test
+    void shouldNotActOnAnOperationThisNodeTookBackInANewEpoch() {
+        fixture = new ServiceFixture(dir, clock);
+        Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        Snapshot pending = fixture.service.createSnapshot(JANE, volume.id(), "");
+        clock.advance(LEASE.plusSeconds(1));
+        // This very node's periodic takeover (another thread) took the frozen operation back.
+        takeOverAs(ServiceFixture.NODE, clock.instant().plus(LEASE));
+        OperationRecord retaken = onlyOperation();
+        assertEquals(1, retaken.epoch());
+
+        fixture.executor.runAll();
+
+        assertFenced(pending, retaken);
+    }
+
+    @Test
+    void shouldInterruptADriverCallWhoseLeaseRenewalFindsTheOperationTakenOver() throws Exception {
+        fixture = new ServiceFixture(dir, new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofMillis(600)));
+        Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        fixture.driver.hang(Operation.CREATE_SNAPSHOT, release);
+        Snapshot pending = fixture.service.createSnapshot(JANE, volume.id(), "");
+        CompletableFuture<Void> running = CompletableFuture.runAsync(fixture.executor::runAll);
+        awaitRenewed();
+
+        takeOverAs("node-2", ServiceFixture.CLOCK.instant().plusSeconds(60));
+        OperationRecord node2s = onlyOperation();
+
+        // The hung copy is interrupted at the next renewal (a stuck host would fail the same way), and the
+        // runner stops there: no rollback of node-2's operation.
+        running.get(30, TimeUnit.SECONDS);
+        assertFenced(pending, node2s);
+    }
+
+    /** Waits until the runner renewed the lease of the operation it runs (so its copy step has begun). */
+    private void awaitRenewed() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fixture.metadata.operations().isEmpty() || onlyOperation().version() < 2) {
+            assertTrue(System.nanoTime() < deadline, "the copy step never began");
+            Thread.sleep(20);
+        }
+    }
+
+    private void assertFenced(Snapshot pending, OperationRecord holder) {
+        assertEquals(holder, onlyOperation(), "the record is as the new holder left it");
+        assertEquals(SnapshotState.PENDING, fixture.metadata.store().snapshot(pending.id()).orElseThrow().state());
+        assertFalse(Files.exists(fixture.driver.snapshotFile(pending.id())));
+    }
+}

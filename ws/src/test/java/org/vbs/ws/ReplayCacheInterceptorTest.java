@@ -1,0 +1,96 @@
+package org.vbs.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.xml.bind.JAXBContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.message.MessageImpl;
+import org.junit.jupiter.api.Test;
+import org.vbs.core.api.SeenMessages;
+import org.vbs.ws.generated.ErrorResponseType;
+import org.vbs.ws.generated.ErrorType;
+import org.vbs.ws.generated.ObjectFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+class ReplayCacheInterceptorTest {
+
+    @Test
+    void shouldHandWsSecurityTheClusterReplayCacheWhenThisNodeHasAMajority() {
+        RecordingSeenMessages seen = new RecordingSeenMessages(true);
+        Message message = new MessageImpl();
+
+        new ReplayCacheInterceptor(seen).handleMessage(message);
+
+        ReplayCacheInterceptor.ClusterReplayCache cache =
+                (ReplayCacheInterceptor.ClusterReplayCache) message.get(ReplayCacheInterceptor.TIMESTAMP_CACHE_INSTANCE);
+        assertSame(seen, cache.seen());
+    }
+
+    @Test
+    void shouldRefuseEverySignedCallOnTheMinoritySideWithServiceUnavailableAndRecordNothing() throws Exception {
+        RecordingSeenMessages seen = new RecordingSeenMessages(false);
+        Message message = new MessageImpl();
+
+        Fault fault = assertThrows(Fault.class, () -> new ReplayCacheInterceptor(seen).handleMessage(message));
+
+        // the detail is the contract's ErrorResponse, as the endpoint's faults carry it
+        ErrorResponseType response = errorResponse(fault.getDetail());
+        ErrorType error = response.getErrors().getError().get(0);
+        assertEquals("ServiceUnavailable", error.getCode());
+        assertTrue(error.getMessage().contains("cannot reach a majority of the cluster"), error.getMessage());
+        assertTrue(error.getMessage().contains("Retry later, or call another node"), error.getMessage());
+        assertFalse(response.getRequestID().isBlank());
+        assertEquals("ServiceUnavailable: " + error.getMessage(), fault.getMessage());
+        // the service's fault, not the caller's: soap:Server
+        assertEquals(Fault.FAULT_CODE_SERVER, fault.getFaultCode());
+        assertFalse(FaultCodeInterceptor.causedByCaller(fault));
+        // and WS-Security gets no cache to record the message in; nothing was asked or recorded
+        assertNull(message.get(ReplayCacheInterceptor.TIMESTAMP_CACHE_INSTANCE));
+        assertEquals(List.of(), seen.calls);
+    }
+
+    private static ErrorResponseType errorResponse(Element detail) throws Exception {
+        Node first = detail.getFirstChild();
+        while (first != null && first.getNodeType() != Node.ELEMENT_NODE) {
+            first = first.getNextSibling();
+        }
+        return JAXBContext.newInstance(ObjectFactory.class).createUnmarshaller()
+                .unmarshal(first, ErrorResponseType.class).getValue();
+    }
+
+    /** Answers availability as told and records what else it is asked. */
+    private static final class RecordingSeenMessages implements SeenMessages {
+        private final boolean available;
+        private final List<String> calls = new ArrayList<>();
+
+        RecordingSeenMessages(boolean available) {
+            this.available = available;
+        }
+
+        @Override
+        public boolean seen(String identifier) {
+            calls.add("seen " + identifier);
+            return false;
+        }
+
+        @Override
+        public void remember(String identifier, Instant until) {
+            calls.add("remember " + identifier);
+        }
+
+        @Override
+        public boolean available() {
+            return available;
+        }
+    }
+}
