@@ -368,19 +368,21 @@ public final class ServerProcess {
 
     /** Plain, or trusting the VBS_HOME's development CA. */
     private HttpClient httpClient() {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (!plainHttp) {
-            try {
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(KeyStores.trusting(Pem.readCertificates(PkiLayout.under(vbsHome).caCert()), "ca"));
-                SSLContext tls = SSLContext.getInstance("TLSv1.3");
-                tls.init(null, trust.getTrustManagers(), null);
-                builder.sslContext(tls);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot trust the development CA of " + vbsHome, e);
-            }
+        return plainHttp ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                : trustingDevelopmentCa(vbsHome);
+    }
+
+    /** An HTTPS client (no client certificate) trusting only the development CA of the VBS_HOME. */
+    public static HttpClient trustingDevelopmentCa(Path vbsHome) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(KeyStores.trusting(Pem.readCertificates(PkiLayout.under(vbsHome).caCert()), "ca"));
+            SSLContext tls = SSLContext.getInstance("TLSv1.3");
+            tls.init(null, trust.getTrustManagers(), null);
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the development CA of " + vbsHome, e);
         }
-        return builder.build();
     }
 
     private Optional<ProcessHandle> serverFromPidFile() {
