@@ -12,8 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
 import org.infinispan.partitionhandling.AvailabilityMode;
 import org.vbs.core.api.SeenMessages;
+import org.vbs.core.cluster.MinoritySide;
+import org.vbs.core.cluster.ViewChange;
 
-/** {@link SeenMessages} in the replicated "replay" cache, each entry living until its message expires. */
+/**
+ * {@link SeenMessages} in the replicated "replay" cache, each entry living until its message expires.
+ * A read or write the cluster cannot serve now is answered with ServiceUnavailable (minority side, or
+ * members changing), so WS-Security's caller learns that the service, not its message, was at fault.
+ */
 @Stateless
 @Local(SeenMessages.class)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -28,7 +34,11 @@ public class SeenMessagesBean implements SeenMessages {
 
     @Override
     public boolean seen(String identifier) {
-        return replay.containsKey(identifier);
+        try {
+            return replay.containsKey(identifier);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
@@ -42,6 +52,21 @@ public class SeenMessagesBean implements SeenMessages {
         if (lifespan.compareTo(MINIMUM_LIFESPAN) < 0) {
             lifespan = MINIMUM_LIFESPAN;
         }
-        replay.put(identifier, until.toEpochMilli(), lifespan.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            replay.put(identifier, until.toEpochMilli(), lifespan.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The cluster's refusal when it is one, else the failure unchanged. */
+    static RuntimeException unavailable(RuntimeException failure) {
+        if (MinoritySide.causedBy(failure)) {
+            return MinoritySide.refusal(failure);
+        }
+        if (ViewChange.causedBy(failure)) {
+            return ViewChange.refusal(failure);
+        }
+        return failure;
     }
 }

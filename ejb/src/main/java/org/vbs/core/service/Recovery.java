@@ -29,6 +29,11 @@ final class Recovery {
 
     /** @return the operations handed over */
     static List<OperationRecord> takeOverExpired(CoreContext core, Executor executor) {
+        if (!core.store().journalAvailable()) {
+            // A minority side: the majority takes over what expired; this node waits for the merge.
+            LOG.debug("Takeover: the journal cannot be read on this side of a partition; not scanning");
+            return List.of();
+        }
         List<OperationRecord> expired;
         try {
             expired = handOver(core, executor, op -> op.leaseExpiredAt(core.clock().instant())

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.infinispan.Cache;
+import org.infinispan.partitionhandling.AvailabilityMode;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
@@ -161,6 +162,14 @@ public final class MetadataStore {
     /** Every journalled operation: for recovery at start-up. */
     public List<OperationRecord> allOperations() {
         return List.copyOf(operations.values());
+    }
+
+    /**
+     * Whether the journal can be read now: not on the minority side of a partition, where reading it
+     * fails (and Infinispan logs each failure as an ERROR with its stack).
+     */
+    public boolean journalAvailable() {
+        return operations.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
     }
 
     /** Journals a new operation; false when the id is taken (nothing written; try another id). */

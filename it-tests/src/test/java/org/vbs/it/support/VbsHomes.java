@@ -11,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -66,6 +67,17 @@ public final class VbsHomes {
         Path hosts = Files.createDirectories(vbsHome.resolve("hosts"));
         Files.writeString(hosts.resolve("local.properties"), "transport=local\nvolume.driver=file\nvolume.pool="
                 + pool(vbsHome).toAbsolutePath() + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes the operator's own hosts files {@code <name>.properties} (no "Written by bin/vbs-server"
+     * line: the run script keeps them), replacing any of the same name.
+     */
+    public static void writeHostFiles(Path vbsHome, Map<String, String> contentByName) throws IOException {
+        Path hosts = Files.createDirectories(vbsHome.resolve("hosts"));
+        for (Map.Entry<String, String> file : contentByName.entrySet()) {
+            Files.writeString(hosts.resolve(file.getKey() + ".properties"), file.getValue(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Puts a (signed) bundle that installs but cannot resolve into the plugin directory. */
