@@ -26,6 +26,7 @@ import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.MixedWorkload;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
 
@@ -196,6 +197,22 @@ public class VolumeServiceBenchmark {
             line(String.format(Locale.ROOT, "%-14s %10.1f %10.1f %10.1f", op.getKey(), millis(percentile(sorted, 50)),
                     millis(percentile(sorted, 99)), millis((long) Arrays.stream(sorted).average().orElse(0))));
         }
+    }
+
+    @Test
+    public void mixedWorkloadOfThirtyTwoClientsOnOneNode() throws Exception {
+        // The workload BalancedClusterIT runs through the balancer of three nodes, here on this one node:
+        // the same clients, mix and devices, so the two calls/s figures compare.
+        List<Optional<String>> devices = new ArrayList<>();
+        for (int client = 0; client < 32; client++) {
+            devices.add(client < 4 ? Optional.of("sd" + (char) ('c' + client)) : Optional.empty());
+        }
+        int callsPerClient = Integer.getInteger("vbs.it.mixed.calls", 150);
+        MixedWorkload.Result result = new MixedWorkload(callers::devUser, "local", "demo-vm", devices, callsPerClient)
+                .run();
+        line(String.format(Locale.ROOT, "Mixed workload (BalancedClusterIT's), one node: %d clients (4 attaching),"
+                + " %d calls in %.1f s, %.1f calls/s, %d retried, %d failed", result.clients(), result.calls(),
+                result.took().toMillis() / 1000.0, result.callsPerSecond(), result.retried(), result.failures().size()));
     }
 
     // ------------------------------------------------------------------ measuring

@@ -110,6 +110,23 @@ public final class LoopbackCluster implements AutoCloseable {
         awaitWhole();
     }
 
+    /**
+     * Stops every node (SIGTERM, the last started first), then starts them all again on their homes and
+     * waits until all are one view and ready: a full stop and start of the cluster.
+     */
+    public void restartAll() throws Exception {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).stop();
+        }
+        for (ServerProcess node : nodes) {
+            node.launch();
+        }
+        for (ServerProcess node : nodes) {
+            node.awaitAnswering(BOOT_PATIENCE);
+        }
+        awaitWhole();
+    }
+
     public ServerProcess node(int index) {
         return nodes.get(index);
     }

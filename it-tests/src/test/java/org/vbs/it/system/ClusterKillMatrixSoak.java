@@ -13,7 +13,7 @@ import org.vbs.it.support.Caller;
 public class ClusterKillMatrixSoak extends ClusterNodeKilledBetweenStepsIT {
 
     @Test
-    @Order(3)
+    @Order(4)
     public void theMatrixOnceMorePerRound() throws Exception {
         int rounds = Integer.getInteger("vbs.it.soak.rounds", 50);
         for (int round = 2; round <= rounds; round++) {
