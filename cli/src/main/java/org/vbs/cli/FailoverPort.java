@@ -39,6 +39,8 @@ import org.vbs.cli.generated.DescribeVolumesType;
 import org.vbs.cli.generated.DetachVolumeResponseType;
 import org.vbs.cli.generated.DetachVolumeType;
 import org.vbs.cli.generated.ErrorType;
+import org.vbs.cli.generated.ReconcileStorageResponseType;
+import org.vbs.cli.generated.ReconcileStorageType;
 import org.vbs.cli.generated.RegisterHostResponseType;
 import org.vbs.cli.generated.RegisterHostType;
 import org.vbs.cli.generated.VbsFault;
@@ -246,5 +248,11 @@ final class FailoverPort implements VolumeServicePortType {
     @Override
     public DeregisterHostResponseType deregisterHost(DeregisterHostType request) throws VbsFault {
         return call("DeregisterHost", false, port -> port.deregisterHost(request));
+    }
+
+    @Override
+    public ReconcileStorageResponseType reconcileStorage(ReconcileStorageType request) throws VbsFault {
+        // Safe to run again on another node: its removals are idempotent, its error marks compare-and-set.
+        return call("ReconcileStorage", true, port -> port.reconcileStorage(request));
     }
 }

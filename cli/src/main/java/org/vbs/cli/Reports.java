@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.vbs.cli.generated.ReconcileFindingSetItemType;
+import org.vbs.cli.generated.ReconcileStorageResponseType;
+import org.vbs.cli.generated.ReconcileUncheckedSetItemType;
 
 /**
  * The layout of every answer. JSON keys are the wire names of the SOAP API (volumeId, size,
@@ -24,6 +27,8 @@ public final class Reports {
     private static final List<String> PLUGIN_COLUMNS = List.of("FILE", "SYMBOLIC NAME", "VERSION", "STATE", "DRIVERS",
             "PROBLEM");
 
+    private static final List<String> FINDING_COLUMNS = List.of("HOST", "KIND", "RESOURCE", "DETAIL", "OUTCOME",
+            "PROBLEM");
     private static final List<String> HOST_COLUMNS = List.of("NAME", "TRANSPORT", "ADDRESS", "DRIVERS", "PROPERTIES",
             "PROBLEMS");
 
@@ -119,6 +124,45 @@ public final class Reports {
                     joined(host.properties(), "="), joined(host.problems(), ": ")));
         }
         return new Report(Map.of("hosts", items), new Table(HOST_COLUMNS, rows), Optional.empty());
+    }
+
+    /**
+     * reconcile-storage: {"node", "policy", "time", "findings": [...], "unchecked": [...]}; the table lists
+     * the findings, and what was not checked goes under it.
+     */
+    public static Report reconciliation(ReconcileStorageResponseType response) {
+        List<Object> findings = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (ReconcileFindingSetItemType finding : response.getFindingSet().getItem()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("hostName", finding.getHostName());
+            json.put("kind", finding.getKind());
+            json.put("resourceId", finding.getResourceId());
+            json.put("detail", finding.getDetail());
+            json.put("outcome", finding.getOutcome());
+            json.put("problem", finding.getProblem());
+            findings.add(json);
+            rows.add(List.of(finding.getHostName(), finding.getKind(), finding.getResourceId(), finding.getDetail(),
+                    finding.getOutcome(), Optional.ofNullable(finding.getProblem()).orElse("")));
+        }
+        List<Object> unchecked = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (ReconcileUncheckedSetItemType each : response.getUncheckedSet().getItem()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("hostName", each.getHostName());
+            json.put("what", each.getWhat());
+            json.put("reason", each.getReason());
+            unchecked.add(json);
+            notes.add(each.getHostName() + ": " + each.getWhat() + " (" + each.getReason() + ")");
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("node", response.getNode());
+        json.put("policy", response.getPolicy());
+        json.put("time", VolumeView.instant(response.getTime()).toString());
+        json.put("findings", findings);
+        json.put("unchecked", unchecked);
+        return new Report(json, new Table(FINDING_COLUMNS, rows), notes.isEmpty() ? Optional.empty()
+                : Optional.of("Not checked: " + String.join("; ", notes)));
     }
 
     private static String joined(Map<String, String> entries, String separator) {

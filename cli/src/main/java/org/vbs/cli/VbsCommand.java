@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             AttachVolumeCommand.class, DetachVolumeCommand.class, CreateSnapshotCommand.class,
             DeleteSnapshotCommand.class, DescribeSnapshotsCommand.class, DescribePluginsCommand.class,
             RegisterHostCommand.class, DescribeHostsCommand.class, DeregisterHostCommand.class,
-            ProxyInitCommand.class, ProxyInfoCommand.class},
+            ReconcileStorageCommand.class, ProxyInitCommand.class, ProxyInfoCommand.class},
         footer = {"", "Environment: VBS_URL (service URL, or comma-separated URLs of nodes), VBS_HOME (default ~/.vbs: holds the development CA directory"
             + " certificates/ and the development user pki/user/usercert.pem + userkey.pem).",
             "Credential, unless --cert/--key/--proxy name it: $X509_USER_PROXY, else /tmp/x509up_u<uid> if it"

@@ -27,6 +27,8 @@ import org.vbs.cli.generated.DescribeVolumesResponseType;
 import org.vbs.cli.generated.DescribeVolumesType;
 import org.vbs.cli.generated.DetachVolumeResponseType;
 import org.vbs.cli.generated.DetachVolumeType;
+import org.vbs.cli.generated.ReconcileStorageResponseType;
+import org.vbs.cli.generated.ReconcileStorageType;
 import org.vbs.cli.generated.RegisterHostResponseType;
 import org.vbs.cli.generated.RegisterHostType;
 import org.vbs.cli.generated.VbsFault;
@@ -73,6 +75,11 @@ class FakePort implements VolumeServicePortType {
     @Override
     public DeregisterHostResponseType deregisterHost(DeregisterHostType request) throws VbsFault {
         throw new UnsupportedOperationException("DeregisterHost");
+    }
+
+    @Override
+    public ReconcileStorageResponseType reconcileStorage(ReconcileStorageType request) throws VbsFault {
+        throw new UnsupportedOperationException("ReconcileStorage");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.domain.UserText;
 import org.vbs.ws.generated.CreateSnapshotType;
@@ -23,6 +24,7 @@ import org.vbs.ws.generated.DescribeVolumesType;
 import org.vbs.ws.generated.FilterSetType;
 import org.vbs.ws.generated.FilterType;
 import org.vbs.ws.generated.HostPropertySetItemType;
+import org.vbs.ws.generated.ReconcileStorageType;
 import org.vbs.ws.generated.RegisterHostType;
 import org.vbs.ws.generated.ResourceTagSetItemType;
 import org.vbs.ws.generated.TagSpecificationSetItemType;
@@ -113,6 +115,16 @@ final class RequestMapper {
                     .forEach(item -> names.add(required(item.getHostName(), "hostSet.item.hostName")));
         }
         return names;
+    }
+
+    /** ReconcileStorage's policy: report or clean; absent: the server's own. */
+    Optional<StorageReconciliation.Policy> reconcilePolicy(ReconcileStorageType request) {
+        if (request.getPolicy() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(StorageReconciliation.Policy.fromWireName(request.getPolicy()).orElseThrow(() ->
+                new VbsException(ErrorCode.INVALID_PARAMETER_VALUE, "policy " + UserText.quote(request.getPolicy())
+                        + " is not one of report, clean.")));
     }
 
     private static Optional<Long> sizeGiB(String size) {

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import javax.xml.datatype.DatatypeFactory;
 import javax.xml.datatype.XMLGregorianCalendar;
 import org.vbs.core.api.HostAdministration;
+import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.Page;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.Snapshot;
@@ -41,6 +42,11 @@ import org.vbs.ws.generated.PluginDriverSetItemType;
 import org.vbs.ws.generated.PluginDriverSetType;
 import org.vbs.ws.generated.PluginSetItemType;
 import org.vbs.ws.generated.PluginSetType;
+import org.vbs.ws.generated.ReconcileFindingSetItemType;
+import org.vbs.ws.generated.ReconcileFindingSetType;
+import org.vbs.ws.generated.ReconcileStorageResponseType;
+import org.vbs.ws.generated.ReconcileUncheckedSetItemType;
+import org.vbs.ws.generated.ReconcileUncheckedSetType;
 import org.vbs.ws.generated.RegisterHostResponseType;
 import org.vbs.ws.generated.ResourceTagSetItemType;
 import org.vbs.ws.generated.ResourceTagSetType;
@@ -205,6 +211,37 @@ final class ResponseMapper {
         DeregisterHostResponseType response = new DeregisterHostResponseType();
         response.setRequestId(requestId);
         response.setReturn(true);
+        return response;
+    }
+
+    /** A run's findings and what it could not check, in the order the run made them. */
+    ReconcileStorageResponseType reconciled(String requestId, StorageReconciliation.Report report) {
+        ReconcileFindingSetType findings = new ReconcileFindingSetType();
+        for (StorageReconciliation.Finding finding : report.findings()) {
+            ReconcileFindingSetItemType item = new ReconcileFindingSetItemType();
+            item.setHostName(finding.host());
+            item.setKind(finding.kind().wireName());
+            item.setResourceId(finding.resourceId());
+            item.setDetail(finding.detail());
+            item.setOutcome(finding.outcome().wireName());
+            item.setProblem(finding.problem().orElse(null));
+            findings.getItem().add(item);
+        }
+        ReconcileUncheckedSetType unchecked = new ReconcileUncheckedSetType();
+        for (StorageReconciliation.Unchecked each : report.unchecked()) {
+            ReconcileUncheckedSetItemType item = new ReconcileUncheckedSetItemType();
+            item.setHostName(each.host());
+            item.setWhat(each.what());
+            item.setReason(each.reason());
+            unchecked.getItem().add(item);
+        }
+        ReconcileStorageResponseType response = new ReconcileStorageResponseType();
+        response.setRequestId(requestId);
+        response.setNode(report.node());
+        response.setPolicy(report.policy().wireName());
+        response.setTime(time(report.time()));
+        response.setFindingSet(findings);
+        response.setUncheckedSet(unchecked);
         return response;
     }
 

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import org.jboss.ws.api.annotation.EndpointConfig;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.HostAdministration;
+import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.VbsException;
@@ -49,6 +50,8 @@ import org.vbs.ws.generated.DescribeVolumesResponseType;
 import org.vbs.ws.generated.DescribeVolumesType;
 import org.vbs.ws.generated.DetachVolumeResponseType;
 import org.vbs.ws.generated.DetachVolumeType;
+import org.vbs.ws.generated.ReconcileStorageResponseType;
+import org.vbs.ws.generated.ReconcileStorageType;
 import org.vbs.ws.generated.RegisterHostResponseType;
 import org.vbs.ws.generated.RegisterHostType;
 import org.vbs.ws.generated.VbsFault;
@@ -94,6 +97,9 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
     @EJB
     private HostAdministration hosts;
 
+    @EJB
+    private StorageReconciliation reconciliation;
+
     private final GridMapFile gridMap;
     private final VomsTrust voms;
     private final TlsClient tlsClient;
@@ -112,7 +118,8 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
 
     /** With its collaborators given, as the unit tests do. */
     VolumeServiceEndpoint(WebServiceContext context, VolumeService volumes, PluginStatus plugins,
-                          HostAdministration hosts, GridMapFile gridMap, VomsTrust voms, TlsClient tlsClient) {
+                          HostAdministration hosts, StorageReconciliation reconciliation, GridMapFile gridMap,
+                          VomsTrust voms, TlsClient tlsClient) {
         this.gridMap = gridMap;
         this.voms = voms;
         this.tlsClient = tlsClient;
@@ -120,6 +127,7 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
         this.volumes = volumes;
         this.plugins = plugins;
         this.hosts = hosts;
+        this.reconciliation = reconciliation;
     }
 
     @Override
@@ -203,6 +211,13 @@ public class VolumeServiceEndpoint implements VolumeServicePortType {
             hosts.deregisterHost(call, requests.required(request.getHostName(), "hostName"));
             return responses.deregisteredHost(call.requestId());
         });
+    }
+
+    @Override
+    public ReconcileStorageResponseType reconcileStorage(ReconcileStorageType request) throws VbsFault {
+        // CHANGE even when only reporting: a run marks volumes whose storage is gone error.
+        return call("ReconcileStorage", Access.CHANGE, null, call -> responses.reconciled(call.requestId(),
+                reconciliation.reconcileStorage(call, requests.reconcilePolicy(request))));
     }
 
     /** What an operation does to the caller's resources: a limited proxy may only read. */

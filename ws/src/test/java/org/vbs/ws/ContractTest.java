@@ -65,7 +65,7 @@ class ContractTest {
         }
         assertEquals(List.of("CreateVolume", "DeleteVolume", "DescribeVolumes", "CreateSnapshot", "DeleteSnapshot",
                 "DescribeSnapshots", "AttachVolume", "DetachVolume", "DescribePlugins", "RegisterHost", "DescribeHosts",
-                "DeregisterHost"), names);
+                "DeregisterHost", "ReconcileStorage"), names);
         assertTrue(text("//wsdl:message[@name='VbsFault']/wsdl:part/@element").endsWith(":ErrorResponse"));
     }
 

@@ -34,6 +34,7 @@ import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.HostAdministration;
+import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.Page;
 import org.vbs.core.api.PluginStatus;
 import org.vbs.core.api.RequestContext;
@@ -72,6 +73,8 @@ import org.vbs.ws.generated.ErrorType;
 import org.vbs.ws.generated.HostPropertySetItemType;
 import org.vbs.ws.generated.HostPropertySetType;
 import org.vbs.ws.generated.HostSetItemType;
+import org.vbs.ws.generated.ReconcileStorageResponseType;
+import org.vbs.ws.generated.ReconcileStorageType;
 import org.vbs.ws.generated.RegisterHostResponseType;
 import org.vbs.ws.generated.RegisterHostType;
 import org.vbs.ws.generated.VbsFault;
@@ -93,6 +96,7 @@ class VolumeServiceEndpointTest {
 
     private final RecordingVolumeService service = new RecordingVolumeService();
     private final RecordingHosts hosts = new RecordingHosts();
+    private final RecordingReconciliation reconciliation = new RecordingReconciliation();
 
     @TempDir
     Path work;
@@ -291,7 +295,7 @@ class VolumeServiceEndpointTest {
     void shouldRefuseACallerTheGridMapfileDoesNotListWithTheGenericRefusal() throws Exception {
         Path gridMap = Files.writeString(work.resolve("grid-mapfile"), "\"/O=Grid/OU=People/CN=Bob\" bob\n");
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(SignedContext.of(ALICE_CREDENTIAL.certificate()),
-                service, caller -> List.of(), hosts, new GridMapFile(gridMap), VomsTrust.none(), NO_TLS_CLIENT);
+                service, caller -> List.of(), hosts, reconciliation, new GridMapFile(gridMap), VomsTrust.none(), NO_TLS_CLIENT);
 
         VbsFault fault = assertThrows(VbsFault.class, () -> endpoint.describeVolumes(new DescribeVolumesType()));
 
@@ -362,7 +366,7 @@ class VolumeServiceEndpointTest {
             return List.of();
         };
         VolumeServiceEndpoint endpoint = new VolumeServiceEndpoint(
-                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), noGridMap(),
+                SignedContext.of(ALICE_CREDENTIAL.certificate()), service, plugins, new RecordingHosts(), reconciliation, noGridMap(),
                 VomsTrust.none(), NO_TLS_CLIENT);
 
         assertTrue(endpoint.describePlugins(new DescribePluginsType()).getPluginSet().getItem().isEmpty());
@@ -376,7 +380,7 @@ class VolumeServiceEndpointTest {
     private VolumeServiceEndpoint endpointFor(Credential signer, VomsTrust voms) {
         PluginStatus noPlugins = request -> List.of();
         return new VolumeServiceEndpoint(SignedContext.of(signer.chain().toArray(new X509Certificate[0])), service,
-                noPlugins, hosts, noGridMap(), voms, NO_TLS_CLIENT);
+                noPlugins, hosts, reconciliation, noGridMap(), voms, NO_TLS_CLIENT);
     }
 
     /** The endpoint test CA's directory and a vomsdir listing one VOMS server of that CA, "myvo" on voms.example.org. */
@@ -402,7 +406,8 @@ class VolumeServiceEndpointTest {
 
     private VolumeServiceEndpoint endpointFor(WebServiceContext context) {
         PluginStatus noPlugins = request -> List.of();
-        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, noGridMap(), VomsTrust.none(), NO_TLS_CLIENT);
+        return new VolumeServiceEndpoint(context, service, noPlugins, hosts, reconciliation, noGridMap(), VomsTrust.none(),
+                NO_TLS_CLIENT);
     }
 
     /** No grid-mapfile: every signer of a trusted CA may call. */
@@ -478,6 +483,57 @@ class VolumeServiceEndpointTest {
                 .map(HostSetItemType::getHostName).toList());
         assertTrue(endpointFor(ALICE_CREDENTIAL).deregisterHost(deregister).isReturn());
         assertEquals(List.of("describe [vs2]", "deregister vs2"), hosts.calls);
+    }
+
+    @Test
+    void shouldReconcileWithTheCallersPolicyAndAnswerEveryFindingAndWhatWasNotChecked() throws VbsFault {
+        ReconcileStorageType request = new ReconcileStorageType();
+        request.setPolicy("clean");
+
+        ReconcileStorageResponseType response = endpointFor(ALICE_CREDENTIAL).reconcileStorage(request);
+
+        assertEquals(List.of("clean by " + GridIdentity.of(ALICE)), reconciliation.calls);
+        assertEquals(List.of("node-1", "clean", "2026-11-30T10:00:00Z"), List.of(response.getNode(),
+                response.getPolicy(), response.getTime().toXMLFormat()));
+        assertEquals(List.of("local orphan-volume-storage vol-0123456789abcdef0  cleaned null",
+                "local orphan-target iqn.2026-11.org.vbs:vol-0123456789abcdef0.deadbeef volume vol-0123456789abcdef0"
+                        + " clean-failed tgtadm failed"),
+                response.getFindingSet().getItem().stream().map(f -> String.join(" ", f.getHostName(), f.getKind(),
+                        f.getResourceId(), f.getDetail(), f.getOutcome(), String.valueOf(f.getProblem()))).toList());
+        assertEquals(List.of("kvm1 hypervisor devices: no instance listing"), response.getUncheckedSet().getItem()
+                .stream().map(u -> u.getHostName() + " " + u.getWhat() + ": " + u.getReason()).toList());
+    }
+
+    @Test
+    void shouldLeaveThePolicyToTheServerWhenNoneIsGivenAndRefuseAnUnknownOneWithoutCallingTheService() throws Exception {
+        endpointFor(ALICE_CREDENTIAL).reconcileStorage(new ReconcileStorageType());
+        ReconcileStorageType purge = new ReconcileStorageType();
+        purge.setPolicy("purge");
+
+        VbsFault unknown = assertThrows(VbsFault.class, () -> endpointFor(ALICE_CREDENTIAL).reconcileStorage(purge));
+        VbsFault limited = assertThrows(VbsFault.class, () -> endpointFor(proxyOf(ALICE_CREDENTIAL, true))
+                .reconcileStorage(new ReconcileStorageType()));
+
+        assertEquals("InvalidParameterValue", onlyError(unknown).getCode());
+        assertTrue(onlyError(unknown).getMessage().contains("purge"), onlyError(unknown).getMessage());
+        assertEquals("UnauthorizedOperation", onlyError(limited).getCode());
+        assertEquals(List.of("server's by " + GridIdentity.of(ALICE)), reconciliation.calls);
+    }
+
+    /** Records what the endpoint asked for and answers a run with two findings and one thing not checked. */
+    private static final class RecordingReconciliation implements StorageReconciliation {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public Report reconcileStorage(RequestContext request, Optional<Policy> policy) {
+            calls.add(policy.map(Policy::wireName).orElse("server's") + " by " + request.caller());
+            return new Report("node-1", policy.orElse(Policy.REPORT), Instant.parse("2026-11-30T10:00:00Z"), List.of(
+                    new Finding("local", Kind.ORPHAN_VOLUME_STORAGE, "vol-0123456789abcdef0", "", Outcome.CLEANED,
+                            Optional.empty()),
+                    new Finding("local", Kind.ORPHAN_TARGET, "iqn.2026-11.org.vbs:vol-0123456789abcdef0.deadbeef",
+                            "volume vol-0123456789abcdef0", Outcome.CLEAN_FAILED, Optional.of("tgtadm failed"))),
+                    List.of(new Unchecked("kvm1", "hypervisor devices", "no instance listing")));
+        }
     }
 
     /** Records what the endpoint asked for and answers one host, "vs2", whose hypervisor plugin is missing. */

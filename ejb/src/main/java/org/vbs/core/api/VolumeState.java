@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *                                                               +------ rolled back ------+
  * </pre>
  *
- * Where undoing an attach or a detach fails too, the volume goes to {@code error} with the reason.
+ * Where undoing an attach or a detach fails too, the volume goes to {@code error} with the reason; an
+ * {@code available} or {@code in-use} volume whose storage the reconciler finds gone goes there too.
  *
  * A plain CreateVolume whose driver call fails is not a move: its claim is removed as if it had
  * never been made, and the caller gets the fault.
@@ -58,7 +59,8 @@ public enum VolumeState {
 
     static {
         MOVES.put(CREATING, EnumSet.of(AVAILABLE, ERROR));
-        MOVES.put(AVAILABLE, EnumSet.of(DELETING, ATTACHING));
+        // Its storage found gone (by the storage reconciler).
+        MOVES.put(AVAILABLE, EnumSet.of(DELETING, ATTACHING, ERROR));
         MOVES.put(ATTACHING, EnumSet.of(IN_USE, AVAILABLE, ERROR));
         MOVES.put(IN_USE, EnumSet.of(DETACHING, ERROR));
         MOVES.put(DETACHING, EnumSet.of(AVAILABLE, IN_USE, ERROR));

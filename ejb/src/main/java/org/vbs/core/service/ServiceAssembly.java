@@ -3,6 +3,7 @@ package org.vbs.core.service;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.auth.AdminList;
 import org.vbs.core.domain.IdGenerator;
@@ -17,8 +18,9 @@ import org.vbs.security.chap.SecretSealer;
  *
  * @param core what recovery and the tests' inspections work with
  * @param service the facade
+ * @param reconciliation the facade's ReconcileStorage (policy {@code report} by default)
  */
-public record ServiceAssembly(CoreContext core, VolumeService service) {
+public record ServiceAssembly(CoreContext core, VolumeService service, StorageReconciliation reconciliation) {
 
     public static ServiceAssembly of(MetadataStore store, MetadataTransactions transactions, Hosts hosts,
                                      Executor executor, ExecutorService driverCalls, Clock clock, IdGenerator ids,
@@ -26,8 +28,8 @@ public record ServiceAssembly(CoreContext core, VolumeService service) {
                                      AdminList admins) {
         VolumeServiceBean facade = new VolumeServiceBean();
         CoreContext core = facade.assemble(new VolumeServiceBean.Parts(store, transactions, hosts, executor,
-                driverCalls, clock, ids, node, sealer, timeouts, admins));
-        return new ServiceAssembly(core, facade);
+                driverCalls, clock, ids, node, sealer, timeouts, admins, Reconciler.Settings.DEFAULT));
+        return new ServiceAssembly(core, facade, facade);
     }
 
     /** Hands the journal's interrupted operations to recovery, as a (re)start does. */

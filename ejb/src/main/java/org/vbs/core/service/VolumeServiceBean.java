@@ -34,8 +34,10 @@ import org.jboss.logging.MDC;
 import org.vbs.core.api.CreateVolumeRequest;
 import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.Page;
+import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.api.Snapshot;
+import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeAttachment;
@@ -76,10 +78,10 @@ import org.vbs.security.pki.SealingKeys;
 @Singleton
 @Startup
 @DependsOn("PluginHostBean")
-@Local(VolumeService.class)
+@Local({VolumeService.class, StorageReconciliation.class})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionManagement(TransactionManagementType.BEAN)
-public class VolumeServiceBean implements VolumeService {
+public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private static final Logger LOG = Logger.getLogger(VolumeServiceBean.class);
 
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
@@ -105,6 +107,8 @@ public class VolumeServiceBean implements VolumeService {
 
     private ExecutorService driverCalls;
     private ScheduledFuture<?> takeover;
+    private Optional<ScheduledFuture<?>> reconciling = Optional.empty();
+    private Reconciler reconciler;
     private VolumeWorkflow volumes;
     private SnapshotWorkflow snapshots;
     private AttachmentWorkflow attachments;
@@ -119,7 +123,7 @@ public class VolumeServiceBean implements VolumeService {
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
                  ExecutorService driverCalls, Clock clock, IdGenerator ids, String node,
-                 SecretSealer sealer, Timeouts timeouts, AdminList admins) {
+                 SecretSealer sealer, Timeouts timeouts, AdminList admins, Reconciler.Settings reconciler) {
     }
 
     @PostConstruct
@@ -134,7 +138,8 @@ public class VolumeServiceBean implements VolumeService {
                 timeouts.lease());
         CoreContext core = assemble(new Parts(store, transactions, plugins.hosts(), executor, driverCalls,
                 Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), sealer, timeouts,
-                new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME))));
+                new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)),
+                Reconciler.Settings.from(System.getProperties())));
         // Before anything reads them: what this node's store kept of entries the cluster removed while
         // it was away would otherwise come back (a deleted volume, an ended operation run again).
         for (Cache<?, ?> cache : List.of(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache)) {
@@ -145,11 +150,20 @@ public class VolumeServiceBean implements VolumeService {
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
         takeover = scheduler.scheduleWithFixedDelay(() -> Recovery.takeOverExpired(core, executor), every, every,
                 TimeUnit.MILLISECONDS);
+        Reconciler.Settings settings = reconciler.settings();
+        LOG.infof("Storage reconciler: policy %s, %s, grace %s", settings.policy().wireName(),
+                settings.interval().map(i -> "every " + i + " and once a lease after start-up")
+                        .orElse("only when an operator asks"), settings.grace());
+        // The first run waits a lease, so recovery has taken up the interrupted operations (whose resources
+        // it leaves alone either way) before it looks.
+        reconciling = settings.interval().map(interval -> scheduler.scheduleWithFixedDelay(reconciler::runScheduled,
+                timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @PreDestroy
     void stop() {
         takeover.cancel(false);
+        reconciling.ifPresent(run -> run.cancel(false));
         driverCalls.shutdownNow();
     }
 
@@ -168,6 +182,7 @@ public class VolumeServiceBean implements VolumeService {
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
         attachments = new AttachmentWorkflow(core, parts.sealer());
+        reconciler = new Reconciler(core, parts.driverCalls(), parts.reconciler());
         return core;
     }
 
@@ -223,6 +238,21 @@ public class VolumeServiceBean implements VolumeService {
         Objects.requireNonNull(device, "device");
         return call(AttachmentWorkflow.DETACH, request, () -> attachments.detach(owner(request), volumeId,
                 new AttachmentWorkflow.Expected(instanceId, device), force));
+    }
+
+    @Override
+    public Report reconcileStorage(RequestContext request, Optional<Policy> policy) {
+        Objects.requireNonNull(policy, "policy");
+        return call(Reconciler.OPERATION, request, () -> {
+            if (!admins.isAdmin(request)) {
+                throw new VbsException(ErrorCode.UNAUTHORIZED_OPERATION,
+                        "Reconciling the storage is for administrators; " + request.caller() + " is not one.");
+            }
+            Policy chosen = policy.orElse(reconciler.settings().policy());
+            LOG.infof("%s (policy %s) asked by %s (request %s)", Reconciler.OPERATION, chosen.wireName(),
+                    request.caller(), request.requestId());
+            return reconciler.run(chosen);
+        });
     }
 
     /** The plan of a journalled operation, by its kind. */

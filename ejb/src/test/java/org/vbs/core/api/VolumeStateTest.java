@@ -18,7 +18,7 @@ class VolumeStateTest {
     /** The lifecycle as the issue states it, written out independently of the table under test. */
     private static final Map<VolumeState, Set<VolumeState>> EXPECTED = Map.of(
             VolumeState.CREATING, EnumSet.of(VolumeState.AVAILABLE, VolumeState.ERROR),
-            VolumeState.AVAILABLE, EnumSet.of(VolumeState.DELETING, VolumeState.ATTACHING),
+            VolumeState.AVAILABLE, EnumSet.of(VolumeState.DELETING, VolumeState.ATTACHING, VolumeState.ERROR),
             VolumeState.DELETING, EnumSet.of(VolumeState.DELETED, VolumeState.ERROR),
             VolumeState.DELETED, EnumSet.noneOf(VolumeState.class),
             // An attach goes through, or is rolled back; only a failed roll-back ends in error.

@@ -7,7 +7,9 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.EnumMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.EnumSet;
@@ -22,6 +24,7 @@ import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
 import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeInventory;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
@@ -45,6 +48,7 @@ public final class TempDirVolumeDriver implements VolumeDriver {
     private final List<Integer> progressSeen = new ArrayList<>();
     private IntConsumer progressObserver = percent -> { };
     private long largestVolume = Long.MAX_VALUE;
+    private DriverException.Code inventoryFailure;
 
     public TempDirVolumeDriver(Path root) {
         try {
@@ -69,6 +73,7 @@ public final class TempDirVolumeDriver implements VolumeDriver {
     }
 
     public synchronized void heal() {
+        inventoryFailure = null;
         failures.clear();
         hanging.clear();
     }
@@ -164,6 +169,34 @@ public final class TempDirVolumeDriver implements VolumeDriver {
     @Override
     public boolean snapshotExists(String snapshotId) {
         return Files.exists(snapshots.resolve(snapshotId));
+    }
+
+    /** Fails as {@link #failInventory} asked; else the files it holds, with their modification times. */
+    @Override
+    public VolumeInventory inventory() throws DriverException {
+        synchronized (this) {
+            if (inventoryFailure != null) {
+                throw new DriverException(inventoryFailure, "listing failed as the test asked");
+            }
+        }
+        return new VolumeInventory(modified(volumes), modified(snapshots));
+    }
+
+    /** Makes {@link #inventory()} fail with {@code code} from now on (until {@link #heal()}). */
+    public synchronized void failInventory(DriverException.Code code) {
+        inventoryFailure = code;
+    }
+
+    private static Map<String, Instant> modified(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            Map<String, Instant> found = new HashMap<>();
+            for (Path file : files.toList()) {
+                found.put(file.getFileName().toString(), Files.getLastModifiedTime(file).toInstant());
+            }
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

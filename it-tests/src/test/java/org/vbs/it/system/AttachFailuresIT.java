@@ -5,17 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +65,10 @@ import org.vbs.plugins.testkit.tools.TgtdProcess;
  * namespace of this test's, whose sessions reach the same VMs through their QMP socket files, so a test
  * can stop it to make an attached VM's host unreachable). The host-call timeout is a few seconds
  * ({@code vbs.timeout.host-call}), so a frozen VM is cut off quickly.
+ *
+ * <p>Last before the restart, what is left or lost behind VBS's back on the same real hosts: an orphan
+ * file and tgt target that {@code vbs reconcile-storage} reports and, with the clean policy, removes, and
+ * a volume whose file was deleted, which it marks {@code error}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -432,6 +444,67 @@ public class AttachFailuresIT {
         pool.awaitAbsent(file);
     }
 
+    // ------------------------------------------------------------------ the reconciler (before the restart)
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    public void reconcileStorageReportsARealOrphanFileAndTargetAndCleanRemovesThem() throws Exception {
+        // given a file in the pool and a tgt target of it, of a volume VBS does not have (what a crash before
+        // the metadata knew them, or an operator's hand, leaves), made an hour ago
+        String orphan = "vol-0" + String.format("%016x", ThreadLocalRandom.current().nextLong());
+        Path file = pool.volumeFile(orphan);
+        try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(1 << 20);
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        String iqn = "iqn.2026-11.org.vbs:" + orphan + ".0badf00d";
+        String tid = "990";
+        tgtd.tgtadm("--lld", "iscsi", "--mode", "target", "--op", "new", "--tid", tid, "--targetname", iqn);
+        tgtd.tgtadm("--lld", "iscsi", "--mode", "logicalunit", "--op", "new", "--tid", tid, "--lun", "1",
+                "--backing-store", file.toString(), "--bstype", "rdwr");
+        tgtd.tgtadm("--lld", "iscsi", "--mode", "logicalunit", "--op", "update", "--tid", tid, "--lun", "1",
+                "--params", "scsi_id=" + orphan + ",scsi_sn=" + orphan);
+
+        // when an operator runs the reconciler with the server's policy (report, the default)
+        JsonObject reported = json(vbsOk("reconcile-storage"));
+
+        // then the report names both, and nothing was removed
+        assertEquals("report", reported.getString("policy"));
+        assertEquals(List.of(LOCAL + " orphan-volume-storage " + orphan + " reported",
+                LOCAL + " orphan-target " + iqn + " reported"), findings(reported));
+        assertTrue(Files.exists(file));
+        assertTrue(tgtd.showTargets().contains(iqn), tgtd.showTargets());
+        // and each finding is logged with its host and resource
+        assertTrue(serverLog().stream().anyMatch(line -> line.contains("INFO") && line.contains("host " + LOCAL)
+                && line.contains("orphan-target " + iqn)), server.logTail());
+
+        // when it runs with the clean policy
+        JsonObject cleaned = json(vbsOk("reconcile-storage", "--policy", "clean"));
+
+        // then both are gone
+        assertEquals(List.of(LOCAL + " orphan-volume-storage " + orphan + " cleaned",
+                LOCAL + " orphan-target " + iqn + " cleaned"), findings(cleaned));
+        assertFalse(Files.exists(file));
+        assertEquals(List.of(), tgtd.targetIds(), tgtd.showTargets());
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    public void reconcileStorageMarksAVolumeWhoseFileWasDeletedBehindVbssBackError() throws Exception {
+        // given an available volume whose file someone deleted on the volume server
+        String volume = newVolume();
+        Files.delete(pool.volumeFile(volume));
+
+        // when an operator runs the reconciler
+        JsonObject report = json(vbsOk("reconcile-storage"));
+
+        // then the volume is in error, and the report says so
+        assertEquals(List.of(LOCAL + " missing-volume-storage " + volume + " marked-error"), findings(report));
+        assertEquals("error", user.volume(volume).getStatus());
+        // and it can be deleted
+        user.deleteVolumes(volume);
+    }
+
     // ------------------------------------------------------------------ the journal
 
     @Test
@@ -452,6 +525,29 @@ public class AttachFailuresIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Runs {@code vbs --output json <arguments>} as this server's development user (an administrator). */
+    private String vbsOk(String... arguments) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ItConfig.cli().toString(), "--output", "json"));
+        argv.addAll(List.of(arguments));
+        Processes.Result result = Processes.run(argv, Map.of("VBS_HOME", server.vbsHome().toString(),
+                "VBS_URL", server.endpoint().toString()), Duration.ofMinutes(3));
+        assertEquals(0, result.exitCode(), result.describe() + "\nserver log:\n" + server.logTail());
+        return result.stdout();
+    }
+
+    private static JsonObject json(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    /** A reconcile-storage report's findings as "host kind resource outcome". */
+    private static List<String> findings(JsonObject report) {
+        return report.getJsonArray("findings").getValuesAs(JsonObject.class).stream()
+                .map(f -> f.getString("hostName") + " " + f.getString("kind") + " " + f.getString("resourceId") + " "
+                        + f.getString("outcome")).toList();
+    }
 
     private String newVolume() throws Exception {
         String volume = user.createVolume(1).getVolumeId();

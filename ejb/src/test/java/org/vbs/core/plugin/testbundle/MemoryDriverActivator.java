@@ -3,6 +3,7 @@ package org.vbs.core.plugin.testbundle;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -15,6 +16,7 @@ import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
 import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeInventory;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
@@ -100,6 +102,11 @@ public class MemoryDriverActivator implements BundleActivator {
         @Override
         public boolean snapshotExists(String snapshotId) {
             return false;
+        }
+
+        @Override
+        public VolumeInventory inventory() {
+            return new VolumeInventory(Map.of(), Map.of());
         }
 
         @Override

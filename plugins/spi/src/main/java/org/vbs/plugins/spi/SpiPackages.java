@@ -7,7 +7,7 @@ package org.vbs.plugins.spi;
 public final class SpiPackages {
     /** Keep in step with the {@code @Version} of each package-info. */
     public static final String SYSTEM_PACKAGES_EXTRA = "org.vbs.plugins.spi;version=2.1.0,"
-            + "org.vbs.plugins.spi.volume;version=2.0.0,"
+            + "org.vbs.plugins.spi.volume;version=2.1.0,"
             + "org.vbs.plugins.spi.export;version=2.0.0,"
             + "org.vbs.plugins.spi.hypervisor;version=2.0.0";
 

@@ -14,7 +14,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +31,7 @@ import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
 import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeInventory;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
@@ -223,6 +227,42 @@ public abstract class VolumeDriverContract {
 
         assertFalse(driver.snapshotExists(snapshotId));
         assertEquals(before, storageObjects());
+    }
+
+    // ---------------------------------------------------------------- inventory (the reconciler's listing)
+
+    @Test
+    void shouldListTheVolumesAndSnapshotsItHoldsAndNotThoseDeleted() throws Exception {
+        String kept = newVolumeId();
+        String deleted = newVolumeId();
+        String snapshotId = newSnapshotId();
+        driver.createVolume(new VolumeSpec(kept, VOLUME_SIZE));
+        driver.createVolume(new VolumeSpec(deleted, VOLUME_SIZE));
+        driver.createSnapshot(new SnapshotRef(snapshotId, kept, VOLUME_SIZE), ProgressListener.NONE);
+        driver.deleteVolume(deleted);
+
+        VolumeInventory inventory = driver.inventory();
+
+        assertTrue(inventory.volumes().containsKey(kept), () -> "volumes listed: " + inventory.volumes().keySet());
+        assertFalse(inventory.volumes().containsKey(deleted));
+        assertTrue(inventory.snapshots().containsKey(snapshotId), () -> "listed: " + inventory.snapshots().keySet());
+        assertFalse(inventory.volumes().containsKey(snapshotId));
+        // When the storage was last changed: not in the future, and not long before this test began.
+        Instant modified = inventory.volumes().get(kept);
+        assertFalse(modified.isAfter(Instant.now().plusSeconds(5)), modified::toString);
+        assertTrue(modified.isAfter(Instant.now().minus(Duration.ofHours(1))), modified::toString);
+    }
+
+    @Test
+    void shouldListAnEmptyPoolAsEmpty() throws Exception {
+        for (String id : driver.inventory().snapshots().keySet()) {
+            driver.deleteSnapshot(id);
+        }
+        for (String id : driver.inventory().volumes().keySet()) {
+            driver.deleteVolume(id);
+        }
+
+        assertEquals(new VolumeInventory(Map.of(), Map.of()), driver.inventory());
     }
 
     // ---------------------------------------------------------------- snapshot

@@ -53,6 +53,19 @@ public interface VolumeDriver {
     /** Whether the storage of this snapshot exists. */
     boolean snapshotExists(String snapshotId) throws DriverException;
 
+    /**
+     * Every volume and snapshot whose storage this volume server holds, for the core's reconciler to
+     * find storage the metadata does not know. A driver that cannot list its storage keeps this
+     * default; the reconciler then reports the server's storage as not checked.
+     *
+     * @throws DriverException {@code UNSUPPORTED} when the driver cannot list; {@code CONFIGURATION} when
+     *         the storage is not where it should be (e.g. a pool whose file system is not mounted), so an
+     *         empty listing always means an empty server
+     */
+    default VolumeInventory inventory() throws DriverException {
+        throw new DriverException(DriverException.Code.UNSUPPORTED, "this volume driver cannot list its storage");
+    }
+
     /** How much this volume server can hold now: the core places new volumes with it. */
     VolumeCapacity capacity() throws DriverException;
 

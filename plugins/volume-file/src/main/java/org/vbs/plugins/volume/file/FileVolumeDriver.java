@@ -19,6 +19,7 @@ import org.vbs.plugins.spi.volume.ProgressListener;
 import org.vbs.plugins.spi.volume.SnapshotRef;
 import org.vbs.plugins.spi.volume.VolumeCapacity;
 import org.vbs.plugins.spi.volume.VolumeDriver;
+import org.vbs.plugins.spi.volume.VolumeInventory;
 import org.vbs.plugins.spi.volume.VolumeSpec;
 
 /**
@@ -141,6 +142,11 @@ public final class FileVolumeDriver implements VolumeDriver {
     @Override
     public boolean snapshotExists(String snapshotId) {
         return Files.isRegularFile(pool.snapshot(snapshotId));
+    }
+
+    @Override
+    public VolumeInventory inventory() throws DriverException {
+        return new VolumeInventory(PoolLayout.ids(pool.volumesDir(), true), PoolLayout.ids(pool.snapshotsDir(), false));
     }
 
     @Override

@@ -1,9 +1,16 @@
 package org.vbs.plugins.volume.file;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.vbs.plugins.spi.DriverException;
@@ -61,6 +68,44 @@ record PoolLayout(Path root) {
     /** The file of a snapshot; refuses anything but a well-formed snapshot id. */
     Path snapshot(String snapshotId) {
         return snapshotsDir().resolve(checked(SNAPSHOT_ID, "snapshot", snapshotId) + SUFFIX);
+    }
+
+    /**
+     * The ids whose files a directory of the pool holds, with their last modification: only regular
+     * files named {@code <well-formed id>.img} count (not a stray file, nor a temporary one).
+     *
+     * @throws DriverException CONFIGURATION when the directory is missing (the pool is not mounted, or was
+     *         moved): an empty answer must mean an empty pool
+     */
+    static Map<String, Instant> ids(Path dir, boolean volumes) throws DriverException {
+        Pattern pattern = volumes ? VOLUME_ID : SNAPSHOT_ID;
+        if (!Files.isDirectory(dir)) {
+            throw new DriverException(DriverException.Code.CONFIGURATION, "the pool directory " + dir
+                    + " is missing: is the pool's file system mounted?");
+        }
+        Map<String, Instant> found = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String id = name.substring(0, name.length() - SUFFIX.length());
+                if (!pattern.matcher(id).matches()) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    // Deleted while the directory was read: not held any more.
+                    continue;
+                }
+                if (attributes.isRegularFile()) {
+                    found.put(id, attributes.lastModifiedTime().toInstant());
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException(DriverException.Code.IO_ERROR, "cannot list " + dir + ": " + e, e);
+        }
+        return found;
     }
 
     // Ids become file names: a malformed one could name a file outside the pool.

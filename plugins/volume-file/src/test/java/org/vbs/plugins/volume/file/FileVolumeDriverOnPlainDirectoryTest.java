@@ -161,6 +161,26 @@ class FileVolumeDriverOnPlainDirectoryTest extends VolumeDriverContract {
     }
 
     @Test
+    void shouldListOnlyWellFormedPublishedFilesAndRefuseToListAPoolWhoseDirectoryIsGone() throws Exception {
+        String volumeId = newVolumeId();
+        driver().createVolume(new VolumeSpec(volumeId, MIB));
+        Files.write(pool.resolve("volumes").resolve("notes.img"), new byte[] {1});
+        Files.write(pool.resolve("volumes").resolve(newVolumeId() + ".img.part"), new byte[] {1});
+        Files.write(pool.resolve("tmp").resolve(newVolumeId() + ".img"), new byte[] {1});
+        Path directory = Files.createDirectory(pool.resolve("snapshots").resolve(newSnapshotId() + ".img"));
+
+        assertEquals(Set.of(volumeId), driver().inventory().volumes().keySet());
+        assertEquals(Set.of(), driver().inventory().snapshots().keySet());
+
+        // An unmounted pool must not read as an empty one: the reconciler would take every volume for lost.
+        Files.delete(directory);
+        Files.delete(pool.resolve("snapshots"));
+        DriverException e = assertThrows(DriverException.class, () -> driver().inventory());
+        assertEquals(DriverException.Code.CONFIGURATION, e.code());
+        assertTrue(e.getMessage().contains(pool.resolve("snapshots").toString()), e::getMessage);
+    }
+
+    @Test
     void shouldRefuseAPoolThatIsNotADirectory() throws Exception {
         Path notADirectory = Files.write(pool.resolve("not-a-directory"), new byte[] {42});
         Set<String> before = storageObjects();
