@@ -3,7 +3,9 @@ package org.vbs.core.store;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.infinispan.Cache;
+import org.vbs.core.api.VbsException;
 import org.vbs.core.cluster.MinoritySide;
 import org.vbs.core.host.RegisteredHost;
 import org.vbs.core.host.SharedHosts;
@@ -24,23 +26,32 @@ public final class SharedHostCache implements SharedHosts {
 
     @Override
     public Map<String, RegisteredHost> all() {
+        return available(() -> new TreeMap<>(hosts));
+    }
+
+    @Override
+    public boolean add(RegisteredHost host) {
+        return available(() -> transactions.run("register host " + host.name(),
+                () -> hosts.putIfAbsent(host.name(), host) == null));
+    }
+
+    @Override
+    public boolean remove(RegisteredHost host) {
+        return available(() -> transactions.run("deregister host " + host.name(),
+                () -> hosts.remove(host.name(), host)));
+    }
+
+    /** A read the cache refuses because this node is on a minority side is that refusal, as for the other caches. */
+    private static <T> T available(Supplier<T> access) {
         try {
-            return new TreeMap<>(hosts);
+            return access.get();
+        } catch (VbsException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (MinoritySide.causedBy(e)) {
                 throw MinoritySide.refusal(e);
             }
             throw e;
         }
-    }
-
-    @Override
-    public boolean add(RegisteredHost host) {
-        return transactions.run("register host " + host.name(), () -> hosts.putIfAbsent(host.name(), host) == null);
-    }
-
-    @Override
-    public boolean remove(RegisteredHost host) {
-        return transactions.run("deregister host " + host.name(), () -> hosts.remove(host.name(), host));
     }
 }
