@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "deregister-host", description = "Deregister a host (its file is deleted); refused while a volume or"
-        + " snapshot is kept on it or a volume is attached through it. Operators only.")
+@Command(name = "deregister-host", description = "Deregister a host for every node of the cluster (and delete the host"
+        + " file of that name of the node called, if it has one); refused while a volume or snapshot is kept on it or"
+        + " a volume is attached through it. Operators only.")
 final class DeregisterHostCommand implements Callable<Integer> {
     @ParentCommand
     private VbsCommand vbs;

@@ -25,8 +25,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "register-host", description = "Register a volume server or hypervisor host with the keys of a host"
-        + " file (transport, address, ssh.*, <kind>.driver, <kind>.<property>); the service writes"
-        + " $VBS_HOME/hosts/<name>.properties and uses the host at once. Operators only.")
+        + " file (transport, address, ssh.*, <kind>.driver, <kind>.<property>) for every node of the cluster,"
+        + " which use it at once and keep it across restarts. Operators only.")
 final class RegisterHostCommand implements Callable<Integer> {
     @ParentCommand
     private VbsCommand vbs;

@@ -37,13 +37,15 @@ public class ReadinessBean implements Readiness {
     private Cache<?, ?> clientTokens;
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/operations")
     private Cache<?, ?> operations;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/hosts")
+    private Cache<?, ?> hosts;
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/replay")
     private Cache<?, ?> replay;
 
     @Override
     public List<String> problems() {
         return problems(Map.of("volumes", volumes, "snapshots", snapshots, "owners", owners,
-                "client-tokens", clientTokens, "operations", operations, "replay", replay));
+                "client-tokens", clientTokens, "operations", operations, "hosts", hosts, "replay", replay));
     }
 
     static List<String> problems(Map<String, Cache<?, ?>> caches) {

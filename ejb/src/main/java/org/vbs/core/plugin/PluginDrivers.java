@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.ErrorCode;
@@ -38,7 +39,8 @@ import org.vbs.plugins.spi.volume.VolumeDriver;
  * Makes each registered host's drivers from the factories the plugins register: one driver per host
  * and kind, made on first use with the host's properties, its shell and the operator's template
  * overrides ({@code <templatesDir>/<driverId>.properties}), and made again when its factory was
- * registered anew (a bundle updated or restarted).
+ * registered anew (a bundle updated or restarted) or its host registered anew with other settings
+ * (deregistered and registered again, maybe through another node of the cluster).
  */
 public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PluginDrivers.class);
@@ -46,18 +48,32 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
     private record Key(String host, DriverKind kind) {
     }
 
-    private record Made(long factoryServiceId, Object driver) {
+    /** A driver, with the factory and the registration it was made from. */
+    private record Made(long factoryServiceId, HostRegistration host, Object driver) {
+        boolean current(PluginHost.Factory factory, HostRegistration registered) {
+            return factoryServiceId == factory.serviceId() && host.equals(registered);
+        }
     }
 
     private final Supplier<List<HostRegistration>> registrations;
+    private final Function<String, VbsException> unusable;
     private final PluginHost plugins;
     private final Path templatesDir;
     private final Map<Key, Made> made = new ConcurrentHashMap<>();
-    /** One shell per host, shared by its drivers (over SSH: one session per host). */
-    private final Map<String, HostShell> shells = new ConcurrentHashMap<>();
+    /** One shell per host, shared by its drivers (over SSH: one session per host), with the registration it was made from. */
+    private final Map<String, Shell> shells = new ConcurrentHashMap<>();
 
-    public PluginDrivers(Supplier<List<HostRegistration>> registrations, PluginHost plugins, Path templatesDir) {
+    private record Shell(HostRegistration host, HostShell shell) {
+    }
+
+    /**
+     * @param registrations the hosts this node uses
+     * @param unusable the fault for a host name that is not among them, saying why
+     */
+    public PluginDrivers(Supplier<List<HostRegistration>> registrations, Function<String, VbsException> unusable,
+                         PluginHost plugins, Path templatesDir) {
         this.registrations = Objects.requireNonNull(registrations, "registrations");
+        this.unusable = Objects.requireNonNull(unusable, "unusable");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.templatesDir = Objects.requireNonNull(templatesDir, "templatesDir");
     }
@@ -84,7 +100,7 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
 
     private Object driver(String hostName, DriverKind kind) {
         HostRegistration host = registrations().stream().filter(h -> h.name().equals(hostName)).findFirst()
-                .orElseThrow(() -> unavailable("No host named '" + hostName + "' is registered."));
+                .orElseThrow(() -> unusable.apply(hostName));
         DriverRegistration registration = host.driver(kind).orElseThrow(() -> unavailable("Host '" + hostName
                 + "' has no " + kind.prefix() + " driver registered."));
         Key key = new Key(hostName, kind);
@@ -100,17 +116,22 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
         }
         PluginHost.Factory factory = available.get();
         Made current = made.get(key);
-        if (current != null && current.factoryServiceId() == factory.serviceId()) {
+        if (current != null && current.current(factory, host)) {
             return current.driver();
         }
         synchronized (this) {
             current = made.get(key);
-            if (current != null && current.factoryServiceId() == factory.serviceId()) {
+            if (current != null && current.current(factory, host)) {
                 return current.driver();
+            }
+            Shell shell = shells.get(hostName);
+            if ((current != null && !current.host().equals(host)) || (shell != null && !shell.host().equals(host))) {
+                // Registered anew with other settings: nothing made from the old ones is used again.
+                forget(hostName);
             }
             Object driver = create(host, kind, registration, factory);
             // A driver of the bundle's previous version (the jar was replaced) is closed once its successor exists.
-            closeIfGone(hostName, kind, made.put(key, new Made(factory.serviceId(), driver)));
+            closeIfGone(hostName, kind, made.put(key, new Made(factory.serviceId(), host, driver)));
             return driver;
         }
     }
@@ -138,8 +159,8 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
                 closeIfGone(host, kind, made.remove(new Key(host, kind)));
             }
         }
-        HostShell shell = shells.remove(host);
-        if (shell instanceof AutoCloseable closeable) {
+        Shell shell = shells.remove(host);
+        if (shell != null && shell.shell() instanceof AutoCloseable closeable) {
             closeQuietly(host, "shell", closeable);
         }
     }
@@ -150,7 +171,7 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
             DriverConfig config = new DriverConfig(host.name(), registration.properties(),
                     templateOverrides(registration.driverId()));
             Object driver = factory.factory().create(config, shells.computeIfAbsent(host.name(),
-                    name -> shell(host)));
+                    name -> new Shell(host, shell(host))).shell());
             LOG.infof("Host %s: %s driver '%s' ready", host.name(), kind.prefix(), registration.driverId());
             return driver;
         } catch (DriverException | IOException | RuntimeException e) {
@@ -180,8 +201,8 @@ public final class PluginDrivers implements Hosts, HostDriverStates, AutoCloseab
     @Override
     public void close() {
         shells.values().forEach(shell -> {
-            if (shell instanceof AutoCloseable closeable) {
-                closeQuietly(shell.host(), "shell", closeable);
+            if (shell.shell() instanceof AutoCloseable closeable) {
+                closeQuietly(shell.host().name(), "shell", closeable);
             }
         });
         shells.clear();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -27,7 +28,8 @@ import org.vbs.plugins.spi.DriverFactory;
 
 /**
  * RegisterHost, DescribeHosts and DeregisterHost, for administrators: the registry keeps the hosts
- * (live and in their files), the metadata tells whether a host is still used, the drivers' states
+ * (the cluster's registrations and this node's files), the metadata tells whether a host is still used
+ * anywhere in the cluster, the drivers' states
  * tell whether a host works. Everything else is refused with the same answer DescribePlugins gives.
  */
 public final class HostAdmin implements HostAdministration {
@@ -57,21 +59,22 @@ public final class HostAdmin implements HostAdministration {
         requireAdmin(request);
         HostRegistration host = registry.register(name, items, this::requireDeclaredProperties);
         // Driver ids only: a driver's properties may hold a secret.
-        LOG.infof("Host %s registered by %s (request %s): %s, %s, drivers %s", host.name(), request.caller(),
-                request.requestId(), transport(host), host.address(), driverIds(host));
-        return describe(host);
+        LOG.infof("Host %s registered for the cluster by %s (request %s): %s, %s, drivers %s", host.name(),
+                request.caller(), request.requestId(), transport(host), host.address(), driverIds(host));
+        return describe(new HostRegistry.Known(host, Optional.empty()));
     }
 
     @Override
     public List<Host> describeHosts(RequestContext request, Set<String> names) {
         requireAdmin(request);
-        List<HostRegistration> hosts = registry.registrations();
+        List<HostRegistry.Known> hosts = registry.known();
         for (String name : names) {
-            if (hosts.stream().noneMatch(h -> h.name().equals(name))) {
+            if (hosts.stream().noneMatch(h -> h.registration().name().equals(name))) {
                 throw HostRegistry.notFound(name);
             }
         }
-        return hosts.stream().filter(h -> names.isEmpty() || names.contains(h.name())).map(this::describe).toList();
+        return hosts.stream().filter(h -> names.isEmpty() || names.contains(h.registration().name()))
+                .map(this::describe).toList();
     }
 
     @Override
@@ -118,9 +121,11 @@ public final class HostAdmin implements HostAdministration {
                 + "' cannot be registered: " + problem + ".");
     }
 
-    /** Volumes in any state (creating and deleting too) and snapshots hold storage there; attachments use it. */
-    private void requireUnused(HostRegistration host) {
-        String name = host.name();
+    /**
+     * Volumes in any state (creating and deleting too) and snapshots hold storage there; attachments use it.
+     * The volumes and snapshots are every node's (the replicated metadata).
+     */
+    private void requireUnused(String name) {
         long volumeCount = volumes.get().stream().filter(v -> v.host().equals(name)).count();
         long snapshotCount = snapshots.get().stream().filter(s -> s.host().equals(name)).count();
         long attachmentCount = volumes.get().stream()
@@ -132,7 +137,9 @@ public final class HostAdmin implements HostAdministration {
         }
     }
 
-    private Host describe(HostRegistration host) {
+    /** A host this node does not use shows why, and nothing of its drivers' state (none is made for it). */
+    private Host describe(HostRegistry.Known known) {
+        HostRegistration host = known.registration();
         Map<String, String> properties = new TreeMap<>();
         host.ssh().ifPresent(ssh -> {
             properties.put("ssh.user", ssh.user());
@@ -150,8 +157,11 @@ public final class HostAdmin implements HostAdministration {
             // A property no running plugin vouches for may be a secret: its value is not shown.
             driver.properties().forEach((property, value) -> properties.put(kind.prefix() + "." + property,
                     shown.contains(property) ? value : Host.HIDDEN));
-            drivers.problem(host.name(), kind).ifPresent(problem -> problems.put(kind.prefix(), problem));
+            if (known.unusable().isEmpty()) {
+                drivers.problem(host.name(), kind).ifPresent(problem -> problems.put(kind.prefix(), problem));
+            }
         });
+        known.unusable().ifPresent(problem -> problems.put(HostRegistry.REGISTRATION_PROBLEM, problem));
         return new Host(host.name(), transport(host), host.address(), driverIds, properties, problems);
     }
 

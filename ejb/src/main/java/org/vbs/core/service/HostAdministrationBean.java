@@ -5,8 +5,8 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Local;
 import jakarta.ejb.Stateless;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +21,12 @@ import org.vbs.core.plugin.PluginHostBean;
 
 /**
  * The host administration of this node, over the plugin host's registry and drivers and the volume
- * and snapshot caches (read only, to tell whether a host is still used).
+ * and snapshot caches (read only, to tell whether a host is still used). Bean-managed transactions:
+ * the registry writes the cluster's registrations in short metadata transactions of its own.
  */
 @Stateless
 @Local(HostAdministration.class)
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@TransactionManagement(TransactionManagementType.BEAN)
 public class HostAdministrationBean implements HostAdministration {
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
     private Cache<String, VolumeRecord> volumeCache;

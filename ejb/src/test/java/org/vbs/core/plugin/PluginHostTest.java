@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.PluginStatus;
+import org.vbs.core.api.VbsException;
 import org.vbs.core.host.DriverKind;
 import org.vbs.core.host.DriverRegistration;
 import org.vbs.core.host.HostRegistration;
@@ -78,7 +80,8 @@ class PluginHostTest {
     private Hosts hosts(PluginHost host, String driverId) {
         HostRegistration vs1 = new HostRegistration("vs1", HostRegistration.Transport.LOCAL, "127.0.0.1",
                 Optional.empty(), Map.of(DriverKind.VOLUME, new DriverRegistration(driverId, Map.of("size", "42"))));
-        return new PluginDrivers(() -> List.of(vs1), host, dir.resolve("templates"));
+        return new PluginDrivers(() -> List.of(vs1), name -> new VbsException(ErrorCode.SERVICE_UNAVAILABLE,
+                "No host named '" + name + "' is registered."), host, dir.resolve("templates"));
     }
 
     private Path plugins() throws IOException {
@@ -363,6 +366,25 @@ class PluginHostTest {
 
             awaitStatus(host, has("memory.jar", b -> b.state().equals("ACTIVE") && b.problem().isEmpty()));
             assertEquals(42, hosts(host, "memory").volumeDriver("vs1").capacity().totalBytes());
+        }
+    }
+
+    @Test
+    void shouldMakeTheDriverAnewWhenItsHostIsRegisteredAnewWithOtherSettings() throws Exception {
+        memoryBundle("memory.jar", "test.memory", "");
+        AtomicReference<String> size = new AtomicReference<>("42");
+        try (PluginHost host = PluginHost.start(config())) {
+            awaitStatus(host, has("memory.jar", b -> b.state().equals("ACTIVE") && b.problem().isEmpty()));
+            Hosts hosts = new PluginDrivers(() -> List.of(new HostRegistration("vs1", HostRegistration.Transport.LOCAL,
+                    "127.0.0.1", Optional.empty(), Map.of(DriverKind.VOLUME, new DriverRegistration("memory",
+                            Map.of("size", size.get()))))), name -> new VbsException(ErrorCode.SERVICE_UNAVAILABLE,
+                    name), host, dir.resolve("templates"));
+            assertEquals(42, hosts.volumeDriver("vs1").capacity().totalBytes());
+
+            // deregistered and registered again (maybe through another node) with another size
+            size.set("43");
+
+            assertEquals(43, hosts.volumeDriver("vs1").capacity().totalBytes());
         }
     }
 

@@ -12,6 +12,7 @@ import static org.vbs.core.testing.ServiceFixture.JANE;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,11 @@ import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.HostAdministration.Host;
 import org.vbs.core.api.Volume;
 import org.vbs.core.auth.AdminList;
+import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.host.DriverKind;
 import org.vbs.core.host.HostDriverStates;
 import org.vbs.core.host.HostRegistry;
+import org.vbs.core.host.RegisteredHost;
 import org.vbs.core.testing.ServiceFixture;
 import org.vbs.plugins.spi.DriverFactory.ConfigProperty;
 
@@ -73,7 +76,7 @@ class HostAdminTest {
         Files.writeString(hosts.resolve(HOST + ".properties"), "volume.driver=tempdir\nexport.driver=in-test\n");
         Files.writeString(hosts.resolve(HYPERVISOR_HOST + ".properties"), "address=10.0.0.7\nhypervisor.driver=in-test\n");
         Files.writeString(home.resolve(AdminList.FILE_NAME), JANE.caller().dn() + "\n");
-        registry = HostRegistry.open(hosts);
+        registry = HostRegistry.open(hosts, fixture.metadata.sharedHosts());
         admin = new HostAdmin(registry, drivers, new AdminList(home.resolve(AdminList.FILE_NAME)),
                 fixture.metadata.store()::allVolumes, fixture.metadata.store()::allSnapshots);
     }
@@ -117,7 +120,8 @@ class HostAdminTest {
                 admin.describeHosts(JANE, Set.of(HYPERVISOR_HOST)).get(0).problems());
         assertEquals(List.of(HYPERVISOR_HOST, HOST, "vs2"), admin.describeHosts(JANE, Set.of()).stream()
                 .map(Host::name).toList());
-        assertTrue(Files.exists(file("vs2")));
+        assertFalse(Files.exists(file("vs2")), "registered for the cluster, not in this node's files");
+        assertTrue(fixture.metadata.hosts().containsKey("vs2"));
     }
 
     @Test
@@ -128,7 +132,43 @@ class HostAdminTest {
                 Map.of("volume.driver", "file")), "volume.pool");
 
         assertFalse(Files.exists(file("vs2")));
+        assertTrue(fixture.metadata.hosts().isEmpty());
         assertFault(ErrorCode.INVALID_HOST_NOT_FOUND, () -> admin.describeHosts(JANE, Set.of("vs2")), "'vs2'");
+    }
+
+    @Test
+    void shouldRefuseToDeregisterAClusterRegisteredHostWhileAnotherNodesVolumeIsKeptOnItThenDeregisterIt() {
+        admin.registerHost(JANE, "vs2", Map.of("volume.driver", "file", "volume.pool", "/srv/pool"));
+        // a volume another node placed there: it is in the replicated metadata, not in this node's memory
+        VolumeRecord elsewhere = VolumeRecord.creating("vol-0123456789abcdef0", BOB.caller().dn(), "vs2", 1,
+                Optional.empty(), Map.of(), Optional.empty(), Instant.EPOCH);
+        fixture.metadata.transactions().run("insert", () -> fixture.metadata.store().insertVolume(elsewhere,
+                Optional.empty()));
+
+        assertFault(ErrorCode.INCORRECT_STATE, () -> admin.deregisterHost(JANE, "vs2"), "'vs2'", "1 volume(s)");
+
+        assertTrue(fixture.metadata.hosts().containsKey("vs2"), "put back for every node");
+        assertTrue(registry.find("vs2").isPresent());
+        assertEquals(List.of(), forgotten);
+        fixture.metadata.transactions().run("remove", () -> fixture.metadata.store().removeVolume(elsewhere));
+
+        admin.deregisterHost(JANE, "vs2");
+
+        assertFalse(fixture.metadata.hosts().containsKey("vs2"));
+        assertEquals(List.of("vs2"), forgotten);
+    }
+
+    @Test
+    void shouldDescribeAHostThisNodesFileAndTheClusterDefineDifferentlyWithWhyItIsNotUsed() {
+        fixture.metadata.hosts().put(HYPERVISOR_HOST, new RegisteredHost(HYPERVISOR_HOST, Map.of("address",
+                "10.0.0.99", "hypervisor.driver", "in-test")));
+
+        Host described = admin.describeHosts(JANE, Set.of(HYPERVISOR_HOST)).get(0);
+
+        assertEquals("10.0.0.7", described.address(), "as this node's file has it");
+        assertEquals(Set.of(HostRegistry.REGISTRATION_PROBLEM), described.problems().keySet());
+        assertTrue(described.problems().get(HostRegistry.REGISTRATION_PROBLEM).contains("10.0.0.99"),
+                described.problems().toString());
     }
 
     @Test

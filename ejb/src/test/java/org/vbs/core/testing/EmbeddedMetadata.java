@@ -14,16 +14,18 @@ import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
 import org.infinispan.util.concurrent.IsolationLevel;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.host.RegisteredHost;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
 import org.vbs.core.store.OwnedIds;
 import org.vbs.core.store.OwnerKey;
+import org.vbs.core.store.SharedHostCache;
 import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 
 /**
- * The five metadata caches in a real embedded Infinispan, configured like the server's where it
+ * The metadata caches (the five of MetadataStore, and the registered hosts) in a real embedded Infinispan, configured like the server's where it
  * matters: transactional, OPTIMISTIC, REPEATABLE_READ (so a lost compare-and-set fails its commit),
  * and every key and value stored in serialized form (Java serialization, as the server's JBOSS
  * marshaller), which for the stored records means their ProtoStream message
@@ -47,7 +49,7 @@ public final class EmbeddedMetadata implements AutoCloseable {
                 .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
         cache.locking().isolationLevel(IsolationLevel.REPEATABLE_READ);
         Configuration configuration = cache.build();
-        for (String name : new String[] {"volumes", "snapshots", "owners", "client-tokens", "operations"}) {
+        for (String name : new String[] {"volumes", "snapshots", "owners", "client-tokens", "operations", "hosts"}) {
             manager.defineConfiguration(name, configuration);
         }
         tm = volumes().getAdvancedCache().getTransactionManager();
@@ -73,6 +75,16 @@ public final class EmbeddedMetadata implements AutoCloseable {
 
     public Cache<String, OperationRecord> operations() {
         return manager.getCache("operations");
+    }
+
+    /** The cluster's registered hosts (RegisterHost), as the server keeps them. */
+    public Cache<String, RegisteredHost> hosts() {
+        return manager.getCache("hosts");
+    }
+
+    /** The registered hosts as a node's registry reads and writes them. */
+    public SharedHostCache sharedHosts() {
+        return new SharedHostCache(hosts(), transactions);
     }
 
     public TransactionManager transactionManager() {

@@ -34,9 +34,10 @@ import org.vbs.it.support.VbsEar;
 import org.vbs.it.support.VbsHomes;
 
 /**
- * RegisterHost, DescribeHosts and DeregisterHost over signed SOAP: only operators; a refused
- * registration leaves no file; a registered volume server is used at once (a volume is placed on it)
- * and cannot be deregistered while it keeps that volume.
+ * RegisterHost, DescribeHosts and DeregisterHost over signed SOAP: only operators; a registration is
+ * the cluster's (kept in the replicated metadata), never a file in the node's hosts directory; a
+ * registered volume server is used at once (a volume is placed on it) and cannot be deregistered
+ * while it keeps that volume.
  *
  * <p>The second volume server's pool is on /dev/shm (tmpfs, whose largest file is 8 EiB), the first
  * one's on ext4 (16 TiB - 4 KiB): a 16 TiB volume can only be placed on the second.
@@ -58,7 +59,7 @@ public class HostRegistrationIT {
 
     @AfterEach
     void deregisterAndRemoveThePool() throws Exception {
-        if (Files.exists(hostFile)) {
+        if (describe(callers.devUser()).stream().anyMatch(h -> h.getHostName().equals(HOST))) {
             deregister(callers.devUser(), HOST);
         }
         if (tmpfsPool != null) {
@@ -140,7 +141,7 @@ public class HostRegistrationIT {
         HostSetItemType registered = admin.port().registerHost(Caller.registration(HOST, Map.of("transport", "local",
                 "volume.driver", "file", "volume.pool", tmpfsPool.toString()))).getHost();
 
-        // then it is described with its driver and pool, working, and its file is written
+        // then it is described with its driver and pool, working, and it is the cluster's: no file is written
         assertEquals(List.of(HOST, "local", "127.0.0.1"), List.of(registered.getHostName(), registered.getTransport(),
                 registered.getAddress()));
         assertEquals(List.of("volume/file"), registered.getDriverSet().getItem().stream()
@@ -148,7 +149,7 @@ public class HostRegistrationIT {
         assertEquals(List.of("volume.pool=" + tmpfsPool), registered.getPropertySet().getItem().stream()
                 .map(p -> p.getKey() + "=" + p.getValue()).toList());
         assertEquals(List.of(), registered.getProblemSet().getItem());
-        assertTrue(Files.exists(hostFile));
+        assertFalse(Files.exists(hostFile));
 
         // when a volume only it can hold is made, then it is placed there, without a restart
         String volumeId = admin.createVolume(ONLY_ON_TMPFS_GIB).getVolumeId();
@@ -157,13 +158,12 @@ public class HostRegistrationIT {
 
         // and while it keeps the volume, it cannot be deregistered
         assertFault("IncorrectState", () -> deregister(admin, HOST), "1 volume(s)");
-        assertTrue(Files.exists(hostFile));
+        assertEquals(List.of(HOST), describe(admin, HOST).stream().map(HostSetItemType::getHostName).toList());
 
-        // when the volume is deleted, then it is deregistered and its file is gone
+        // when the volume is deleted, then it is deregistered
         admin.deleteVolume(volumeId);
         pool.awaitAbsent(pool.volumeFile(volumeId));
         awaitDeregistered(admin);
-        assertFalse(Files.exists(hostFile));
         assertFault("InvalidHost.NotFound", () -> describe(admin, HOST), HOST);
     }
 

@@ -2,32 +2,45 @@ package org.vbs.it.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.vbs.it.client.DeregisterHostType;
+import org.vbs.it.client.DescribeHostsSetItemType;
+import org.vbs.it.client.DescribeHostsSetType;
+import org.vbs.it.client.DescribeHostsType;
 import org.vbs.it.client.DescribeVolumesSetItemResponseType;
+import org.vbs.it.client.HostSetItemType;
+import org.vbs.it.client.VbsFault;
+import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
+import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.LoopbackCluster;
 import org.vbs.it.support.Pool;
 import org.vbs.it.support.RecordingRelay;
 import org.vbs.it.support.ServerProcess;
+import org.vbs.it.support.VbsHomes;
 
 /**
  * Two VBS nodes on one machine as one cluster, started as the README tells an operator to: each the
  * run script (bin/vbs-server) on a VBS_HOME and a port offset of its own, the second home given the
  * first one's trust and keys, both with the same cluster name and the same JGroups host list. What
- * one node writes, the other reads; a signed request one node took is refused by the other. Both
- * are stopped by their PIDs at the end, whatever happened.
+ * one node writes, the other reads; a host registered through one node is used and deregistered
+ * through the other; a signed request one node took is refused by the other. Both are stopped by
+ * their PIDs at the end, whatever happened.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class ClusterPairIT {
@@ -115,6 +128,107 @@ public class ClusterPairIT {
 
         throughA.deleteVolumes(volume);
         throughB.awaitVolumeGone(volume);
+    }
+
+    @Test
+    public void hostRegisteredThroughOneNodeIsUsedThroughTheOtherAndDeregisteredThroughItForBoth() throws Exception {
+        // given an administrator (the development user) of each node, and a pool on tmpfs: of the
+        // volume servers, only one on tmpfs holds a 16 TiB volume (ext4's largest file is 16 TiB - 4 KiB)
+        Caller throughA = Callers.of(nodeA.endpoint(), nodeA.vbsHome()).devUser();
+        Caller throughB = Callers.of(nodeB.endpoint(), nodeB.vbsHome()).devUser();
+        String host = "vs-pair-tmpfs";
+        Path tmpfsPool = Files.createTempDirectory(Path.of("/dev/shm"), "vbs-it-pair-pool");
+        Pool pool = new Pool(tmpfsPool);
+        try {
+            // when it registers that volume server through A
+            throughA.port().registerHost(Caller.registration(host, Map.of("transport", "local", "volume.driver", "file",
+                    "volume.pool", tmpfsPool.toString())));
+
+            // then B describes it as registered, working, and no node has a file of it
+            HostSetItemType seenByB = onlyHost(throughB, host);
+            assertEquals(List.of("volume.pool=" + tmpfsPool), seenByB.getPropertySet().getItem().stream()
+                    .map(p -> p.getKey() + "=" + p.getValue()).toList());
+            assertEquals(List.of(), seenByB.getProblemSet().getItem());
+            for (ServerProcess node : List.of(nodeA, nodeB)) {
+                assertFalse(Files.exists(node.vbsHome().resolve("hosts").resolve(host + ".properties")));
+            }
+
+            // and B places a volume only it can hold there
+            String volume = throughB.createVolume(16_384).getVolumeId();
+            throughB.awaitVolume(volume, "available");
+            assertTrue(Files.exists(pool.volumeFile(volume)), "the volume is on the host registered through A");
+
+            // when the same name is registered through B, with another pool
+            VbsFault duplicate = assertThrows(VbsFault.class, () -> throughB.port().registerHost(Caller.registration(
+                    host, Map.of("transport", "local", "volume.driver", "file", "volume.pool", "/srv/elsewhere"))));
+
+            // then it is refused as a duplicate, and both nodes still have the first registration
+            assertEquals("InvalidHost.Duplicate", Faults.code(duplicate), Faults.message(duplicate));
+            for (Caller admin : List.of(throughA, throughB)) {
+                assertEquals(List.of("volume.pool=" + tmpfsPool), onlyHost(admin, host).getPropertySet().getItem()
+                        .stream().map(p -> p.getKey() + "=" + p.getValue()).toList());
+            }
+
+            // and while it keeps the volume, B refuses to deregister it (the volume's metadata are A's too)
+            VbsFault inUse = assertThrows(VbsFault.class, () -> deregister(throughB, host));
+            assertEquals("IncorrectState", Faults.code(inUse), Faults.message(inUse));
+            onlyHost(throughA, host);
+
+            // when A deletes the volume: A runs the delete on the host registered through it, placed on by B
+            throughA.deleteVolume(volume);
+            pool.awaitAbsent(pool.volumeFile(volume));
+
+            // and B deregisters the host, then A no longer has it either
+            awaitDeregistered(throughB, host);
+            VbsFault gone = assertThrows(VbsFault.class, () -> describe(throughA, host));
+            assertEquals("InvalidHost.NotFound", Faults.code(gone), Faults.message(gone));
+            assertTrue(describe(throughA).stream().noneMatch(h -> h.getHostName().equals(host)));
+        } finally {
+            if (describe(throughA).stream().anyMatch(h -> h.getHostName().equals(host))) {
+                deregister(throughA, host);
+            }
+            VbsHomes.deleteTree(tmpfsPool);
+        }
+    }
+
+    private static HostSetItemType onlyHost(Caller admin, String name) throws VbsFault {
+        List<HostSetItemType> hosts = describe(admin, name);
+        assertEquals(List.of(name), hosts.stream().map(HostSetItemType::getHostName).toList());
+        return hosts.get(0);
+    }
+
+    private static List<HostSetItemType> describe(Caller admin, String... names) throws VbsFault {
+        DescribeHostsType request = new DescribeHostsType();
+        if (names.length > 0) {
+            request.setHostSet(new DescribeHostsSetType());
+            for (String name : names) {
+                DescribeHostsSetItemType item = new DescribeHostsSetItemType();
+                item.setHostName(name);
+                request.getHostSet().getItem().add(item);
+            }
+        }
+        return admin.port().describeHosts(request).getHostSet().getItem();
+    }
+
+    private static void deregister(Caller admin, String name) throws VbsFault {
+        DeregisterHostType request = new DeregisterHostType();
+        request.setHostName(name);
+        assertTrue(admin.port().deregisterHost(request).isReturn());
+    }
+
+    /** A deleted volume leaves the metadata once its delete finished (just after its file is gone). */
+    private static void awaitDeregistered(Caller admin, String name) throws Exception {
+        Await.until("host " + name + " to be deregistered", Caller.PATIENCE, () -> {
+            try {
+                deregister(admin, name);
+                return Optional.of(name);
+            } catch (VbsFault fault) {
+                if (!"IncorrectState".equals(Faults.code(fault))) {
+                    throw fault;
+                }
+                return Optional.empty();
+            }
+        }, () -> "still in use");
     }
 
     private static long linesWith(Path log, String text) throws Exception {

@@ -33,6 +33,7 @@ import org.infinispan.protostream.annotations.ProtoSchema;
             OperationKindAdapter.class,
             OperationPhaseAdapter.class,
             OperationRecordAdapter.class,
+            RegisteredHostAdapter.class,
         })
 public interface MetadataSchema extends GeneratedSchema {
     /** The proto package of every message and enum of the metadata. */

@@ -17,6 +17,7 @@ import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.domain.Attachment;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.host.RegisteredHost;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.store.OwnedIds;
@@ -119,6 +120,15 @@ class MetadataSchemaRoundTripTest {
         TokenEntry entry = new TokenEntry("vol-0123456789abcdef0", "ab12");
         assertEquals(key, marshalling.roundTrip(key));
         assertEquals(entry, marshalling.roundTrip(entry));
+    }
+
+    @Test
+    void shouldRoundTripRegisteredHostsWithAndWithoutKeys() throws Exception {
+        RegisteredHost bare = new RegisteredHost("vs2", Map.of());
+        RegisteredHost full = new RegisteredHost("kvm7", Map.of("transport", "ssh", "address", "10.0.0.7",
+                "ssh.user", "vbs", "hypervisor.driver", "qemu", "hypervisor.qmpSocketDir", "/run/vbs qmp=x", "", ""));
+        assertEquals(bare, marshalling.roundTrip(bare));
+        assertEquals(full, marshalling.roundTrip(full));
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.host.RegisteredHost;
 import org.vbs.core.store.OwnedIds;
 import org.vbs.core.store.OwnerKey;
 import org.vbs.core.store.TokenEntry;
@@ -55,7 +56,8 @@ class StoredMessageTest {
                 OwnedIds.of(List.of("vol-0123456789abcdef1", "vol-0123456789abcdef0")),
                 OwnedIds.NONE,
                 new TokenKey(OWNER, "token-1"),
-                new TokenEntry("vol-0123456789abcdef0", "ab12"));
+                new TokenEntry("vol-0123456789abcdef0", "ab12"),
+                new RegisteredHost("vs2", Map.of("volume.driver", "file", "volume.pool", "/srv/pool")));
         for (Serializable value : values) {
             byte[] serialized = serialize(value);
             // the stream holds the proxy, never the record's own class
