@@ -25,7 +25,6 @@ import org.vbs.core.host.RegisteredHost;
 import org.vbs.core.host.SharedHosts;
 import org.vbs.core.store.MetadataTransactions;
 import org.vbs.core.store.SharedHostCache;
-import org.vbs.core.store.StaleEntries;
 
 /**
  * Runs the {@link PluginHost} for the life of the deployment, and the registered hosts' drivers made
@@ -55,8 +54,6 @@ public class PluginHostBean {
     @PostConstruct
     void start() {
         host = PluginHost.start(PluginHostConfig.fromSystemProperties());
-        // A host deregistered while this node was away must not come back from its store.
-        StaleEntries.removeFromJoiner(hostCache);
         Path home = VbsHome.resolve();
         registry = readHosts(home.resolve(HostsDirectory.DIRECTORY),
                 new SharedHostCache(hostCache, new MetadataTransactions(transactionManager)));

@@ -19,7 +19,6 @@ import jakarta.transaction.TransactionManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -56,7 +55,6 @@ import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
 import org.vbs.core.store.OwnedIds;
 import org.vbs.core.store.OwnerKey;
-import org.vbs.core.store.StaleEntries;
 import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 import org.vbs.security.chap.SecretSealer;
@@ -140,11 +138,6 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                 Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), sealer, timeouts,
                 new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)),
                 Reconciler.Settings.from(System.getProperties())));
-        // Before anything reads them: what this node's store kept of entries the cluster removed while
-        // it was away would otherwise come back (a deleted volume, an ended operation run again).
-        for (Cache<?, ?> cache : List.of(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache)) {
-            StaleEntries.removeFromJoiner(cache);
-        }
         Recovery.start(core, executor);
         // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
         long every = Math.max(1, timeouts.lease().toMillis() / 4);

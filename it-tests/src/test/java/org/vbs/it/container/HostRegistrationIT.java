@@ -18,10 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
-import org.vbs.it.client.DeregisterHostType;
-import org.vbs.it.client.DescribeHostsSetItemType;
-import org.vbs.it.client.DescribeHostsSetType;
-import org.vbs.it.client.DescribeHostsType;
 import org.vbs.it.client.HostSetItemType;
 import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Await;
@@ -59,33 +55,14 @@ public class HostRegistrationIT {
 
     @AfterEach
     void deregisterAndRemoveThePool() throws Exception {
-        if (describe(callers.devUser()).stream().anyMatch(h -> h.getHostName().equals(HOST))) {
-            deregister(callers.devUser(), HOST);
+        if (callers.devUser().describeHosts().stream().anyMatch(h -> h.getHostName().equals(HOST))) {
+            assertTrue(callers.devUser().deregisterHost(HOST));
         }
         if (tmpfsPool != null) {
             VbsHomes.deleteTree(tmpfsPool);
         }
     }
 
-
-    private static List<HostSetItemType> describe(Caller caller, String... names) throws VbsFault {
-        DescribeHostsType request = new DescribeHostsType();
-        if (names.length > 0) {
-            request.setHostSet(new DescribeHostsSetType());
-            for (String name : names) {
-                DescribeHostsSetItemType item = new DescribeHostsSetItemType();
-                item.setHostName(name);
-                request.getHostSet().getItem().add(item);
-            }
-        }
-        return caller.port().describeHosts(request).getHostSet().getItem();
-    }
-
-    private static void deregister(Caller caller, String name) throws VbsFault {
-        DeregisterHostType request = new DeregisterHostType();
-        request.setHostName(name);
-        assertTrue(caller.port().deregisterHost(request).isReturn());
-    }
 
     private static void assertFault(String code, Executable call, String mention) {
         VbsFault fault = assertThrows(VbsFault.class, call);
@@ -102,12 +79,12 @@ public class HostRegistrationIT {
         // with the generic refusal
         assertFault("UnauthorizedOperation", () -> user.port().registerHost(Caller.registration(HOST,
                 Map.of("transport", "local"))), "not authorized");
-        assertFault("UnauthorizedOperation", () -> describe(user), "not authorized");
-        assertFault("UnauthorizedOperation", () -> deregister(user, "local"), "not authorized");
+        assertFault("UnauthorizedOperation", () -> user.describeHosts(), "not authorized");
+        assertFault("UnauthorizedOperation", () -> user.deregisterHost("local"), "not authorized");
 
         // and nothing was written, and the local host is still there
         assertFalse(Files.exists(hostFile));
-        assertEquals(List.of("local"), describe(callers.devUser(), "local").stream()
+        assertEquals(List.of("local"), callers.devUser().describeHosts("local").stream()
                 .map(HostSetItemType::getHostName).toList());
     }
 
@@ -128,7 +105,7 @@ public class HostRegistrationIT {
 
         // then no file was written, and the host is unknown
         assertFalse(Files.exists(hostFile));
-        assertFault("InvalidHost.NotFound", () -> describe(admin, HOST), HOST);
+        assertFault("InvalidHost.NotFound", () -> admin.describeHosts(HOST), HOST);
     }
 
     @Test
@@ -157,21 +134,21 @@ public class HostRegistrationIT {
         assertTrue(Files.exists(pool.volumeFile(volumeId)), "the volume is on the registered host");
 
         // and while it keeps the volume, it cannot be deregistered
-        assertFault("IncorrectState", () -> deregister(admin, HOST), "1 volume(s)");
-        assertEquals(List.of(HOST), describe(admin, HOST).stream().map(HostSetItemType::getHostName).toList());
+        assertFault("IncorrectState", () -> admin.deregisterHost(HOST), "1 volume(s)");
+        assertEquals(List.of(HOST), admin.describeHosts(HOST).stream().map(HostSetItemType::getHostName).toList());
 
         // when the volume is deleted, then it is deregistered
         admin.deleteVolume(volumeId);
         pool.awaitAbsent(pool.volumeFile(volumeId));
         awaitDeregistered(admin);
-        assertFault("InvalidHost.NotFound", () -> describe(admin, HOST), HOST);
+        assertFault("InvalidHost.NotFound", () -> admin.describeHosts(HOST), HOST);
     }
 
     /** A deleted volume leaves the metadata once its delete finished (just after its file is gone). */
     private static void awaitDeregistered(Caller admin) throws Exception {
         Await.until("host " + HOST + " to be deregistered", Caller.PATIENCE, () -> {
             try {
-                deregister(admin, HOST);
+                assertTrue(admin.deregisterHost(HOST));
                 return Optional.of(HOST);
             } catch (VbsFault fault) {
                 if (!"IncorrectState".equals(Faults.code(fault))) {

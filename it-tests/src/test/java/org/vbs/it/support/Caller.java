@@ -8,9 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import org.vbs.it.client.HostPropertySetItemType;
-import org.vbs.it.client.HostPropertySetType;
-import org.vbs.it.client.RegisterHostType;
 import org.vbs.it.client.AttachVolumeResponseType;
 import org.vbs.it.client.AttachVolumeType;
 import org.vbs.it.client.CreateSnapshotResponseType;
@@ -19,6 +16,10 @@ import org.vbs.it.client.CreateVolumeResponseType;
 import org.vbs.it.client.CreateVolumeType;
 import org.vbs.it.client.DeleteSnapshotType;
 import org.vbs.it.client.DeleteVolumeType;
+import org.vbs.it.client.DeregisterHostType;
+import org.vbs.it.client.DescribeHostsSetItemType;
+import org.vbs.it.client.DescribeHostsSetType;
+import org.vbs.it.client.DescribeHostsType;
 import org.vbs.it.client.DescribeSnapshotsResponseType;
 import org.vbs.it.client.DescribeSnapshotsSetItemResponseType;
 import org.vbs.it.client.DescribeSnapshotsSetItemType;
@@ -33,6 +34,10 @@ import org.vbs.it.client.DetachVolumeResponseType;
 import org.vbs.it.client.DetachVolumeType;
 import org.vbs.it.client.FilterSetType;
 import org.vbs.it.client.FilterType;
+import org.vbs.it.client.HostPropertySetItemType;
+import org.vbs.it.client.HostPropertySetType;
+import org.vbs.it.client.HostSetItemType;
+import org.vbs.it.client.RegisterHostType;
 import org.vbs.it.client.ValueSetType;
 import org.vbs.it.client.ValueType;
 import org.vbs.it.client.VbsFault;
@@ -303,6 +308,27 @@ public record Caller(String dn, Credential credential, VolumeServicePortType por
             set.getItem().add(filter);
         });
         return set;
+    }
+
+    /** DescribeHosts of the named hosts, or of every host when none is named. */
+    public List<HostSetItemType> describeHosts(String... names) throws VbsFault {
+        DescribeHostsType request = new DescribeHostsType();
+        if (names.length > 0) {
+            request.setHostSet(new DescribeHostsSetType());
+            for (String name : names) {
+                DescribeHostsSetItemType item = new DescribeHostsSetItemType();
+                item.setHostName(name);
+                request.getHostSet().getItem().add(item);
+            }
+        }
+        return port.describeHosts(request).getHostSet().getItem();
+    }
+
+    /** DeregisterHost; its answer (true once the host is deregistered). */
+    public boolean deregisterHost(String name) throws VbsFault {
+        DeregisterHostType request = new DeregisterHostType();
+        request.setHostName(name);
+        return port.deregisterHost(request).isReturn();
     }
 
     /** A RegisterHost request: the host's name and the key/value items of its host file (in key order). */

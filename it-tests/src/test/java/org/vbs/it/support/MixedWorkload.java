@@ -127,118 +127,131 @@ public final class MixedWorkload {
     }
 
     private Void client(int index) throws Exception {
-        Caller caller = callers.get();
+        Client client = new Client(callers.get());
         Optional<String> device = devices.get(index);
-        long made = 0;
-        for (int cycle = 0; made < callsPerClient; cycle++) {
+        for (int cycle = 0; client.calls < callsPerClient; cycle++) {
             String token = run + "-" + index + "-" + cycle;
-            long before = calls.get();
             try {
-                cycle(caller, token, device);
+                client.cycle(token, device);
             } catch (CallFailed failed) {
                 failures.add("client " + index + ", token " + token + ": " + failed.getMessage());
                 return null;
             }
-            made += calls.get() - before;
         }
         return null;
     }
 
-    private void cycle(Caller caller, String token, Optional<String> device) throws Exception {
-        String volume = call("CreateVolume " + token, () -> caller.createVolume("1", Optional.of(token)).getVolumeId(),
-                Optional.empty());
-        volumesByToken.computeIfAbsent(token, t -> ConcurrentHashMap.newKeySet()).add(volume);
-        expect(settled(caller, volume), "available", 0, volume);
-        if (device.isPresent()) {
-            call("AttachVolume " + volume, () -> caller.attachVolume(volume, host, instance, device.get()),
-                    Optional.of(() -> tookEffect(caller, volume, "in-use")));
-            DescribeVolumesSetItemResponseType attached = expect(describe(caller, volume), "in-use", 1, volume);
-            AttachmentSetItemResponseType attachment = attached.getAttachmentSet().getItem().get(0);
-            if (!device.get().equals(attachment.getDevice()) || !instance.equals(attachment.getInstanceId())) {
-                throw new CallFailed(volume + " is attached as " + attachment.getDevice() + " of "
-                        + attachment.getInstanceId() + ", asked " + device.get() + " of " + instance);
-            }
-            call("DetachVolume " + volume, () -> caller.detachVolume(volume, Optional.empty(), Optional.empty(), false),
-                    Optional.of(() -> tookEffect(caller, volume, "available")));
-            expect(describe(caller, volume), "available", 0, volume);
-        }
-        call("DeleteVolume " + volume, () -> {
-            caller.deleteVolume(volume);
-            return volume;
-        }, Optional.of(() -> tookEffect(caller, volume, "deleting")));
-    }
+    /** One client: its own port, and how many calls it made (its share of the run). */
+    private final class Client {
+        private final Caller caller;
+        private long calls;
 
-    /**
-     * One call, tried once more after no answer or ServiceUnavailable; a state-changing call only if
-     * {@code tookEffect} (which waits for the volume to settle) finds the first try did not take effect.
-     */
-    private <T> T call(String what, Callable<T> call, Optional<Callable<Optional<?>>> tookEffect) throws Exception {
-        try {
-            calls.incrementAndGet();
-            return call.call();
-        } catch (WebServiceException | VbsFault first) {
-            if (first instanceof VbsFault fault && !"ServiceUnavailable".equals(Faults.code(fault))) {
-                throw new CallFailed(what + ": " + Faults.code(fault) + ": " + Faults.message(fault));
+        Client(Caller caller) {
+            this.caller = caller;
+        }
+
+        private void counted() {
+            calls++;
+            MixedWorkload.this.calls.incrementAndGet();
+        }
+
+        void cycle(String token, Optional<String> device) throws Exception {
+            String volume = call("CreateVolume " + token,
+                    () -> caller.createVolume("1", Optional.of(token)).getVolumeId(), Optional.empty());
+            volumesByToken.computeIfAbsent(token, t -> ConcurrentHashMap.newKeySet()).add(volume);
+            expect(settled(volume), "available", 0, volume);
+            if (device.isPresent()) {
+                call("AttachVolume " + volume, () -> caller.attachVolume(volume, host, instance, device.get()),
+                        Optional.of(() -> tookEffect(volume, "in-use")));
+                DescribeVolumesSetItemResponseType attached = expect(describe(volume), "in-use", 1, volume);
+                AttachmentSetItemResponseType attachment = attached.getAttachmentSet().getItem().get(0);
+                if (!device.get().equals(attachment.getDevice()) || !instance.equals(attachment.getInstanceId())) {
+                    throw new CallFailed(volume + " is attached as " + attachment.getDevice() + " of "
+                            + attachment.getInstanceId() + ", asked " + device.get() + " of " + instance);
+                }
+                call("DetachVolume " + volume,
+                        () -> caller.detachVolume(volume, Optional.empty(), Optional.empty(), false),
+                        Optional.of(() -> tookEffect(volume, "available")));
+                expect(describe(volume), "available", 0, volume);
             }
-            retried.incrementAndGet();
-            if (tookEffect.isPresent() && tookEffect.get().call().isPresent()) {
-                return null;
-            }
+            call("DeleteVolume " + volume, () -> {
+                caller.deleteVolume(volume);
+                return volume;
+            }, Optional.of(() -> tookEffect(volume, "deleting")));
+        }
+
+        /**
+         * One call, tried once more after no answer or ServiceUnavailable; a state-changing call only if
+         * {@code tookEffect} (which waits for the volume to settle) finds the first try did not take effect.
+         */
+        private <T> T call(String what, Callable<T> call, Optional<Callable<Optional<?>>> tookEffect) throws Exception {
             try {
-                calls.incrementAndGet();
+                counted();
                 return call.call();
-            } catch (WebServiceException | VbsFault second) {
-                throw new CallFailed(what + " failed twice: " + first + "; then " + describe(second));
+            } catch (WebServiceException | VbsFault first) {
+                if (first instanceof VbsFault fault && !"ServiceUnavailable".equals(Faults.code(fault))) {
+                    throw new CallFailed(what + ": " + Faults.code(fault) + ": " + Faults.message(fault));
+                }
+                retried.incrementAndGet();
+                if (tookEffect.isPresent() && tookEffect.get().call().isPresent()) {
+                    return null;
+                }
+                try {
+                    counted();
+                    return call.call();
+                } catch (WebServiceException | VbsFault second) {
+                    throw new CallFailed(what + " failed twice: " + first + "; then " + faultText(second));
+                }
             }
         }
-    }
 
-    /** The volume once settled; present if it is (or, for a delete, went) where the call would have taken it. */
-    private Optional<?> tookEffect(Caller caller, String volume, String wanted) throws Exception {
-        try {
-            DescribeVolumesSetItemResponseType settled = settled(caller, volume);
-            return Optional.of(settled).filter(v -> wanted.equals(v.getStatus()));
-        } catch (VolumeGone gone) {
-            return "deleting".equals(wanted) ? Optional.of(volume) : Optional.empty();
+        /** The volume once settled; present if it is (or, for a delete, went) where the call would have taken it. */
+        private Optional<?> tookEffect(String volume, String wanted) throws Exception {
+            try {
+                DescribeVolumesSetItemResponseType settled = settled(volume);
+                return Optional.of(settled).filter(v -> wanted.equals(v.getStatus()));
+            } catch (VolumeGone gone) {
+                return "deleting".equals(wanted) ? Optional.of(volume) : Optional.empty();
+            }
         }
-    }
 
-    /** Describes the volume until it is in no transitional state (a deleting one counts as settled). */
-    private DescribeVolumesSetItemResponseType settled(Caller caller, String volume) throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        while (true) {
-            Optional<DescribeVolumesSetItemResponseType> seen = describeOnce(caller, volume);
-            if (seen.isPresent() && (!TRANSITIONAL.contains(seen.get().getStatus())
-                    || "deleting".equals(seen.get().getStatus()))) {
-                return seen.get();
+        /** Describes the volume until it is in no transitional state (a deleting one counts as settled). */
+        private DescribeVolumesSetItemResponseType settled(String volume) throws Exception {
+            long deadline = System.nanoTime() + SETTLE.toNanos();
+            while (true) {
+                Optional<DescribeVolumesSetItemResponseType> seen = describeOnce(volume);
+                if (seen.isPresent() && (!TRANSITIONAL.contains(seen.get().getStatus())
+                        || "deleting".equals(seen.get().getStatus()))) {
+                    return seen.get();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new CallFailed(volume + " did not settle in " + SETTLE.toSeconds() + " s: " + seen.map(
+                            DescribeVolumesSetItemResponseType::getStatus).orElse("no answer"));
+                }
+                Thread.sleep(POLL.toMillis());
             }
-            if (System.nanoTime() > deadline) {
-                throw new CallFailed(volume + " did not settle in " + SETTLE.toSeconds() + " s: " + seen.map(
-                        DescribeVolumesSetItemResponseType::getStatus).orElse("no answer"));
-            }
-            Thread.sleep(POLL.toMillis());
         }
-    }
 
-    private DescribeVolumesSetItemResponseType describe(Caller caller, String volume) throws Exception {
-        return call("DescribeVolumes " + volume, () -> caller.volume(volume), Optional.empty());
-    }
+        private DescribeVolumesSetItemResponseType describe(String volume) throws Exception {
+            return call("DescribeVolumes " + volume, () -> caller.volume(volume), Optional.empty());
+        }
 
-    /** One Describe: empty when it got no answer or ServiceUnavailable (the caller polls on). */
-    private Optional<DescribeVolumesSetItemResponseType> describeOnce(Caller caller, String volume) throws Exception {
-        calls.incrementAndGet();
-        try {
-            return Optional.of(caller.volume(volume));
-        } catch (WebServiceException noAnswer) {
-            return Optional.empty();
-        } catch (VbsFault fault) {
-            if ("InvalidVolume.NotFound".equals(Faults.code(fault))) {
-                throw new VolumeGone();
-            }
-            if ("ServiceUnavailable".equals(Faults.code(fault))) {
+        /** One Describe: empty when it got no answer or ServiceUnavailable (the caller polls on). */
+        private Optional<DescribeVolumesSetItemResponseType> describeOnce(String volume) throws Exception {
+            counted();
+            try {
+                return Optional.of(caller.volume(volume));
+            } catch (WebServiceException noAnswer) {
                 return Optional.empty();
+            } catch (VbsFault fault) {
+                if ("InvalidVolume.NotFound".equals(Faults.code(fault))) {
+                    throw new VolumeGone();
+                }
+                if ("ServiceUnavailable".equals(Faults.code(fault))) {
+                    return Optional.empty();
+                }
+                throw new CallFailed("DescribeVolumes " + volume + ": " + faultText(fault));
             }
-            throw new CallFailed("DescribeVolumes " + volume + ": " + describe(fault));
         }
     }
 
@@ -252,7 +265,7 @@ public final class MixedWorkload {
         return volume;
     }
 
-    private static String describe(Exception failure) {
+    private static String faultText(Exception failure) {
         return failure instanceof VbsFault fault ? Faults.code(fault) + ": " + Faults.message(fault) : failure.toString();
     }
 

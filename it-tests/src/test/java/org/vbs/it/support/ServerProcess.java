@@ -306,11 +306,6 @@ public final class ServerProcess {
         }
     }
 
-    /** Whether this server was started and has not been stopped or seen halted since. */
-    public boolean running() {
-        return launcher.isPresent();
-    }
-
     /** The last lines of the server's console, for failure messages. */
     public String logTail() {
         try {

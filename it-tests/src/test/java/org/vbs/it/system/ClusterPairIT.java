@@ -16,10 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.vbs.it.client.DeregisterHostType;
-import org.vbs.it.client.DescribeHostsSetItemType;
-import org.vbs.it.client.DescribeHostsSetType;
-import org.vbs.it.client.DescribeHostsType;
 import org.vbs.it.client.DescribeVolumesSetItemResponseType;
 import org.vbs.it.client.HostSetItemType;
 import org.vbs.it.client.VbsFault;
@@ -170,7 +166,7 @@ public class ClusterPairIT {
             }
 
             // and while it keeps the volume, B refuses to deregister it (the volume's metadata are A's too)
-            VbsFault inUse = assertThrows(VbsFault.class, () -> deregister(throughB, host));
+            VbsFault inUse = assertThrows(VbsFault.class, () -> throughB.deregisterHost(host));
             assertEquals("IncorrectState", Faults.code(inUse), Faults.message(inUse));
             onlyHost(throughA, host);
 
@@ -180,47 +176,28 @@ public class ClusterPairIT {
 
             // and B deregisters the host, then A no longer has it either
             awaitDeregistered(throughB, host);
-            VbsFault gone = assertThrows(VbsFault.class, () -> describe(throughA, host));
+            VbsFault gone = assertThrows(VbsFault.class, () -> throughA.describeHosts(host));
             assertEquals("InvalidHost.NotFound", Faults.code(gone), Faults.message(gone));
-            assertTrue(describe(throughA).stream().noneMatch(h -> h.getHostName().equals(host)));
+            assertTrue(throughA.describeHosts().stream().noneMatch(h -> h.getHostName().equals(host)));
         } finally {
-            if (describe(throughA).stream().anyMatch(h -> h.getHostName().equals(host))) {
-                deregister(throughA, host);
+            if (throughA.describeHosts().stream().anyMatch(h -> h.getHostName().equals(host))) {
+                assertTrue(throughA.deregisterHost(host));
             }
             VbsHomes.deleteTree(tmpfsPool);
         }
     }
 
     private static HostSetItemType onlyHost(Caller admin, String name) throws VbsFault {
-        List<HostSetItemType> hosts = describe(admin, name);
+        List<HostSetItemType> hosts = admin.describeHosts(name);
         assertEquals(List.of(name), hosts.stream().map(HostSetItemType::getHostName).toList());
         return hosts.get(0);
-    }
-
-    private static List<HostSetItemType> describe(Caller admin, String... names) throws VbsFault {
-        DescribeHostsType request = new DescribeHostsType();
-        if (names.length > 0) {
-            request.setHostSet(new DescribeHostsSetType());
-            for (String name : names) {
-                DescribeHostsSetItemType item = new DescribeHostsSetItemType();
-                item.setHostName(name);
-                request.getHostSet().getItem().add(item);
-            }
-        }
-        return admin.port().describeHosts(request).getHostSet().getItem();
-    }
-
-    private static void deregister(Caller admin, String name) throws VbsFault {
-        DeregisterHostType request = new DeregisterHostType();
-        request.setHostName(name);
-        assertTrue(admin.port().deregisterHost(request).isReturn());
     }
 
     /** A deleted volume leaves the metadata once its delete finished (just after its file is gone). */
     private static void awaitDeregistered(Caller admin, String name) throws Exception {
         Await.until("host " + name + " to be deregistered", Caller.PATIENCE, () -> {
             try {
-                deregister(admin, name);
+                assertTrue(admin.deregisterHost(name));
                 return Optional.of(name);
             } catch (VbsFault fault) {
                 if (!"IncorrectState".equals(Faults.code(fault))) {

@@ -123,8 +123,8 @@ abstract class KilledBetweenSteps {
      */
     abstract long recover(String what, int interrupted, long haltedAt) throws Exception;
 
-    /** Before another round: the service whole again (the dead node back). */
-    abstract void bringBackTheDeadNode() throws Exception;
+    /** Before the second round: the node that dies next, and its faults, ready. */
+    abstract void beforeSecondRound() throws Exception;
 
     /** The volume pool: the file backend's directory of {@code home}, which every node uses. */
     abstract Path poolHome(Path work);
@@ -258,8 +258,8 @@ abstract class KilledBetweenSteps {
     @Test
     @Order(2)
     public void createFromSnapshotAndDeleteKilledAtEveryStepBoundaryEndConsistent() throws Exception {
-        // given the completed snapshot and the volumes to delete of the first test, and the service whole
-        bringBackTheDeadNode();
+        // given the completed snapshot and the volumes to delete of the first test, and a node to die
+        beforeSecondRound();
         Set<String> volumesBefore = user().volumeIds();
         Caller dyingUser = callerOf(dying());
         List<Future<?>> dying = new ArrayList<>();

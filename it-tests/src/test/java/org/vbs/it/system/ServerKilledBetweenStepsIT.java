@@ -71,8 +71,8 @@ public class ServerKilledBetweenStepsIT extends KilledBetweenSteps {
     }
 
     @Override
-    void bringBackTheDeadNode() {
-        // The first round's restart left the server running.
+    void beforeSecondRound() {
+        // The first round's restart left the server running, with its faults.
     }
 
     @Test
