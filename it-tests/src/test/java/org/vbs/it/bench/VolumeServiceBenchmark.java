@@ -208,10 +208,10 @@ public class VolumeServiceBenchmark {
             devices.add(client < 4 ? Optional.of("sd" + (char) ('c' + client)) : Optional.empty());
         }
         int callsPerClient = Integer.getInteger("vbs.it.mixed.calls", 150);
-        MixedWorkload.Result result = new MixedWorkload(callers::devUser, "local", "demo-vm", devices, callsPerClient)
-                .run();
+        MixedWorkload.Result result = new MixedWorkload(() -> callers.newUser("mixed"), "local", "demo-vm", devices,
+                callsPerClient).run();
         line(String.format(Locale.ROOT, "Mixed workload (BalancedClusterIT's), one node: %d clients (4 attaching),"
-                + " %d calls in %.1f s, %.1f calls/s, %d retried, %d failed", result.clients(), result.calls(),
+                + " %d calls in %.1f s, %.1f calls/s, %d retried, %d failed", result.clients().size(), result.calls(),
                 result.took().toMillis() / 1000.0, result.callsPerSecond(), result.retried(), result.failures().size()));
     }
 

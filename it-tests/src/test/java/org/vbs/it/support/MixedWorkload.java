@@ -23,14 +23,14 @@ import org.vbs.it.client.DescribeVolumesSetItemResponseType;
 import org.vbs.it.client.VbsFault;
 
 /**
- * Many EBS users' work at once through one endpoint (a balancer), each client on volumes of its own,
- * in cycles: CreateVolume (with a client token of its own), DescribeVolumes until it is available,
+ * Many EBS users' work at once through one endpoint (a balancer), each client a user of its own (as
+ * EBS users are accounts of their own, so no two clients contend for one owner's index), in cycles: CreateVolume (with a client token of its own), DescribeVolumes until it is available,
  * for the clients given a device of their own an AttachVolume to the lab's VM and a DetachVolume, each
  * checked by a Describe, and DeleteVolume.
  *
  * <p>The clients behave as careful clients of a balanced service do. A call that got no answer (the
  * connection broke, the balancer answered with an HTTP error) or was refused with ServiceUnavailable
- * is tried once more: a CreateVolume and a Describe at once (the token makes the create safe to
+ * is tried once more, after a pause: a CreateVolume and a Describe at once (the token makes the create safe to
  * repeat); an attach, detach or delete only after the volume has settled, and not at all when the
  * first try has taken effect (the operation finished, or a survivor finished it). A call that fails
  * after that is a failure of the run. At the end nothing of the run is left: a volume made twice for
@@ -40,6 +40,12 @@ public final class MixedWorkload {
     /** How long a client waits for its volume to settle (a survivor takes a dead node's operation over). */
     private static final Duration SETTLE = Duration.ofMinutes(2);
     private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * How long a client waits before its one retry, as SDKs back off: long enough for the balancer to
+     * have marked a dead node down (checks every second, down after two failures), so that the retry
+     * does not meet the same node.
+     */
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(3);
     private static final Set<String> TRANSITIONAL = Set.of("creating", "attaching", "detaching", "deleting");
 
     private final Supplier<Caller> callers;
@@ -52,9 +58,10 @@ public final class MixedWorkload {
     private final AtomicLong retried = new AtomicLong();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Set<String>> volumesByToken = new ConcurrentHashMap<>();
+    private final List<Caller> clients = Collections.synchronizedList(new ArrayList<>());
 
     /**
-     * @param callers       a new caller (its own port) for each client
+     * @param callers       a new caller (its own port, and a user of its own) for each client
      * @param host          the hypervisor host of the attaches
      * @param instance      the instance the attaches go to
      * @param devices       one per client: the device its attaches use, or empty for a client that never attaches
@@ -71,7 +78,7 @@ public final class MixedWorkload {
     }
 
     /** What a run did. */
-    public record Result(int clients, long calls, long retried, List<String> failures,
+    public record Result(List<Caller> clients, long calls, long retried, List<String> failures,
                          Map<String, Set<String>> volumesByToken, Duration took) {
         public double callsPerSecond() {
             return calls * 1000.0 / Math.max(1, took.toMillis());
@@ -122,12 +129,14 @@ public final class MixedWorkload {
             threads.shutdownNow();
             threads.awaitTermination(1, TimeUnit.MINUTES);
         }
-        return new Result(devices.size(), calls.get(), retried.get(), List.copyOf(failures), Map.copyOf(volumesByToken),
-                Duration.ofNanos(System.nanoTime() - start));
+        return new Result(List.copyOf(clients), calls.get(), retried.get(), List.copyOf(failures),
+                Map.copyOf(volumesByToken), Duration.ofNanos(System.nanoTime() - start));
     }
 
     private Void client(int index) throws Exception {
-        Client client = new Client(callers.get());
+        Caller caller = callers.get();
+        clients.add(caller);
+        Client client = new Client(caller);
         Optional<String> device = devices.get(index);
         for (int cycle = 0; client.calls < callsPerClient; cycle++) {
             String token = run + "-" + index + "-" + cycle;
@@ -193,6 +202,7 @@ public final class MixedWorkload {
                     throw new CallFailed(what + ": " + Faults.code(fault) + ": " + Faults.message(fault));
                 }
                 retried.incrementAndGet();
+                Thread.sleep(RETRY_PAUSE.toMillis());
                 if (tookEffect.isPresent() && tookEffect.get().call().isPresent()) {
                     return null;
                 }

@@ -208,14 +208,15 @@ public class BalancedClusterIT {
     @Test
     @Order(4)
     public void thirtyTwoClientsWorkThroughTheBalancerWhileANodeIsKilledAndRestarted() throws Exception {
-        // given 32 clients, 4 of them attaching to the lab's VM, each making its calls through the balancer
-        Set<String> before = caller(balancer).volumeIds();
+        // given 32 clients, each a user of its own, 4 of them attaching to the lab's VM, each making its
+        // calls through the balancer
         List<Optional<String>> devices = new ArrayList<>();
         for (int client = 0; client < MIXED_CLIENTS; client++) {
             devices.add(client < ATTACHING_CLIENTS ? Optional.of("sd" + (char) ('c' + client)) : Optional.empty());
         }
         int callsPerClient = Integer.getInteger("vbs.it.mixed.calls", MIXED_CALLS_PER_CLIENT);
-        MixedWorkload workload = new MixedWorkload(() -> caller(balancer), "local", "demo-vm", devices,
+        Callers users = Callers.of(balancer, home.resolve("node1"));
+        MixedWorkload workload = new MixedWorkload(() -> users.newUser("mixed"), "local", "demo-vm", devices,
                 callsPerClient);
         long total = (long) MIXED_CLIENTS * callsPerClient;
         ExecutorService running = Executors.newSingleThreadExecutor();
@@ -237,7 +238,7 @@ public class BalancedClusterIT {
             MixedWorkload.Result done = result.get(30, TimeUnit.MINUTES);
             System.out.printf("BalancedClusterIT mixed workload: %d clients (%d attaching), %d calls in %d s, %.1f"
                     + " calls/s (%.1f calls/s on 3 healthy nodes, before the kill); %d retried once, %d failed;"
-                    + " node3 back with up in %d s (%s the workload)%n", done.clients(), ATTACHING_CLIENTS,
+                    + " node3 back with up in %d s (%s the workload)%n", done.clients().size(), ATTACHING_CLIENTS,
                     done.calls(), done.took().toSeconds(), done.callsPerSecond(), healthy, done.retried(),
                     done.failures().size(), upTook / 1_000_000_000, restartedUnderLoad ? "during" : "after");
 
@@ -246,17 +247,18 @@ public class BalancedClusterIT {
             assertEquals(Map.of(), done.tokensWithSeveralVolumes());
             // and every volume the run made is gone (each was deleted), and no other appeared: a second
             // volume made for one token, or a lost delete, would still be there
-            Caller check = caller(balancer);
-            Await.until("the run's volumes to be gone", Duration.ofMinutes(2), () -> {
-                Set<String> now = check.volumeIds();
-                return now.equals(before) ? Optional.of(now) : Optional.empty();
-            }, () -> {
-                try {
-                    return "volumes now: " + check.volumeIds() + ", before: " + before;
-                } catch (Exception e) {
-                    return e.toString();
-                }
-            });
+            for (Caller client : done.clients()) {
+                Await.until(client.dn() + "'s volumes to be gone", Duration.ofMinutes(2), () -> {
+                    Set<String> left = client.volumeIds();
+                    return left.isEmpty() ? Optional.of(left) : Optional.empty();
+                }, () -> {
+                    try {
+                        return "volumes left: " + client.volumeIds();
+                    } catch (Exception e) {
+                        return e.toString();
+                    }
+                });
+            }
             assertTrue(done.volumes().size() >= MIXED_CLIENTS, done.volumes().size() + " volumes made");
             // and the restarted node is ready again behind the balancer
             Node back = status().get(2);
