@@ -210,20 +210,26 @@ public final class LoopbackCluster implements AutoCloseable {
      */
     public static <T> T settled(String what, Callable<T> call) throws Exception {
         AtomicReference<String> refusal = new AtomicReference<>("not called yet");
-        return Await.until(what + " to be served", CLUSTER_PATIENCE, () -> {
-            try {
-                return Optional.of(call.call());
-            } catch (SOAPFaultException stack) {
-                refusal.set(stack.getMessage());
-                return Optional.empty();
-            } catch (VbsFault fault) {
-                if (!"ServiceUnavailable".equals(Faults.code(fault))) {
-                    throw fault;
-                }
-                refusal.set(Faults.message(fault));
-                return Optional.empty();
+        return Await.until(what + " to be served", CLUSTER_PATIENCE, () -> served(refusal, call), refusal::get);
+    }
+
+    /**
+     * The call's answer, or empty (the refusal put into {@code refusal}) while the cluster is settling:
+     * a ServiceUnavailable, or a fault of the SOAP stack. Any other fault is thrown.
+     */
+    public static <T> Optional<T> served(AtomicReference<String> refusal, Callable<T> call) throws Exception {
+        try {
+            return Optional.of(call.call());
+        } catch (SOAPFaultException stack) {
+            refusal.set(stack.getMessage());
+            return Optional.empty();
+        } catch (VbsFault fault) {
+            if (!"ServiceUnavailable".equals(Faults.code(fault))) {
+                throw fault;
             }
-        }, refusal::get);
+            refusal.set("ServiceUnavailable: " + Faults.message(fault));
+            return Optional.empty();
+        }
     }
 
     @Override

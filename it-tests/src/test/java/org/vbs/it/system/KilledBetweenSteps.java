@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.vbs.it.support.LoopbackCluster.served;
 
-import jakarta.xml.ws.soap.SOAPFaultException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -419,25 +418,6 @@ abstract class KilledBetweenSteps {
                     seen.set(described.getStatus());
                     return !"pending".equals(described.getStatus());
                 }), seen::get);
-    }
-
-    /**
-     * The answer, or empty while the service answers ServiceUnavailable (a cluster settling after a
-     * member's death: retry, as the fault says). Any other fault is the test's answer.
-     */
-    private static <T> Optional<T> served(AtomicReference<String> seen, Callable<T> describe) throws Exception {
-        try {
-            return Optional.of(describe.call());
-        } catch (VbsFault fault) {
-            if (!"ServiceUnavailable".equals(Faults.code(fault))) {
-                throw fault;
-            }
-            seen.set("ServiceUnavailable: " + Faults.message(fault));
-            return Optional.empty();
-        } catch (SOAPFaultException stack) {
-            seen.set(stack.getMessage());
-            return Optional.empty();
-        }
     }
 
     private static Duration left(long deadline) {
