@@ -67,8 +67,10 @@ public final class NamespaceLink implements AutoCloseable {
     public void close() throws IOException {
         ExecResult result = ExecResult.of(List.of("ip", "-n", a.name(), "link", "delete", aLink),
                 Duration.ofSeconds(20));
-        // "Cannot find device": already gone; "Cannot open network namespace": the namespace took it along.
+        // "Cannot find device"/"No such device": already gone (or going); "Cannot open network
+        // namespace": the namespace took it along.
         if (result.exitCode() != 0 && !result.output().contains("Cannot find device")
+                && !result.output().contains("No such device")
                 && !result.output().contains("Cannot open network namespace")) {
             throw new IOException("deleting link " + aLink + " in " + a.name() + " failed: " + result.output());
         }

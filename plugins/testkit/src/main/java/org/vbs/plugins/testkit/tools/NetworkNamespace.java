@@ -88,7 +88,8 @@ public final class NetworkNamespace implements AutoCloseable {
     public void close() throws IOException {
         List<String> failures = new ArrayList<>();
         // Deleting the namespace destroys the peer inside it, and with it the pair; the root side is
-        // deleted too in case it outlived the namespace ("gone" answers are fine).
+        // deleted too in case it outlived the namespace ("gone" answers are fine: the kernel tears the
+        // pair down after netns delete returns, so the root side may be found and then be gone).
         List<List<String>> steps = new ArrayList<>(List.of(List.of("netns", "delete", name)));
         if (linkMade) {
             steps.add(List.of("link", "delete", hostSideLink));
@@ -108,7 +109,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     private static boolean gone(String output) {
         return output.contains("No such file") || output.contains("Cannot find device")
-                || output.contains("does not exist");
+                || output.contains("No such device") || output.contains("does not exist");
     }
 
     /**
