@@ -50,8 +50,17 @@ public final class HostRegistry {
     private final Path dir;
     private final SharedHosts shared;
     private volatile List<HostRegistration> files;
+    /**
+     * The last combination, kept while neither source changes: placement and every driver lookup ask,
+     * and parsing each registration each time made CreateVolume and AttachVolume slower.
+     * {@link SharedHosts#all()} answers the same map until the cluster's registrations change.
+     */
+    private volatile Combined combined;
     /** Each disagreement is logged once, not at every read. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    private record Combined(List<HostRegistration> files, Map<String, RegisteredHost> shared, List<Known> known) {
+    }
 
     private HostRegistry(Path dir, SharedHosts shared, List<HostRegistration> files) {
         this.dir = dir;
@@ -79,9 +88,21 @@ public final class HostRegistry {
      * @throws VbsException ServiceUnavailable on the minority side of a partition
      */
     public List<Known> known() {
+        List<HostRegistration> ofFiles = files;
+        Map<String, RegisteredHost> ofCluster = shared.all();
+        Combined last = combined;
+        if (last != null && last.files() == ofFiles && last.shared() == ofCluster) {
+            return last.known();
+        }
+        List<Known> known = combine(ofFiles, ofCluster);
+        combined = new Combined(ofFiles, ofCluster, known);
+        return known;
+    }
+
+    private List<Known> combine(List<HostRegistration> ofFiles, Map<String, RegisteredHost> ofCluster) {
         Map<String, Known> byName = new TreeMap<>();
-        files.forEach(file -> byName.put(file.name(), new Known(file, Optional.empty())));
-        for (RegisteredHost entry : shared.all().values()) {
+        ofFiles.forEach(file -> byName.put(file.name(), new Known(file, Optional.empty())));
+        for (RegisteredHost entry : ofCluster.values()) {
             Optional<HostRegistration> file = Optional.ofNullable(byName.get(entry.name())).map(Known::registration);
             HostRegistration registration;
             try {

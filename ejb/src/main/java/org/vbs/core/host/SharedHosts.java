@@ -9,7 +9,7 @@ import java.util.Map;
 public interface SharedHosts {
 
     /**
-     * Every shared registration, by name.
+     * Every shared registration, by name: the same map instance while they stay unchanged.
      *
      * @throws org.vbs.core.api.VbsException ServiceUnavailable on the minority side of a partition
      */

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
+import org.vbs.core.api.VbsException;
 import org.vbs.core.domain.Causes;
+import org.vbs.core.store.ConcurrentUpdateException;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
 
@@ -153,7 +155,8 @@ public final class StepRunner {
      * Finishes an operation a restart (or a dead node) interrupted: takes it over, then resumes or rolls
      * it back as its plan says (one already rolling back goes on rolling back).
      *
-     * @return false when another node took it over first
+     * @return false when another node took it over first, or the takeover lost its commit every time
+     *         (the next scan tries again)
      */
     public boolean recover(OperationRecord found) {
         if (!runningHere.add(found.id())) {
@@ -170,7 +173,10 @@ public final class StepRunner {
     private boolean takeOverAndFinish(OperationRecord found) {
         OperationRecord taken;
         try {
-            taken = transactions.finish(found.owner(), "take over " + found.id(), () -> {
+            // Bounded, unlike the steps that record finished storage work: nothing is done yet, and the
+            // next scan (a quarter lease later) tries again, so a record that keeps losing its commit (a
+            // view that keeps changing) does not hold an executor thread for minutes.
+            taken = transactions.runForOwner(found.owner(), "take over " + found.id(), () -> {
                 OperationRecord current = store.operation(found.id()).orElseThrow(() ->
                         new LeaseLost(found.id() + " is gone"));
                 if (!current.node().equals(node) && !current.leaseExpiredAt(clock.instant())) {
@@ -185,6 +191,12 @@ public final class StepRunner {
             taken = fence(taken);
         } catch (LeaseLost e) {
             LOG.infof("%s: not taken over (%s)", found, e.getMessage());
+            return false;
+        } catch (VbsException e) {
+            if (!(e.getCause() instanceof ConcurrentUpdateException)) {
+                throw e;
+            }
+            LOG.warnf("%s: not taken over now (%s); the next scan tries again", found, e.getMessage());
             return false;
         }
         OperationRecord operation = taken;

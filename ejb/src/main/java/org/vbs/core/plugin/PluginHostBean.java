@@ -48,6 +48,7 @@ public class PluginHostBean {
     @Resource(lookup = "java:jboss/TransactionManager")
     private TransactionManager transactionManager;
     private PluginHost host;
+    private SharedHostCache shared;
     private HostRegistry registry;
     private PluginDrivers hosts;
 
@@ -55,8 +56,8 @@ public class PluginHostBean {
     void start() {
         host = PluginHost.start(PluginHostConfig.fromSystemProperties());
         Path home = VbsHome.resolve();
-        registry = readHosts(home.resolve(HostsDirectory.DIRECTORY),
-                new SharedHostCache(hostCache, new MetadataTransactions(transactionManager)));
+        shared = new SharedHostCache(hostCache, new MetadataTransactions(transactionManager));
+        registry = readHosts(home.resolve(HostsDirectory.DIRECTORY), shared);
         hosts = new PluginDrivers(registry::registrations, registry::unusable, host, home.resolve("templates"));
     }
 
@@ -64,6 +65,7 @@ public class PluginHostBean {
     void stop() {
         hosts.close();
         host.close();
+        shared.close();
     }
 
     /** The registered hosts and their drivers. */
