@@ -1,6 +1,7 @@
 package org.vbs.it.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.xml.ws.WebServiceException;
@@ -16,7 +17,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +36,7 @@ import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.MixedWorkload;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
@@ -55,6 +62,10 @@ public class BalancedClusterIT {
             Pattern.MULTILINE);
     /** How many calls go through the balancer after the kill, each retried at most once. */
     private static final int CALLS_AFTER_KILL = 30;
+    /** The mixed workload: clients, how many of them attach, calls each (vbs.it.mixed.calls overrides). */
+    private static final int MIXED_CLIENTS = 32;
+    private static final int ATTACHING_CLIENTS = 4;
+    private static final int MIXED_CALLS_PER_CLIENT = 80;
 
     private final int portOffset = ItConfig.systemPortOffset() + OFFSET_ABOVE_SYSTEM;
     private final String cluster = "it" + portOffset;
@@ -146,6 +157,9 @@ public class BalancedClusterIT {
         Node victim = status().get(1);
         Caller throughBalancer = caller(balancer);
         assertEquals("available", throughBalancer.volume(volume).getStatus());
+        // and a volume that node 2's store holds, to be deleted while node 2 is dead
+        String doomed = throughBalancer.createVolume("1", Optional.empty()).getVolumeId();
+        throughBalancer.awaitVolume(doomed, "available");
 
         // when node 2's JVM is killed (SIGKILL: no goodbye to the cluster or the balancer)
         long killedAt = System.nanoTime();
@@ -173,16 +187,18 @@ public class BalancedClusterIT {
                 Optional.of("balanced-" + killedAt)).getVolumeId());
         throughBalancer.awaitVolume(created.value(), "available");
         long createTook = System.nanoTime() - createStart;
-        throughBalancer.deleteVolumes(created.value());
+        throughBalancer.deleteVolumes(created.value(), doomed);
         System.out.printf("BalancedClusterIT failover: first successful call %d ms after the kill; %d calls, %d"
                 + " retried once, latency p50 %d ms, p99 %d ms; a CreateVolume until available %d ms (retried: %s)%n",
                 firstSuccess / 1_000_000, CALLS_AFTER_KILL, retried, latencies[CALLS_AFTER_KILL / 2] / 1_000_000,
                 latencies[CALLS_AFTER_KILL - 1] / 1_000_000, createTook / 1_000_000, created.retried());
 
-        // when up runs again, it starts the missing node
+        // when up runs again, it starts the missing node, its store emptied first (the others serve)
         long upStart = System.nanoTime();
         Processes.Result up = cluster("up", UP_PATIENCE);
         assertEquals(0, up.exitCode(), up.describe());
+        assertTrue(up.stdout().contains(victim.name() + ": rejoins while node1 node3 serve, so its metadata store"),
+                up.describe());
         System.out.printf("BalancedClusterIT: up again made %s ready in %d s%n", victim.name(),
                 (System.nanoTime() - upStart) / 1_000_000_000);
 
@@ -192,11 +208,84 @@ public class BalancedClusterIT {
         assertEquals("UP", back.balancerState(), back.toString());
         assertTrue(!back.jvmPid().equals(victim.jvmPid()), back.toString());
         assertEquals("available", caller(back.endpoint()).volume(volume).getStatus());
+        // and not the volume deleted while it was dead, which its old store still held
+        assertFalse(caller(back.endpoint()).volumeIds().contains(doomed), "deleted while node 2 was dead");
         throughBalancer.deleteVolumes(volume);
     }
 
     @Test
     @Order(4)
+    public void thirtyTwoClientsWorkThroughTheBalancerWhileANodeIsKilledAndRestarted() throws Exception {
+        // given 32 clients, each a user of its own, 4 of them attaching to the lab's VM, each making its
+        // calls through the balancer
+        List<Optional<String>> devices = new ArrayList<>();
+        for (int client = 0; client < MIXED_CLIENTS; client++) {
+            devices.add(client < ATTACHING_CLIENTS ? Optional.of("sd" + (char) ('c' + client)) : Optional.empty());
+        }
+        int callsPerClient = Integer.getInteger("vbs.it.mixed.calls", MIXED_CALLS_PER_CLIENT);
+        Callers users = Callers.of(balancer, home.resolve("node1"));
+        MixedWorkload workload = new MixedWorkload(() -> users.newUser("mixed"), "local", "demo-vm", devices,
+                callsPerClient);
+        long total = (long) MIXED_CLIENTS * callsPerClient;
+        ExecutorService running = Executors.newSingleThreadExecutor();
+        try {
+            long start = System.nanoTime();
+            Future<MixedWorkload.Result> result = running.submit(workload::run);
+
+            // when a quarter of the calls are made, node 3's JVM is killed; at half, up starts it again
+            awaitCalls(workload, total / 4, result);
+            double healthy = workload.callsSoFar() * 1e9 / (System.nanoTime() - start);
+            Node victim = status().get(2);
+            ProcessHandle.of(Long.parseLong(victim.jvmPid())).orElseThrow().destroyForcibly();
+            awaitCalls(workload, total / 2, result);
+            long upStart = System.nanoTime();
+            Processes.Result up = cluster("up", UP_PATIENCE);
+            assertEquals(0, up.exitCode(), up.describe());
+            long upTook = System.nanoTime() - upStart;
+            boolean restartedUnderLoad = !result.isDone();
+            MixedWorkload.Result done = result.get(30, TimeUnit.MINUTES);
+            System.out.printf("BalancedClusterIT mixed workload: %d clients (%d attaching), %d calls in %d s, %.1f"
+                    + " calls/s (%.1f calls/s on 3 healthy nodes, before the kill); %d retried once, %d failed;"
+                    + " node3 back with up in %d s (%s the workload)%n", done.clients().size(), ATTACHING_CLIENTS,
+                    done.calls(), done.took().toSeconds(), done.callsPerSecond(), healthy, done.retried(),
+                    done.failures().size(), upTook / 1_000_000_000, restartedUnderLoad ? "during" : "after");
+
+            // then no call failed beyond its one retry, no token made two volumes
+            assertEquals(List.of(), done.failures());
+            assertEquals(Map.of(), done.tokensWithSeveralVolumes());
+            // and every volume the run made is gone (each was deleted), and no other appeared: a second
+            // volume made for one token, or a lost delete, would still be there
+            for (Caller client : done.clients()) {
+                Await.until(client.dn() + "'s volumes to be gone", Duration.ofMinutes(2), () -> {
+                    Set<String> left = client.volumeIds();
+                    return left.isEmpty() ? Optional.of(left) : Optional.empty();
+                }, () -> {
+                    try {
+                        return "volumes left: " + client.volumeIds();
+                    } catch (Exception e) {
+                        return e.toString();
+                    }
+                });
+            }
+            assertTrue(done.volumes().size() >= MIXED_CLIENTS, done.volumes().size() + " volumes made");
+            // and the restarted node is ready again behind the balancer
+            Node back = status().get(2);
+            assertEquals(200, back.readiness(), back.toString());
+            assertEquals("UP", back.balancerState(), back.toString());
+        } finally {
+            running.shutdownNow();
+        }
+    }
+
+    /** Waits until the workload has made this many calls (or has ended). */
+    private static void awaitCalls(MixedWorkload workload, long calls, Future<?> run) throws Exception {
+        Await.until(calls + " calls of the workload", Duration.ofMinutes(20),
+                () -> workload.callsSoFar() >= calls || run.isDone() ? Optional.of(true) : Optional.empty(),
+                () -> workload.callsSoFar() + " calls");
+    }
+
+    @Test
+    @Order(5)
     public void downLeavesNoNamespaceLinkOrProcessOfTheCluster() throws Exception {
         // when the cluster is taken down
         down();
