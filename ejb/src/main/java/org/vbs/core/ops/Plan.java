@@ -2,6 +2,7 @@ package org.vbs.core.ops;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The steps of one kind of operation and what to do when it was interrupted (a node died mid-way).
@@ -12,8 +13,18 @@ import java.util.Objects;
  * @param giveUp a metadata action for when a compensation itself fails: the resource cannot be put
  *        back, so it is marked {@code error} with the reason (never silently left half-made); it
  *        commits with the removal of the journal record
+ * @param claim whether the resource is still as step 0 left it: in the state that marks it this
+ *        operation's (e.g. {@code deleting}) until the last step or the rollback ends the operation in
+ *        the transaction that removes its record. So a record whose resource is not (a record an
+ *        old store kept) is stale, and acting on it could delete or detach what another operation settled.
  */
-public record Plan(List<Step> steps, Recovery onInterrupt, Step.Compensation giveUp) {
+public record Plan(List<Step> steps, Recovery onInterrupt, Step.Compensation giveUp, Claim claim) {
+    /** Why the resource is no longer as step 0 of the operation left it; empty while it is. */
+    @FunctionalInterface
+    public interface Claim {
+        Optional<String> broken(OperationRecord operation);
+    }
+
     /** What recovery does with an interrupted operation. */
     public enum Recovery {
         ROLL_BACK,
@@ -24,6 +35,7 @@ public record Plan(List<Step> steps, Recovery onInterrupt, Step.Compensation giv
         steps = List.copyOf(steps);
         Objects.requireNonNull(onInterrupt, "onInterrupt");
         Objects.requireNonNull(giveUp, "giveUp");
+        Objects.requireNonNull(claim, "claim");
         if (steps.isEmpty() || !steps.get(0).metadata() || !steps.get(steps.size() - 1).metadata()) {
             throw new IllegalArgumentException("a plan starts with the metadata step that claims the resource and ends"
                     + " with a metadata step that records the outcome");

@@ -171,6 +171,7 @@ public final class StepRunner {
     }
 
     private boolean takeOverAndFinish(OperationRecord found) {
+        Plan plan = plans.apply(found);
         OperationRecord taken;
         try {
             // Bounded, unlike the steps that record finished storage work: nothing is done yet, and the
@@ -189,6 +190,9 @@ public final class StepRunner {
             // The takeover may have waited for the view to change before it committed: its lease may be
             // half gone already, and another node may be taking the operation over in turn.
             taken = fence(taken);
+            if (endedAsStale(taken, plan)) {
+                return true;
+            }
         } catch (LeaseLost e) {
             LOG.infof("%s: not taken over (%s)", found, e.getMessage());
             return false;
@@ -200,7 +204,6 @@ public final class StepRunner {
             return false;
         }
         OperationRecord operation = taken;
-        Plan plan = plans.apply(operation);
         int interrupted = operation.stepsDone();
         boolean partialStorageStep = interrupted < plan.steps().size() && !plan.steps().get(interrupted).metadata();
         int from = partialStorageStep ? interrupted : interrupted - 1;
@@ -236,6 +239,28 @@ public final class StepRunner {
             }
         }
         return true;
+    }
+
+    /**
+     * Ends, without acting on it, a record whose resource is not as its step 0 left it: another node
+     * ended the operation while a store that kept the record was away, so resuming or rolling it back
+     * would undo what that node settled (delete a volume that is available again, detach one in use).
+     *
+     * @return whether the record was ended so
+     */
+    private boolean endedAsStale(OperationRecord operation, Plan plan) {
+        Optional<String> broken = transactions.runForOwner(operation.owner(), operation.kind().apiName() + " "
+                + operation.resourceId() + ": check its claim", () -> {
+                    OperationRecord current = mine(operation);
+                    Optional<String> why = plan.claim().broken(current);
+                    if (why.isPresent()) {
+                        store.removeOperation(current);
+                    }
+                    return why;
+                });
+        broken.ifPresent(why -> LOG.errorf("%s: its journal record is stale (%s); ended without resuming or rolling"
+                + " back anything", operation, why));
+        return broken.isPresent();
     }
 
     private OperationRecord applyMetadata(OperationRecord operation, Step step, int index, Plan plan) {

@@ -168,7 +168,8 @@ final class AttachmentWorkflow {
                     Step.metadata("in-use", op -> settle(volumeId, VolumeState.IN_USE, Optional.of(
                             attachmentOf(volumeId).withStatus(VolumeAttachment.Status.ATTACHED))),
                             Step.Compensation.NOTHING)),
-                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, ATTACH));
+                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, ATTACH),
+                    Operations.volumeIn(core, volumeId, VolumeState.ATTACHING));
             case DETACH_VOLUME -> new Plan(List.of(
                     Step.metadata("detaching", Operations.STARTED, (op, reason) -> settle(volumeId, VolumeState.IN_USE,
                             Optional.of(attachmentOf(volumeId).withStatus(VolumeAttachment.Status.ATTACHED)))),
@@ -183,7 +184,8 @@ final class AttachmentWorkflow {
                     Step.metadata("available", op -> settle(volumeId, VolumeState.AVAILABLE, Optional.empty()),
                             Step.Compensation.NOTHING)),
                     Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason
-                            + ". Detach the volume again with force.", DETACH));
+                            + ". Detach the volume again with force.", DETACH),
+                    Operations.volumeIn(core, volumeId, VolumeState.DETACHING));
             default -> throw new IllegalArgumentException("not an attachment operation: " + operation);
         };
     }

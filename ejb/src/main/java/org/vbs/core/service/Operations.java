@@ -1,9 +1,13 @@
 package org.vbs.core.service;
 
 import java.util.Map;
+import java.util.Optional;
+import org.vbs.core.api.SnapshotState;
+import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.Plan;
 import org.vbs.core.ops.Step;
 
 /** What the workflows' operations share. */
@@ -14,6 +18,22 @@ final class Operations {
     };
 
     private Operations() {
+    }
+
+    /** The claim of an operation whose step 0 put volume {@code volumeId} in {@code state}. */
+    static Plan.Claim volumeIn(CoreContext core, String volumeId, VolumeState state) {
+        return operation -> core.store().volume(volumeId)
+                .map(volume -> volume.state() == state ? Optional.<String>empty()
+                        : Optional.of(volumeId + " is " + volume.state().wireName() + ", not " + state.wireName()))
+                .orElseGet(() -> Optional.of(volumeId + " is gone"));
+    }
+
+    /** The claim of an operation whose step 0 put snapshot {@code snapshotId} in {@code state}. */
+    static Plan.Claim snapshotIn(CoreContext core, String snapshotId, SnapshotState state) {
+        return operation -> core.store().snapshot(snapshotId)
+                .map(snapshot -> snapshot.state() == state ? Optional.<String>empty()
+                        : Optional.of(snapshotId + " is " + snapshot.state().wireName() + ", not " + state.wireName()))
+                .orElseGet(() -> Optional.of(snapshotId + " is gone"));
     }
 
     /** Inserts the journal record of an operation started in the current transaction (by its step 0). */

@@ -120,7 +120,8 @@ final class SnapshotWorkflow {
                             (op, reason) -> driverOf(snapshotId).deleteSnapshot(snapshotId)),
                     Step.metadata("completed", op -> move(snapshotId, SnapshotState.COMPLETED),
                             Step.Compensation.NOTHING)),
-                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(snapshotId, reason, CREATE));
+                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(snapshotId, reason, CREATE),
+                    Operations.snapshotIn(core, snapshotId, SnapshotState.PENDING));
             case DELETE_SNAPSHOT -> new Plan(List.of(
                     Step.metadata("deleting", Operations.STARTED, (op, reason) -> markError(snapshotId, reason
                             + ": the snapshot's storage may remain. Delete the snapshot again.", DELETE)),
@@ -128,7 +129,8 @@ final class SnapshotWorkflow {
                             op -> driverOf(snapshotId).deleteSnapshot(snapshotId), Step.Compensation.NOTHING),
                     Step.metadata("remove", op -> core.store().removeSnapshot(current(snapshotId)),
                             Step.Compensation.NOTHING)),
-                    Plan.Recovery.RESUME, (op, reason) -> markError(snapshotId, reason, DELETE));
+                    Plan.Recovery.RESUME, (op, reason) -> markError(snapshotId, reason, DELETE),
+                    Operations.snapshotIn(core, snapshotId, SnapshotState.DELETING));
             default -> throw new IllegalArgumentException("not a snapshot operation: " + operation);
         };
     }

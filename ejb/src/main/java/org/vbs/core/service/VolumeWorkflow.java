@@ -143,21 +143,24 @@ final class VolumeWorkflow {
                             (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
                     Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
                             Step.Compensation.NOTHING)),
-                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, CREATE));
+                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, CREATE),
+                    Operations.volumeIn(core, volumeId, VolumeState.CREATING));
             case CREATE_VOLUME_FROM_SNAPSHOT -> new Plan(List.of(
                     Step.metadata("claim", Operations.STARTED, (op, reason) -> markError(volumeId, reason, CREATE)),
                     Step.storage("copy", core.timeouts().copy(), op -> copy(volumeId),
                             (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
                     Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
                             Step.Compensation.NOTHING)),
-                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, CREATE));
+                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, CREATE),
+                    Operations.volumeIn(core, volumeId, VolumeState.CREATING));
             case DELETE_VOLUME -> new Plan(List.of(
                     Step.metadata("deleting", Operations.STARTED, (op, reason) -> markError(volumeId, reason
                             + ": the volume's storage may remain. Delete the volume again.", DELETE)),
                     Step.storage("delete-storage", core.timeouts().hostCall(),
                             op -> driverOf(volumeId).deleteVolume(volumeId), Step.Compensation.NOTHING),
                     Step.metadata("remove", op -> remove(volumeId), Step.Compensation.NOTHING)),
-                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, DELETE));
+                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, DELETE),
+                    Operations.volumeIn(core, volumeId, VolumeState.DELETING));
             default -> throw new IllegalArgumentException("not a volume operation: " + operation);
         };
     }

@@ -149,6 +149,28 @@ class RecoveryTest {
     }
 
     @Test
+    void shouldEndAStaleRecordWithoutTouchingTheResourceAnotherNodeSettled() throws IOException {
+        // A delete's record that an old store kept: the volume it names is available (another node
+        // ended that delete by rolling it back, and the owner goes on using the volume).
+        Volume kept = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        fixture.executor.runAll();
+        Files.writeString(fixture.driver.volumeFile(kept.id()), "the owner's data");
+        fixture.metadata.transactions().run("a record the store kept", () -> fixture.metadata.store().insertOperation(
+                OperationRecord.started("op-0123456789abcdef1", OperationKind.DELETE_VOLUME, kept.id(),
+                        JANE.caller().dn(), "node-2", ServiceFixture.CLOCK.instant(), Map.of())));
+        // And an attach's record for a volume that is gone.
+        fixture.metadata.transactions().run("another stale record", () -> fixture.metadata.store().insertOperation(
+                OperationRecord.started("op-0123456789abcdef2", OperationKind.ATTACH_VOLUME, "vol-0123456789abcdef9",
+                        JANE.caller().dn(), "node-2", ServiceFixture.CLOCK.instant(), Map.of())));
+
+        restart();
+
+        assertEquals(VolumeState.AVAILABLE, volume(kept.id()).state());
+        assertEquals("the owner's data", Files.readString(fixture.driver.volumeFile(kept.id())));
+        assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
+    }
+
+    @Test
     void shouldPutAVolumeWhoseInterruptedDeleteCannotFinishInErrorSayingSo() {
         Volume deleting = interruptedDelete(ServiceFixture.NODE, ServiceFixture.CLOCK.instant());
         fixture.driver.fail(Operation.DELETE_VOLUME, DriverException.Code.IO_ERROR);
