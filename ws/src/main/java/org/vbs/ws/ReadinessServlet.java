@@ -10,8 +10,10 @@ import java.util.List;
 import org.vbs.core.api.Readiness;
 
 /**
- * The readiness URL a load balancer checks ({@code GET <context>/health/ready}): 200 {@code ready}, or
- * 503 naming what is not (a cache not running, or unavailable on a partition's minority side). It
+ * The readiness URL a load balancer checks ({@code GET <context>/health/ready}): 200 {@code ready}
+ * (with what the cluster is still settling after a change of members, if anything: {@code ready,
+ * settling: cache volumes is in CONFLICT_RESOLUTION}), or 503 naming what is not ready (a cache not
+ * running, or unavailable on a partition's minority side). It
  * needs no signature: it tells only whether this node can serve, nothing of any caller's data.
  */
 public class ReadinessServlet extends HttpServlet {
@@ -26,7 +28,9 @@ public class ReadinessServlet extends HttpServlet {
         response.setStatus(problems.isEmpty() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("text/plain;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        String body = problems.isEmpty() ? "ready\n" : "not ready: " + String.join("; ", problems) + "\n";
+        List<String> settling = problems.isEmpty() ? readiness.settling() : List.of();
+        String body = !problems.isEmpty() ? "not ready: " + String.join("; ", problems) + "\n"
+                : settling.isEmpty() ? "ready\n" : "ready, settling: " + String.join("; ", settling) + "\n";
         response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
     }
 }

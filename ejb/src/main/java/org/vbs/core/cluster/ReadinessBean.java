@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.infinispan.Cache;
+import org.infinispan.distribution.DistributionManager;
 import org.infinispan.lifecycle.ComponentStatus;
 import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.topology.CacheTopology;
 import org.vbs.core.api.Readiness;
 
 /**
@@ -44,8 +46,31 @@ public class ReadinessBean implements Readiness {
 
     @Override
     public List<String> problems() {
-        return problems(Map.of("volumes", volumes, "snapshots", snapshots, "owners", owners,
-                "client-tokens", clientTokens, "operations", operations, "hosts", hosts, "replay", replay));
+        return problems(caches());
+    }
+
+    @Override
+    public List<String> settling() {
+        return settling(caches());
+    }
+
+    private Map<String, Cache<?, ?>> caches() {
+        return Map.of("volumes", volumes, "snapshots", snapshots, "owners", owners, "client-tokens", clientTokens,
+                "operations", operations, "hosts", hosts, "replay", replay);
+    }
+
+    /** Each cache whose topology is in a rebalance or conflict-resolution phase. */
+    static List<String> settling(Map<String, Cache<?, ?>> caches) {
+        List<String> settling = new ArrayList<>();
+        caches.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            DistributionManager distribution = entry.getValue().getAdvancedCache().getDistributionManager();
+            CacheTopology.Phase phase = distribution == null ? CacheTopology.Phase.NO_REBALANCE
+                    : distribution.getCacheTopology().getPhase();
+            if (phase != CacheTopology.Phase.NO_REBALANCE) {
+                settling.add("cache " + entry.getKey() + " is in " + phase);
+            }
+        });
+        return List.copyOf(settling);
     }
 
     static List<String> problems(Map<String, Cache<?, ?>> caches) {

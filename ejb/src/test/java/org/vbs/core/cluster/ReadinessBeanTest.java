@@ -14,6 +14,8 @@ class ReadinessBeanTest {
         try (EmbeddedMetadata metadata = new EmbeddedMetadata()) {
             assertEquals(List.of(), ReadinessBean.problems(Map.of("volumes", metadata.volumes(),
                     "operations", metadata.operations())));
+            assertEquals(List.of(), ReadinessBean.settling(Map.of("volumes", metadata.volumes(),
+                    "operations", metadata.operations())), "a member alone has nothing to rebalance");
         }
     }
 
