@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -264,24 +266,55 @@ public final class StepRunner {
     }
 
     private OperationRecord applyMetadata(OperationRecord operation, Step step, int index, Plan plan) {
-        boolean last = index == plan.steps().size() - 1;
+        if (index == plan.steps().size() - 1) {
+            end(operation, step.name(), current -> runMetadata(step, current));
+            return operation;
+        }
         return transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId() + ": "
                 + step.name(), () -> {
                     OperationRecord current = mine(operation);
-                    try {
-                        step.apply().run(current);
-                    } catch (RuntimeException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        throw new IllegalStateException("metadata step '" + step.name() + "' failed", e);
-                    }
-                    if (last) {
-                        store.removeOperation(current);
-                        return current;
-                    }
+                    runMetadata(step, current);
                     OperationRecord next = current.stepDone(index + 1, leaseFromNow());
                     store.replaceOperation(current, next);
                     return next;
+                });
+    }
+
+    private static void runMetadata(Step step, OperationRecord current) {
+        try {
+            step.apply().run(current);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("metadata step '" + step.name() + "' failed", e);
+        }
+    }
+
+    /**
+     * Runs {@code effect} and removes the record in one transaction, retried until it commits: the last
+     * step, the undo of step 0, a give-up.
+     *
+     * <p>A commit reported failed may have taken effect all the same: when a member was killed during
+     * the commit, Infinispan reported a write-skew failure at prepare, and the next try found the record
+     * gone (BalancedClusterIT's workload, no other node's log naming it). Until this node's lease has
+     * expired no other node may end the operation, so such a removal was this step's own commit: the
+     * operation is over, as the step meant it to be, and nothing is done twice.
+     */
+    private void end(OperationRecord operation, String what, Consumer<OperationRecord> effect) {
+        AtomicBoolean triedToCommit = new AtomicBoolean();
+        transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId() + ": "
+                + what, () -> {
+                    if (triedToCommit.get() && store.operation(operation.id()).isEmpty()
+                            && !operation.leaseExpiredAt(clock.instant())) {
+                        LOG.warnf("%s: the commit of '%s' was reported failed, but it took effect (its record is gone,"
+                                + " and no other node may end it before %s)", operation, what, operation.leaseExpiry());
+                        return null;
+                    }
+                    OperationRecord current = mine(operation);
+                    effect.accept(current);
+                    store.removeOperation(current);
+                    triedToCommit.set(true);
+                    return null;
                 });
     }
 
@@ -333,16 +366,15 @@ public final class StepRunner {
                 return;
             }
             try {
-                if (step.metadata()) {
+                if (step.metadata() && stepIndex == 0) {
+                    end(operation, "undo " + step.name(), current -> compensateMetadata(step.compensate(), current,
+                            reason));
+                } else if (step.metadata()) {
                     OperationRecord at = operation;
                     operation = transactions.finish(operation.owner(), operation.kind().apiName() + " "
                             + operation.resourceId() + ": undo " + step.name(), () -> {
                                 OperationRecord current = mine(at);
                                 compensateMetadata(step.compensate(), current, reason);
-                                if (stepIndex == 0) {
-                                    store.removeOperation(current);
-                                    return current;
-                                }
                                 OperationRecord next = current.stepDone(stepIndex, leaseFromNow());
                                 store.replaceOperation(current, next);
                                 return next;
@@ -369,13 +401,7 @@ public final class StepRunner {
 
     private void giveUp(OperationRecord operation, Plan plan, String reason) {
         try {
-            transactions.finish(operation.owner(), operation.kind().apiName() + " " + operation.resourceId()
-                    + ": give up", () -> {
-                        OperationRecord current = mine(operation);
-                        compensateMetadata(plan.giveUp(), current, reason);
-                        store.removeOperation(current);
-                        return null;
-                    });
+            end(operation, "give up", current -> compensateMetadata(plan.giveUp(), current, reason));
             LOG.errorf("%s: gave up: %s", operation, reason);
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: cannot even record the failure; the next recovery tries again", operation);

@@ -19,6 +19,8 @@ import jakarta.transaction.TransactionManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -51,6 +53,7 @@ import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.Plan;
 import org.vbs.core.ops.StepRunner;
 import org.vbs.core.plugin.PluginHostBean;
+import org.vbs.core.cluster.OrphanedTransactions;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
 import org.vbs.core.store.OwnedIds;
@@ -81,6 +84,8 @@ import org.vbs.security.pki.SealingKeys;
 @TransactionManagement(TransactionManagementType.BEAN)
 public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private static final Logger LOG = Logger.getLogger(VolumeServiceBean.class);
+    /** How often a crashed member's prepared transactions are looked for (OrphanedTransactions). */
+    private static final Duration ORPHAN_SCAN = Duration.ofSeconds(2);
 
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
     private Cache<String, VolumeRecord> volumeCache;
@@ -105,6 +110,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
 
     private ExecutorService driverCalls;
     private ScheduledFuture<?> takeover;
+    private ScheduledFuture<?> orphans;
     private Optional<ScheduledFuture<?>> reconciling = Optional.empty();
     private Reconciler reconciler;
     private VolumeWorkflow volumes;
@@ -143,6 +149,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
         takeover = scheduler.scheduleWithFixedDelay(() -> Recovery.takeOverExpired(core, executor), every, every,
                 TimeUnit.MILLISECONDS);
+        // A crashed node's prepared transactions lock what it was committing until they are rolled back.
+        OrphanedTransactions departed = new OrphanedTransactions(List.of(volumeCache, snapshotCache, ownerCache,
+                tokenCache, operationCache));
+        orphans = scheduler.scheduleWithFixedDelay(departed::rollBackThoseOfDepartedMembers, ORPHAN_SCAN.toMillis(),
+                ORPHAN_SCAN.toMillis(), TimeUnit.MILLISECONDS);
         Reconciler.Settings settings = reconciler.settings();
         LOG.infof("Storage reconciler: policy %s, %s, grace %s", settings.policy().wireName(),
                 settings.interval().map(i -> "every " + i + " and once a lease after start-up")
@@ -156,6 +167,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     @PreDestroy
     void stop() {
         takeover.cancel(false);
+        orphans.cancel(false);
         reconciling.ifPresent(run -> run.cancel(false));
         driverCalls.shutdownNow();
     }

@@ -143,7 +143,9 @@ final class VolumeWorkflow {
                             (op, reason) -> driverOf(volumeId).deleteVolume(volumeId)),
                     Step.metadata("available", op -> move(volumeId, VolumeState.AVAILABLE, Optional.empty()),
                             Step.Compensation.NOTHING)),
-                    Plan.Recovery.ROLL_BACK, (op, reason) -> markError(volumeId, reason, CREATE),
+                    // Resumed, not rolled back: a retry with the client token may already have answered
+                    // with this volume's id (through another node), so the volume is finished, not removed.
+                    Plan.Recovery.RESUME, (op, reason) -> markError(volumeId, reason, CREATE),
                     Operations.volumeIn(core, volumeId, VolumeState.CREATING));
             case CREATE_VOLUME_FROM_SNAPSHOT -> new Plan(List.of(
                     Step.metadata("claim", Operations.STARTED, (op, reason) -> markError(volumeId, reason, CREATE)),

@@ -26,6 +26,7 @@ import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.StepRunner;
+import org.vbs.core.store.TokenEntry;
 import org.vbs.core.testing.QueuedExecutor;
 import org.vbs.core.testing.ServiceFixture;
 import org.vbs.core.testing.TempDirVolumeDriver.Operation;
@@ -92,11 +93,48 @@ class RecoveryTest {
         return other;
     }
 
+    /**
+     * The service stopped after claiming a volume for a client token, before its storage was made; the
+     * client's retry (through another node) was answered with the claimed volume.
+     */
+    private Volume interruptedCreateAnsweredToARetry(CreateVolumeRequest request) {
+        VolumeRecord claimed = VolumeRecord.creating("vol-0123456789abcdef1", JANE.caller().dn(),
+                volume(volume.id()).host(), 1, Optional.empty(), Map.of(), request.clientToken(),
+                ServiceFixture.CLOCK.instant());
+        fixture.metadata.transactions().run("crash while creating", () -> {
+            fixture.metadata.store().insertVolume(claimed, Optional.of(new TokenEntry(claimed.id(),
+                    ClientTokens.fingerprint(request))));
+            fixture.metadata.store().insertOperation(OperationRecord.started("op-0123456789abcdef1",
+                    OperationKind.CREATE_VOLUME, claimed.id(), JANE.caller().dn(), ServiceFixture.NODE,
+                    ServiceFixture.CLOCK.instant().plusSeconds(60), Map.of()));
+        });
+        Volume answered = fixture.service.createVolume(JANE, request);
+        assertEquals(claimed.id(), answered.id());
+        assertEquals(VolumeState.CREATING, answered.state());
+        return answered;
+    }
+
     /** A restart: the work queued before the crash never runs; recovery runs on a fresh executor. */
     private void restart() {
         QueuedExecutor afterRestart = new QueuedExecutor();
         fixture.assembly.recover(afterRestart);
         afterRestart.runAll();
+    }
+
+    @Test
+    void shouldFinishAnInterruptedCreateWhoseIdWasAnsweredToARetry() {
+        CreateVolumeRequest request = new CreateVolumeRequest(Optional.of(1L), Optional.empty(),
+                Optional.of("retried-token"), Map.of());
+        Volume answered = interruptedCreateAnsweredToARetry(request);
+
+        restart();
+
+        // The id the client holds is a volume that became available, with its storage; the token still
+        // answers with it, and the journal is empty.
+        assertEquals(VolumeState.AVAILABLE, volume(answered.id()).state());
+        assertTrue(Files.exists(fixture.driver.volumeFile(answered.id())));
+        assertEquals(answered.id(), fixture.service.createVolume(JANE, request).id());
+        assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.vbs.it.support;
 
 import jakarta.xml.ws.WebServiceException;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -143,7 +144,7 @@ public final class MixedWorkload {
             try {
                 client.cycle(token, device);
             } catch (CallFailed failed) {
-                failures.add("client " + index + ", token " + token + ": " + failed.getMessage());
+                failures.add(LocalTime.now() + " client " + index + ", token " + token + ": " + failed.getMessage());
                 return null;
             }
         }
@@ -210,7 +211,7 @@ public final class MixedWorkload {
                     counted();
                     return call.call();
                 } catch (WebServiceException | VbsFault second) {
-                    throw new CallFailed(what + " failed twice: " + first + "; then " + faultText(second));
+                    throw new CallFailed(what + " failed twice: " + faultText(first) + "; then " + faultText(second));
                 }
             }
         }
@@ -275,8 +276,16 @@ public final class MixedWorkload {
         return volume;
     }
 
+    /** A fault's code and message; for no answer, the chain of causes (what broke: connect, send, receive). */
     private static String faultText(Exception failure) {
-        return failure instanceof VbsFault fault ? Faults.code(fault) + ": " + Faults.message(fault) : failure.toString();
+        if (failure instanceof VbsFault fault) {
+            return Faults.code(fault) + ": " + Faults.message(fault);
+        }
+        StringBuilder chain = new StringBuilder(failure.toString());
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            chain.append(" <- ").append(cause);
+        }
+        return chain.toString();
     }
 
     /** A call that failed beyond the one retry, or a volume not where the calls put it. */
