@@ -8,11 +8,8 @@ import jakarta.transaction.RollbackException;
 import jakarta.transaction.TransactionManager;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vbs.core.store.MetadataTransactions;
 import org.vbs.core.testing.EmbeddedMetadata;
+import org.vbs.core.testing.SettableClock;
 
 /**
  * A commit that was reported failed but took effect (as Infinispan reported one while a member was
@@ -35,7 +33,7 @@ class StepRunnerCommitOutcomeTest {
 
     private final EmbeddedMetadata metadata = new EmbeddedMetadata();
     private final ExecutorService driverCalls = Executors.newSingleThreadExecutor();
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T12:00:00Z"));
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger undone = new AtomicInteger();
     private final Plan plan = new Plan(List.of(
@@ -97,40 +95,13 @@ class StepRunnerCommitOutcomeTest {
                     try {
                         Object result = method.invoke(real, args);
                         if (method.getName().equals("commit") && commits.incrementAndGet() == 1) {
-                            clock.move(taking);
-                            throw new RollbackException("write skew detected on a prepare sent again (test)");
+                            clock.advance(taking);
+                            throw new RollbackException("write skew detected (test)");
                         }
                         return result;
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void move(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
