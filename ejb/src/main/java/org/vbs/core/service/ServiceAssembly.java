@@ -37,8 +37,12 @@ public record ServiceAssembly(CoreContext core, VolumeService service, StorageRe
         Recovery.start(core, on);
     }
 
-    /** Hands the operations whose lease has expired to recovery, as the periodic takeover does. */
+    /**
+     * Hands the operations whose lease has expired to recovery, and journals again the volumes left in a
+     * transitional state without a record, as the periodic takeover does.
+     */
     public void takeOver(Executor on) {
         Recovery.takeOverExpired(core, on);
+        ((VolumeServiceBean) service).journalAgain(on);
     }
 }

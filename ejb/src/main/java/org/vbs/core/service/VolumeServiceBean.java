@@ -123,6 +123,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
      * detach another's volume gets NotFound as anyone does.
      */
     private AdminList admins;
+    private Unjournalled unjournalled;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
@@ -147,8 +148,10 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         Recovery.start(core, executor);
         // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
-        takeover = scheduler.scheduleWithFixedDelay(() -> Recovery.takeOverExpired(core, executor), every, every,
-                TimeUnit.MILLISECONDS);
+        takeover = scheduler.scheduleWithFixedDelay(() -> {
+            Recovery.takeOverExpired(core, executor);
+            unjournalled.journalAgain(executor);
+        }, every, every, TimeUnit.MILLISECONDS);
         // A crashed node's prepared transactions lock what it was committing until they are rolled back.
         OrphanedTransactions departed = new OrphanedTransactions(List.of(volumeCache, snapshotCache, ownerCache,
                 tokenCache, operationCache));
@@ -162,6 +165,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         // it leaves alone either way) before it looks.
         reconciling = settings.interval().map(interval -> scheduler.scheduleWithFixedDelay(reconciler::runScheduled,
                 timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** What the periodic takeover does after handing over expired operations (ServiceAssembly's tests too). */
+    List<OperationRecord> journalAgain(Executor on) {
+        return unjournalled.journalAgain(on);
     }
 
     @PreDestroy
@@ -184,6 +192,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         CoreContext core = new CoreContext(parts.store(), parts.transactions(), parts.hosts(), runner, parts.executor(),
                 parts.clock(), parts.ids(), parts.timeouts());
         admins = parts.admins();
+        unjournalled = new Unjournalled(core);
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
         attachments = new AttachmentWorkflow(core, parts.sealer());

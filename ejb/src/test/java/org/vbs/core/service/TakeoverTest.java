@@ -94,6 +94,44 @@ class TakeoverTest {
     }
 
     @Test
+    void shouldFinishVolumesLeftInATransitionalStateWithNoJournalRecordOnceALeaseHasPassed() {
+        fixture = new ServiceFixture(dir, clock);
+        Volume doomed = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        String host = fixture.metadata.store().volume(doomed.id()).orElseThrow().host();
+        VolumeRecord creating = VolumeRecord.creating("vol-0123456789abcdef2", JANE.caller().dn(), host, 1,
+                java.util.Optional.empty(), Map.of(), java.util.Optional.empty(), clock.instant());
+        // A node died between the commits of its transactions' branches: the volumes' states are there,
+        // their journal records are not.
+        fixture.metadata.transactions().run("a claim and a delete whose records were lost", () -> {
+            fixture.metadata.store().insertVolume(creating, java.util.Optional.empty());
+            VolumeRecord current = fixture.metadata.store().volume(doomed.id()).orElseThrow();
+            fixture.metadata.store().replaceVolume(current,
+                    current.moveTo(VolumeState.DELETING, java.util.Optional.empty(), "DeleteVolume"));
+        });
+        QueuedExecutor scans = new QueuedExecutor();
+
+        // Within a lease of first seeing them so, scans leave them alone (a record may be on its way).
+        fixture.assembly.takeOver(scans);
+        clock.advance(LEASE.minusSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(0, scans.pending());
+        assertTrue(fixture.metadata.operations().isEmpty());
+
+        // A lease after, a scan journals them again for this node and finishes them: the create is made, the
+        // delete done.
+        clock.advance(Duration.ofSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(2, scans.pending());
+        scans.runAll();
+
+        assertEquals(VolumeState.AVAILABLE, fixture.metadata.store().volume(creating.id()).orElseThrow().state());
+        assertTrue(Files.exists(fixture.driver.volumeFile(creating.id())));
+        assertTrue(fixture.metadata.store().volume(doomed.id()).isEmpty());
+        assertFalse(Files.exists(fixture.driver.volumeFile(doomed.id())));
+        assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
+    }
+
+    @Test
     void shouldNotActOnAnOperationAnotherNodeTookOverWhileThisOneWasFrozen() {
         fixture = new ServiceFixture(dir, clock);
         Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
