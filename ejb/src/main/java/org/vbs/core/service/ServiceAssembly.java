@@ -42,7 +42,6 @@ public record ServiceAssembly(CoreContext core, VolumeService service, StorageRe
      * transitional state without a record, as the periodic takeover does.
      */
     public void takeOver(Executor on) {
-        Recovery.takeOverExpired(core, on);
-        ((VolumeServiceBean) service).journalAgain(on);
+        ((VolumeServiceBean) service).takeOver(on);
     }
 }

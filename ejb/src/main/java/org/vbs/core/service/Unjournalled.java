@@ -85,9 +85,9 @@ final class Unjournalled {
             });
         }
         if (!journalled.isEmpty()) {
-            LOG.errorf("%d volume(s) were %s with no journal record for a lease (a node died between the commits of"
-                    + " their transaction); journalled again to finish them: %s", journalled.size(),
-                    "creating or deleting", journalled);
+            LOG.errorf("%d volume(s) were creating or deleting with no journal record for a lease (a node died"
+                    + " between the commits of their transaction); journalled again to finish them: %s",
+                    journalled.size(), journalled);
         }
         return journalled;
     }

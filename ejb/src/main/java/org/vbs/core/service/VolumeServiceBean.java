@@ -123,6 +123,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
      * detach another's volume gets NotFound as anyone does.
      */
     private AdminList admins;
+    private CoreContext core;
     private Unjournalled unjournalled;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
@@ -148,10 +149,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         Recovery.start(core, executor);
         // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
-        takeover = scheduler.scheduleWithFixedDelay(() -> {
-            Recovery.takeOverExpired(core, executor);
-            unjournalled.journalAgain(executor);
-        }, every, every, TimeUnit.MILLISECONDS);
+        takeover = scheduler.scheduleWithFixedDelay(() -> takeOver(executor), every, every, TimeUnit.MILLISECONDS);
         // A crashed node's prepared transactions lock what it was committing until they are rolled back.
         OrphanedTransactions departed = new OrphanedTransactions(List.of(volumeCache, snapshotCache, ownerCache,
                 tokenCache, operationCache));
@@ -167,9 +165,13 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                 timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    /** What the periodic takeover does after handing over expired operations (ServiceAssembly's tests too). */
-    List<OperationRecord> journalAgain(Executor on) {
-        return unjournalled.journalAgain(on);
+    /**
+     * One periodic takeover look (ServiceAssembly's tests make it too): the operations whose lease has
+     * expired go to recovery, then the volumes left in a transitional state with no record are journalled again.
+     */
+    void takeOver(Executor on) {
+        Recovery.takeOverExpired(core, on);
+        unjournalled.journalAgain(on);
     }
 
     @PreDestroy
@@ -192,6 +194,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         CoreContext core = new CoreContext(parts.store(), parts.transactions(), parts.hosts(), runner, parts.executor(),
                 parts.clock(), parts.ids(), parts.timeouts());
         admins = parts.admins();
+        this.core = core;
         unjournalled = new Unjournalled(core);
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
