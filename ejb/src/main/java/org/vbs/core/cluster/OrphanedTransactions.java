@@ -1,45 +1,55 @@
 package org.vbs.core.cluster;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
+import org.infinispan.commands.tx.RollbackCommand;
 import org.infinispan.factories.ComponentRegistry;
+import org.infinispan.partitionhandling.AvailabilityMode;
 import org.infinispan.remoting.rpc.RpcManager;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.transaction.impl.RemoteTransaction;
 import org.infinispan.transaction.impl.TransactionTable;
 import org.infinispan.transaction.xa.GlobalTransaction;
+import org.infinispan.util.ByteString;
 import org.jboss.logging.Logger;
 
 /**
- * Has Infinispan roll back, on this node, the prepared transactions of a member that crashed before
- * it committed them, as soon as partition handling allows, instead of 60 to 90 s later.
+ * Rolls back, on this node, the prepared transactions of a member that crashed before it committed
+ * them, within seconds instead of 60 to 90 s later.
  *
  * <p>With partition handling on, a node keeps a departed member's prepared transactions, and the
  * locks they hold, when the view changes: {@code TransactionTable.cleanupLeaverTransactions} asks
  * {@code PartitionHandlingManager.canRollbackTransactionAfterOriginatorLeave}, which says no while the
- * last stable topology still names the member (it does at that moment: a crash looks like a split
- * until the topology settles), and nothing asks again. Only the transaction reaper ends them, every
- * 30 s, once they are older than the cache's {@code complete-timeout} (60 s). Meanwhile every call
- * that writes what the dead node was committing (a volume, an owner's index, a client token) waits on
- * those locks, past a client's read timeout (BalancedClusterIT's workload). So this asks again on a
- * schedule: once the cache is AVAILABLE and its stable topology no longer has the member, Infinispan
- * rolls them back, by its own rule. (A shorter {@code complete-timeout} is no way out: the reaper then
- * also rolls back, on the others, a live member's transaction that a crash left partly committed,
- * before that member completes it, and the member keeps its lock forever; seen with 5 s.)
+ * cache's last stable topology still names the member (it does at that moment), and nothing asks
+ * again. Only the transaction reaper ends them, once they are older than the cache's
+ * {@code complete-timeout} (60 s). Meanwhile every call that writes what the dead node was committing
+ * (a volume, an owner's index, a client token) waits on those locks, past a client's read timeout
+ * (BalancedClusterIT's workload). Asking Infinispan again was not enough: when the dead member was
+ * the coordinator, the next one resolves conflicts before the topology is stable again, the
+ * resolution's writes wait on the same locks, and so the topology stayed unstable until the reaper; and
+ * the others' reapers then rolled back a live member's transaction that the crash had left partly
+ * committed (kept, locks held, until a stable topology), so that member kept its lock for good
+ * (ISPN000361; a volume stayed {@code detaching}).
+ *
+ * <p>So this rolls them back as soon as the cache is AVAILABLE on this side (the majority: a minority
+ * side, DEGRADED, leaves them for the merge), as Infinispan's own {@code TransactionTable} does for a
+ * leaver: a local {@code RollbackCommand} through the interceptor chain, which releases the locks.
+ * What the dead member may have committed on another node first is what Infinispan accepts once the
+ * topology is stable too; after a coordinator's death, conflict resolution then settles it. (A shorter {@code complete-timeout} is no way out: the reaper ages every
+ * transaction, a live member's included, and rolled back one that a crash had left partly committed
+ * before its member completed it, so that member kept its lock for good; seen with 5 s.)
  */
 public final class OrphanedTransactions {
     private static final Logger LOG = Logger.getLogger(OrphanedTransactions.class);
+    /** How long one rollback may take before the scan gives up on it (the next scan tries again). */
+    private static final long ROLLBACK_SECONDS = 10;
 
     private final List<Cache<?, ?>> caches;
-    /** Per cache, the orphans last reported, so a scan logs only what changed. */
-    private final Map<String, Set<GlobalTransaction>> reported = new ConcurrentHashMap<>();
 
     /** @param caches the transactional, clustered caches to look after */
     public OrphanedTransactions(List<Cache<?, ?>> caches) {
@@ -58,31 +68,38 @@ public final class OrphanedTransactions {
     }
 
     private void rollBackThoseOfDepartedMembers(Cache<?, ?> cache) {
-        RpcManager rpc = cache.getAdvancedCache().getRpcManager();
         // The advanced cache, not WildFly's lazy wrapper of the injected one: only it is an InternalCache.
-        TransactionTable table = ComponentRegistry.componentOf(cache.getAdvancedCache(), TransactionTable.class);
-        if (rpc == null || table == null) {
+        AdvancedCache<?, ?> advanced = cache.getAdvancedCache();
+        RpcManager rpc = advanced.getRpcManager();
+        ComponentRegistry registry = ComponentRegistry.of(advanced);
+        TransactionTable table = registry.getComponent(TransactionTable.class);
+        if (rpc == null || table == null || advanced.getAvailability() != AvailabilityMode.AVAILABLE) {
             return;
         }
         List<Address> members = rpc.getMembers();
-        Set<GlobalTransaction> orphans = new HashSet<>();
-        for (RemoteTransaction remote : table.getRemoteTransactions()) {
-            if (!members.contains(remote.getGlobalTransaction().getAddress())) {
-                orphans.add(remote.getGlobalTransaction());
+        List<GlobalTransaction> orphans = table.getRemoteTransactions().stream()
+                .map(RemoteTransaction::getGlobalTransaction)
+                .filter(transaction -> !members.contains(transaction.getAddress()))
+                .toList();
+        if (orphans.isEmpty()) {
+            return;
+        }
+        LOG.infof("Cache %s: rolling back %d prepared transaction(s) of departed member(s) %s, which hold locks here",
+                cache.getName(), orphans.size(), orphans.stream().map(GlobalTransaction::getAddress)
+                        .map(Objects::toString).collect(Collectors.toCollection(TreeSet::new)));
+        ByteString name = ByteString.fromString(cache.getName());
+        for (GlobalTransaction orphan : orphans) {
+            RollbackCommand rollback = new RollbackCommand(name, orphan);
+            rollback.markTransactionAsRemote(false);
+            try {
+                rollback.invokeAsync(registry).toCompletableFuture().get(ROLLBACK_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                LOG.warnf(e, "Cache %s: could not roll back %s of departed member %s; the next scan tries again",
+                        cache.getName(), orphan, orphan.getAddress());
             }
-        }
-        Set<GlobalTransaction> before = reported.getOrDefault(cache.getName(), Set.of());
-        if (!orphans.isEmpty() && !orphans.equals(before)) {
-            LOG.infof("Cache %s: %d prepared transaction(s) of departed member(s) %s hold locks here; rolling back"
-                    + " those partition handling allows", cache.getName(), orphans.size(),
-                    orphans.stream().map(GlobalTransaction::getAddress).map(Objects::toString)
-                            .collect(Collectors.toCollection(TreeSet::new)));
-        } else if (orphans.isEmpty() && !before.isEmpty()) {
-            LOG.infof("Cache %s: no transaction of a departed member is left here", cache.getName());
-        }
-        reported.put(cache.getName(), Set.copyOf(orphans));
-        if (!orphans.isEmpty()) {
-            table.cleanupLeaverTransactions(members);
         }
     }
 }

@@ -41,4 +41,21 @@ public record Plan(List<Step> steps, Recovery onInterrupt, Step.Compensation giv
                     + " with a metadata step that records the outcome");
         }
     }
+
+    /**
+     * How many steps a record journalled again, for a resource whose record was lost, says are done, so
+     * that recovery covers every step that may have run: rolled back, from the last storage step down (an
+     * undo tolerates a step that never ran, as it must for an interrupted one); resumed, from step 1 on
+     * (a step is idempotent, as it must be to be resumed).
+     */
+    public int stepsDoneUnknown() {
+        if (onInterrupt == Recovery.ROLL_BACK) {
+            for (int i = steps.size() - 1; i > 0; i--) {
+                if (!steps.get(i).metadata()) {
+                    return i;
+                }
+            }
+        }
+        return 1;
+    }
 }

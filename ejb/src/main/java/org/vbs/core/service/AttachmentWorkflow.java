@@ -136,8 +136,7 @@ final class AttachmentWorkflow {
             expected.requireMatch(volumeId, attachment);
             core.store().replaceVolume(current, current.moveWithAttachment(VolumeState.DETACHING,
                     Optional.of(attachment.withStatus(VolumeAttachment.Status.DETACHING)), DETACH));
-            return Operations.journal(core, OperationKind.DETACH_VOLUME, volumeId, owner,
-                    Map.of(FORCE, String.valueOf(force)));
+            return Operations.journal(core, OperationKind.DETACH_VOLUME, volumeId, owner, detachParameters(force));
         });
         Attachment attachment = current(volumeId).attachment().orElseThrow();
         LOG.infof("%s: %s detaching from %s on %s%s, operation %s", DETACH, volumeId, attachment.instanceId(),
@@ -145,6 +144,11 @@ final class AttachmentWorkflow {
         core.runner().run(operation);
         LOG.infof("%s: %s available", DETACH, volumeId);
         return attachment.withStatus(VolumeAttachment.Status.DETACHED).toAttachment(volumeId);
+    }
+
+    /** What a DetachVolume operation's steps read from its record. */
+    static Map<String, String> detachParameters(boolean force) {
+        return Map.of(FORCE, String.valueOf(force));
     }
 
     /** The plans of the operations this workflow starts. */

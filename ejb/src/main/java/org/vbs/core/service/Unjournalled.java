@@ -8,41 +8,60 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
-import org.vbs.core.api.VolumeState;
+import org.vbs.core.api.SnapshotState;
+import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.Plan;
 
 /**
- * Journals again, for this node, a volume left {@code creating} or {@code deleting} with no journal
- * record naming it, so the step runner finishes it as any interrupted operation (a create is resumed:
- * what a partial storage step left is deleted first, then the storage made; a delete is finished).
+ * Journals again, for this node, a volume or snapshot left in a state only an operation puts it in
+ * ({@code creating}, {@code deleting}, {@code attaching}, {@code detaching}; {@code pending},
+ * {@code deleting}) with no journal record naming it, so the step runner finishes it as any
+ * interrupted operation, by its plan: a create, delete or detach is resumed, an attach rolled back, a
+ * snapshot's copy rolled back to {@code error} with the reason.
  *
- * <p>How such a volume comes about: a claim (or a delete's first step) writes the volume and its
- * journal record in one transaction, but in two caches, each its own XA branch. When the node
- * committing it is killed between the commits of the two branches, the others hold the volume's new
- * state while the record's branch, prepared and never committed, is rolled back (Infinispan's rule for
- * a departed member's transaction, see OrphanedTransactions). Nothing else would ever end it: the
- * volume stayed {@code creating} (BalancedClusterIT's workload).
+ * <p>How such a resource comes about: an operation's first step writes the resource and the journal
+ * record in one transaction, its last step the resource and the record's removal; but in two caches,
+ * each its own XA branch. When the node committing it is killed between the commits of the two
+ * branches, the others may hold the resource's new state while the record's branch, prepared and never
+ * committed, is rolled back (Infinispan's rule for a departed member's transaction, see
+ * OrphanedTransactions), or the record's removal while the resource's branch is. Nothing else would
+ * ever end it (BalancedClusterIT's workload left volumes {@code creating} and {@code attaching}).
  *
- * <p>A volume is journalled again only after it has been seen so, unchanged, for a lease: a record
- * still on its way has arrived by then. The transaction that writes the new record rewrites the volume
+ * <p>Which steps ran is then unknown, from none to all: the record says as many are done as lets
+ * recovery cover them all ({@link Plan#stepsDoneUnknown}). What the steps need comes from the resource
+ * (an attachment keeps its host, instance, device and target), except a detach's force, which a
+ * record journalled again does not have: it is not forced, so a host that refuses puts the volume back
+ * {@code in-use}, to be detached again.
+ *
+ * <p>A resource is journalled again only after it has been seen so, unchanged, for a lease: a record
+ * still on its way has arrived by then. The transaction that writes the new record rewrites the resource
  * too, so two nodes doing it at once conflict and one wins.
  */
 final class Unjournalled {
     private static final Logger LOG = Logger.getLogger(Unjournalled.class);
 
     private final CoreContext core;
-    /** Per volume: the version first seen without a record, and when. */
+    private final Function<OperationRecord, Plan> plans;
+    /** Per resource: the version first seen without a record, and when. */
     private final Map<String, Sighting> seen = new ConcurrentHashMap<>();
+
+    /** A resource in a state only {@code kind} puts it in, as one scan saw it. */
+    private record Orphan(String id, String owner, long version, OperationKind kind) {
+    }
 
     private record Sighting(long version, Instant since) {
     }
 
-    Unjournalled(CoreContext core) {
+    Unjournalled(CoreContext core, Function<OperationRecord, Plan> plans) {
         this.core = core;
+        this.plans = plans;
     }
 
     /**
@@ -57,7 +76,7 @@ final class Unjournalled {
         try {
             return journalAgainNow(executor);
         } catch (RuntimeException e) {
-            LOG.warnf("Volumes with no journal record: cannot look now (%s); trying again at the next scan",
+            LOG.warnf("Resources with no journal record: cannot look now (%s); trying again at the next scan",
                     e.toString());
             return List.of();
         }
@@ -67,50 +86,81 @@ final class Unjournalled {
         Instant now = core.clock().instant();
         Set<String> named = core.store().allOperations().stream().map(OperationRecord::resourceId)
                 .collect(Collectors.toSet());
-        Map<String, VolumeRecord> orphans = core.store().allVolumes().stream()
-                .filter(volume -> kindOf(volume).isPresent() && !named.contains(volume.id()))
-                .collect(Collectors.toMap(VolumeRecord::id, volume -> volume));
+        Map<String, Orphan> orphans = Stream.concat(
+                        core.store().allVolumes().stream().map(Unjournalled::orphan),
+                        core.store().allSnapshots().stream().map(Unjournalled::orphan))
+                .flatMap(Optional::stream)
+                .filter(orphan -> !named.contains(orphan.id()))
+                .collect(Collectors.toMap(Orphan::id, orphan -> orphan));
         seen.keySet().retainAll(orphans.keySet());
         List<OperationRecord> journalled = new ArrayList<>();
-        for (VolumeRecord volume : orphans.values()) {
-            Sighting first = seen.merge(volume.id(), new Sighting(volume.version(), now),
+        for (Orphan orphan : orphans.values()) {
+            Sighting first = seen.merge(orphan.id(), new Sighting(orphan.version(), now),
                     (earlier, latest) -> earlier.version() == latest.version() ? earlier : latest);
             if (first.since().plus(core.timeouts().lease()).isAfter(now)) {
                 continue;
             }
-            journal(volume).ifPresent(operation -> {
-                seen.remove(volume.id());
+            journal(orphan).ifPresent(operation -> {
+                seen.remove(orphan.id());
                 journalled.add(operation);
                 executor.execute(() -> core.runner().recover(operation));
             });
         }
         if (!journalled.isEmpty()) {
-            LOG.errorf("%d volume(s) were creating or deleting with no journal record for a lease (a node died"
+            LOG.errorf("%d resource(s) were in a transitional state with no journal record for a lease (a node died"
                     + " between the commits of their transaction); journalled again to finish them: %s",
                     journalled.size(), journalled);
         }
         return journalled;
     }
 
-    private Optional<OperationRecord> journal(VolumeRecord seenSo) {
+    private Optional<OperationRecord> journal(Orphan seenSo) {
         return core.transactions().runForOwner(seenSo.owner(), "journal " + seenSo.id() + " again", () -> {
-            Optional<VolumeRecord> current = core.store().volume(seenSo.id());
             boolean named = core.store().allOperations().stream()
                     .anyMatch(operation -> operation.resourceId().equals(seenSo.id()));
-            if (current.isEmpty() || current.get().version() != seenSo.version() || named) {
+            if (named || !touchedIfStill(seenSo)) {
                 return Optional.empty();
             }
-            core.store().replaceVolume(current.get(), current.get().touched());
-            return Optional.of(Operations.journal(core, kindOf(current.get()).orElseThrow(), seenSo.id(),
-                    seenSo.owner(), Map.of()));
+            OperationRecord started = Operations.journal(core, seenSo.kind(), seenSo.id(), seenSo.owner(),
+                    seenSo.kind() == OperationKind.DETACH_VOLUME ? AttachmentWorkflow.detachParameters(false)
+                            : Map.of());
+            OperationRecord unknown = started.stepDone(plans.apply(started).stepsDoneUnknown(), started.leaseExpiry());
+            core.store().replaceOperation(started, unknown);
+            return Optional.of(unknown);
         });
     }
 
-    private static Optional<OperationKind> kindOf(VolumeRecord volume) {
-        if (volume.state() == VolumeState.CREATING) {
-            return Optional.of(volume.snapshotId().isPresent() ? OperationKind.CREATE_VOLUME_FROM_SNAPSHOT
-                    : OperationKind.CREATE_VOLUME);
+    /** Rewrites the resource, when it is still as seen, so a concurrent change conflicts with this one. */
+    private boolean touchedIfStill(Orphan seenSo) {
+        Optional<VolumeRecord> volume = core.store().volume(seenSo.id());
+        if (volume.isPresent() && orphan(volume.get()).equals(Optional.of(seenSo))) {
+            core.store().replaceVolume(volume.get(), volume.get().touched());
+            return true;
         }
-        return volume.state() == VolumeState.DELETING ? Optional.of(OperationKind.DELETE_VOLUME) : Optional.empty();
+        Optional<SnapshotRecord> snapshot = core.store().snapshot(seenSo.id());
+        if (snapshot.isPresent() && orphan(snapshot.get()).equals(Optional.of(seenSo))) {
+            core.store().replaceSnapshot(snapshot.get(), snapshot.get().touched());
+            return true;
+        }
+        return false;
+    }
+
+    private static Optional<Orphan> orphan(VolumeRecord volume) {
+        Optional<OperationKind> kind = switch (volume.state()) {
+            case CREATING -> Optional.of(volume.snapshotId().isPresent() ? OperationKind.CREATE_VOLUME_FROM_SNAPSHOT
+                    : OperationKind.CREATE_VOLUME);
+            case DELETING -> Optional.of(OperationKind.DELETE_VOLUME);
+            case ATTACHING -> Optional.of(OperationKind.ATTACH_VOLUME);
+            case DETACHING -> Optional.of(OperationKind.DETACH_VOLUME);
+            default -> Optional.empty();
+        };
+        return kind.map(k -> new Orphan(volume.id(), volume.owner(), volume.version(), k));
+    }
+
+    private static Optional<Orphan> orphan(SnapshotRecord snapshot) {
+        Optional<OperationKind> kind = snapshot.state() == SnapshotState.PENDING ? Optional.of(
+                OperationKind.CREATE_SNAPSHOT) : snapshot.state() == SnapshotState.DELETING ? Optional.of(
+                OperationKind.DELETE_SNAPSHOT) : Optional.empty();
+        return kind.map(k -> new Orphan(snapshot.id(), snapshot.owner(), snapshot.version(), k));
     }
 }

@@ -53,6 +53,7 @@ import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.Plan;
 import org.vbs.core.ops.StepRunner;
 import org.vbs.core.plugin.PluginHostBean;
+import org.vbs.core.cluster.ConflictResolution;
 import org.vbs.core.cluster.OrphanedTransactions;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
@@ -134,7 +135,8 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
 
     @PostConstruct
     void start() {
-        MetadataTransactions transactions = new MetadataTransactions(transactionManager);
+        MetadataTransactions transactions = new MetadataTransactions(transactionManager, new ConflictResolution(
+                List.of(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache)));
         MetadataStore store = new MetadataStore(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache,
                 transactions);
         driverCalls = Executors.newCachedThreadPool(threadFactory);
@@ -195,7 +197,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                 parts.clock(), parts.ids(), parts.timeouts());
         admins = parts.admins();
         this.core = core;
-        unjournalled = new Unjournalled(core);
+        unjournalled = new Unjournalled(core, this::plan);
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
         attachments = new AttachmentWorkflow(core, parts.sealer());

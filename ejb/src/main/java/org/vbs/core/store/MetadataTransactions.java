@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.ErrorCode;
@@ -41,16 +42,40 @@ public final class MetadataTransactions {
      */
     static final Duration FINISH_PATIENCE = Duration.ofMinutes(10);
     private static final long MAX_PAUSE_MILLIS = 200;
+    /**
+     * How long a step waits for the caches to end a conflict resolution before the caller is told to
+     * retry (ServiceUnavailable); one takes seconds once a dead member's locks are gone.
+     */
+    static final Duration RESOLUTION_PATIENCE = Duration.ofSeconds(30);
+    private static final long RESOLUTION_POLL_MILLIS = 100;
     /** Lock stripes for owners' index writes: enough that unrelated owners rarely share one. */
     private static final int STRIPES = 256;
 
     private static final Logger LOG = Logger.getLogger(MetadataTransactions.class);
 
     private final TransactionManager tm;
+    private final BooleanSupplier resolvingConflicts;
+    private final Duration resolutionPatience;
     private final ReentrantLock[] ownerLocks = new ReentrantLock[STRIPES];
 
+    /** Transactions on caches that never resolve conflicts (a single node, a cache that is not clustered). */
     public MetadataTransactions(TransactionManager tm) {
+        this(tm, () -> false);
+    }
+
+    /**
+     * @param resolvingConflicts whether the caches are resolving conflicts now: a step waits until they
+     *        are not, because a write committed during a resolution can be undone by it
+     *        ({@link org.vbs.core.cluster.ConflictResolution})
+     */
+    public MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts) {
+        this(tm, resolvingConflicts, RESOLUTION_PATIENCE);
+    }
+
+    MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts, Duration resolutionPatience) {
         this.tm = Objects.requireNonNull(tm, "tm");
+        this.resolvingConflicts = Objects.requireNonNull(resolvingConflicts, "resolvingConflicts");
+        this.resolutionPatience = Objects.requireNonNull(resolutionPatience, "resolutionPatience");
         for (int i = 0; i < STRIPES; i++) {
             ownerLocks[i] = new ReentrantLock();
         }
@@ -149,6 +174,7 @@ public final class MetadataTransactions {
     }
 
     private <T> T once(String step, Supplier<T> work) {
+        awaitNoConflictResolution(step);
         begin(step);
         T result;
         try {
@@ -159,6 +185,28 @@ public final class MetadataTransactions {
         }
         commit(step);
         return result;
+    }
+
+    private void awaitNoConflictResolution(String step) {
+        if (!resolvingConflicts.getAsBoolean()) {
+            return;
+        }
+        LOG.infof("%s: waits while the metadata caches resolve conflicts after a change of members", step);
+        long deadline = System.nanoTime() + resolutionPatience.toNanos();
+        while (resolvingConflicts.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "The cluster is still settling after a change"
+                        + " of its members (resolving conflicts for more than " + resolutionPatience.toSeconds()
+                        + " s); nothing was changed. Retry, on this or another node.");
+            }
+            try {
+                Thread.sleep(RESOLUTION_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VbsException(ErrorCode.INTERNAL_ERROR,
+                        "The metadata step '" + step + "' was interrupted while waiting for conflict resolution", e);
+            }
+        }
     }
 
     private void begin(String step) {

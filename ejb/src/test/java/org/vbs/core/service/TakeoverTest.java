@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.SnapshotState;
 import org.vbs.core.api.Volume;
+import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeState;
+import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
+import org.vbs.core.ops.StepRunner;
 import org.vbs.core.testing.QueuedExecutor;
 import org.vbs.core.testing.ServiceFixture;
 import org.vbs.core.testing.SettableClock;
@@ -69,7 +74,7 @@ class TakeoverTest {
         fixture.metadata.transactions().run("node-2 begins deleting, then dies", () -> {
             VolumeRecord current = fixture.metadata.store().volume(volume.id()).orElseThrow();
             fixture.metadata.store().replaceVolume(current,
-                    current.moveTo(VolumeState.DELETING, java.util.Optional.empty(), "DeleteVolume"));
+                    current.moveTo(VolumeState.DELETING, Optional.empty(), "DeleteVolume"));
             fixture.metadata.store().insertOperation(OperationRecord.started("op-0123456789abcdef0",
                     OperationKind.DELETE_VOLUME, volume.id(), JANE.caller().dn(), "node-2", clock.instant().plus(LEASE),
                     Map.of()));
@@ -99,14 +104,14 @@ class TakeoverTest {
         Volume doomed = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
         String host = fixture.metadata.store().volume(doomed.id()).orElseThrow().host();
         VolumeRecord creating = VolumeRecord.creating("vol-0123456789abcdef2", JANE.caller().dn(), host, 1,
-                java.util.Optional.empty(), Map.of(), java.util.Optional.empty(), clock.instant());
+                Optional.empty(), Map.of(), Optional.empty(), clock.instant());
         // A node died between the commits of its transactions' branches: the volumes' states are there,
         // their journal records are not.
         fixture.metadata.transactions().run("a claim and a delete whose records were lost", () -> {
-            fixture.metadata.store().insertVolume(creating, java.util.Optional.empty());
+            fixture.metadata.store().insertVolume(creating, Optional.empty());
             VolumeRecord current = fixture.metadata.store().volume(doomed.id()).orElseThrow();
             fixture.metadata.store().replaceVolume(current,
-                    current.moveTo(VolumeState.DELETING, java.util.Optional.empty(), "DeleteVolume"));
+                    current.moveTo(VolumeState.DELETING, Optional.empty(), "DeleteVolume"));
         });
         QueuedExecutor scans = new QueuedExecutor();
 
@@ -128,6 +133,67 @@ class TakeoverTest {
         assertTrue(Files.exists(fixture.driver.volumeFile(creating.id())));
         assertTrue(fixture.metadata.store().volume(doomed.id()).isEmpty());
         assertFalse(Files.exists(fixture.driver.volumeFile(doomed.id())));
+        assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
+    }
+
+    @Test
+    void shouldEndAttachesDetachesAndSnapshotsLeftWithNoJournalRecordOnceALeaseHasPassed() {
+        fixture = new ServiceFixture(dir, clock);
+        Volume attached = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        Volume detaching = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        Snapshot copied = fixture.service.createSnapshot(JANE, attached.id(), "");
+        Snapshot deleted = fixture.service.createSnapshot(JANE, attached.id(), "");
+        fixture.executor.runAll();
+        fixture.service.attachVolume(JANE, attached.id(), ServiceFixture.HYPERVISOR_HOST, "vm-1", "sdb");
+        fixture.service.attachVolume(JANE, detaching.id(), ServiceFixture.HYPERVISOR_HOST, "vm-1", "sdc");
+        // A node died between the commits of its transactions' branches. The last step of an attach and of a
+        // snapshot's copy: their records' removal committed, the resources' new states did not, though every
+        // step had run. The first step of a detach and of a snapshot's delete: the states committed, the
+        // records did not, though no step had run.
+        fixture.metadata.transactions().run("records lost", () -> {
+            VolumeRecord inUse = fixture.metadata.store().volume(attached.id()).orElseThrow();
+            fixture.metadata.store().replaceVolume(inUse, new VolumeRecord(inUse.id(), inUse.owner(), inUse.host(),
+                    inUse.sizeGiB(), inUse.snapshotId(), VolumeState.ATTACHING, Optional.empty(), inUse.createTime(),
+                    inUse.tags(), inUse.clientToken(), inUse.attachment().map(a -> a.withStatus(
+                            VolumeAttachment.Status.ATTACHING)), inUse.version() + 1));
+            VolumeRecord other = fixture.metadata.store().volume(detaching.id()).orElseThrow();
+            fixture.metadata.store().replaceVolume(other, other.moveWithAttachment(VolumeState.DETACHING,
+                    other.attachment().map(a -> a.withStatus(VolumeAttachment.Status.DETACHING)), "DetachVolume"));
+            SnapshotRecord completed = fixture.metadata.store().snapshot(copied.id()).orElseThrow();
+            fixture.metadata.store().replaceSnapshot(completed, new SnapshotRecord(completed.id(), completed.owner(),
+                    completed.host(), completed.volumeId(), completed.volumeSizeGiB(), completed.description(),
+                    SnapshotState.PENDING, 99, Optional.empty(), completed.startTime(), completed.version() + 1));
+            SnapshotRecord doomed = fixture.metadata.store().snapshot(deleted.id()).orElseThrow();
+            fixture.metadata.store().replaceSnapshot(doomed, doomed.moveTo(SnapshotState.DELETING, Optional.empty(),
+                    "DeleteSnapshot"));
+        });
+        QueuedExecutor scans = new QueuedExecutor();
+        fixture.assembly.takeOver(scans);
+        clock.advance(LEASE.minusSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(0, scans.pending());
+
+        clock.advance(Duration.ofSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(4, scans.pending());
+        scans.runAll();
+
+        // The attach is rolled back over every step (its device and target go, though no record said they
+        // were made); the detach is finished; the snapshot's copy ends in error saying why, its file gone;
+        // the snapshot's delete is finished.
+        for (Volume volume : List.of(attached, detaching)) {
+            VolumeRecord now = fixture.metadata.store().volume(volume.id()).orElseThrow();
+            assertEquals(VolumeState.AVAILABLE, now.state(), volume.id());
+            assertEquals(Optional.empty(), now.attachment());
+        }
+        assertEquals(Map.of(), fixture.hostDrivers.targets());
+        assertEquals(Map.of(), fixture.hostDrivers.devices());
+        SnapshotRecord failed = fixture.metadata.store().snapshot(copied.id()).orElseThrow();
+        assertEquals(SnapshotState.ERROR, failed.state());
+        assertTrue(failed.stateReason().orElseThrow().contains(StepRunner.INTERRUPTED), failed.toString());
+        assertFalse(Files.exists(fixture.driver.snapshotFile(copied.id())));
+        assertTrue(fixture.metadata.store().snapshot(deleted.id()).isEmpty());
+        assertFalse(Files.exists(fixture.driver.snapshotFile(deleted.id())));
         assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
     }
 

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +38,7 @@ import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
 import org.vbs.it.support.Callers;
 import org.vbs.it.support.ItConfig;
+import org.vbs.it.support.MixedWorkload;
 import org.vbs.it.support.Processes;
 import org.vbs.it.support.ServerProcess;
 import org.vbs.it.support.VbsHomes;
@@ -54,8 +62,14 @@ public class BalancedClusterIT {
     private static final Pattern NODE_LINE = Pattern.compile(
             "^(node\\d+) namespace=(\\S+) address=(\\S+) pid=(\\S+) jvm=(\\S+) balancer=(\\S+) ready=(\\d{3}) ?(.*)$",
             Pattern.MULTILINE);
+    /** A view as WildFly logs it, "[node3(v=16.0.5)|6] (3) [node3(v=16.0.5), node1(...), ...]": its id, first member. */
+    private static final Pattern VIEW = Pattern.compile("\\|(\\d+)] \\(\\d+\\) \\[([^(,\\]]+)");
     /** How many calls go through the balancer after the kill, each retried at most once. */
     private static final int CALLS_AFTER_KILL = 30;
+    /** The mixed workload: clients, how many of them attach, calls each (vbs.it.mixed.calls overrides). */
+    private static final int MIXED_CLIENTS = 32;
+    private static final int ATTACHING_CLIENTS = 4;
+    private static final int MIXED_CALLS_PER_CLIENT = 80;
 
     private final int portOffset = ItConfig.systemPortOffset() + OFFSET_ABOVE_SYSTEM;
     private final String cluster = "it" + portOffset;
@@ -205,6 +219,101 @@ public class BalancedClusterIT {
 
     @Test
     @Order(4)
+    public void thirtyTwoClientsWorkThroughTheBalancerWhileANodeIsKilledAndRestarted() throws Exception {
+        // given 32 clients, each a user of its own, 4 of them attaching to the lab's VM, each making its
+        // calls through the balancer
+        List<Optional<String>> devices = new ArrayList<>();
+        for (int client = 0; client < MIXED_CLIENTS; client++) {
+            devices.add(client < ATTACHING_CLIENTS ? Optional.of("sd" + (char) ('c' + client)) : Optional.empty());
+        }
+        int callsPerClient = Integer.getInteger("vbs.it.mixed.calls", MIXED_CALLS_PER_CLIENT);
+        Callers users = Callers.of(balancer, home.resolve("node1"));
+        MixedWorkload workload = new MixedWorkload(() -> users.newUser("mixed"), "local", "demo-vm", devices,
+                callsPerClient);
+        long total = (long) MIXED_CLIENTS * callsPerClient;
+        ExecutorService running = Executors.newSingleThreadExecutor();
+        try {
+            long start = System.nanoTime();
+            Future<MixedWorkload.Result> result = running.submit(workload::run);
+
+            // when a quarter of the calls are made, the JVM of the cluster's coordinator is killed (the
+            // hardest node to lose: the next one resolves conflicts before the cluster is stable again); at
+            // half, up starts it again
+            awaitCalls(workload, total / 4, result);
+            double healthy = workload.callsSoFar() * 1e9 / (System.nanoTime() - start);
+            String coordinator = coordinator();
+            Node victim = status().stream().filter(node -> node.name().equals(coordinator)).findFirst().orElseThrow();
+            ProcessHandle.of(Long.parseLong(victim.jvmPid())).orElseThrow().destroyForcibly();
+            awaitCalls(workload, total / 2, result);
+            long upStart = System.nanoTime();
+            Processes.Result up = cluster("up", UP_PATIENCE);
+            assertEquals(0, up.exitCode(), up.describe());
+            long upTook = System.nanoTime() - upStart;
+            boolean restartedUnderLoad = !result.isDone();
+            MixedWorkload.Result done = result.get(30, TimeUnit.MINUTES);
+            System.out.printf("BalancedClusterIT mixed workload: %d clients (%d attaching), %d calls in %d s, %.1f"
+                    + " calls/s (%.1f calls/s on 3 healthy nodes, before the kill); %d retried once, %d failed;"
+                    + " %s (the coordinator) back with up in %d s (%s the workload)%n", done.clients().size(),
+                    ATTACHING_CLIENTS, done.calls(), done.took().toSeconds(), done.callsPerSecond(), healthy,
+                    done.retried(), done.failures().size(), victim.name(), upTook / 1_000_000_000,
+                    restartedUnderLoad ? "during" : "after");
+
+            // then no call failed beyond its one retry, no token made two volumes
+            assertEquals(List.of(), done.failures());
+            assertEquals(Map.of(), done.tokensWithSeveralVolumes());
+            // and every volume the run made is gone (each was deleted), and no other appeared: a second
+            // volume made for one token, or a lost delete, would still be there
+            for (Caller client : done.clients()) {
+                Await.until(client.dn() + "'s volumes to be gone", Duration.ofMinutes(2), () -> {
+                    Set<String> left = client.volumeIds();
+                    return left.isEmpty() ? Optional.of(left) : Optional.empty();
+                }, () -> {
+                    try {
+                        return "volumes left: " + client.volumeIds();
+                    } catch (Exception e) {
+                        return e.toString();
+                    }
+                });
+            }
+            assertTrue(done.volumes().size() >= MIXED_CLIENTS, done.volumes().size() + " volumes made");
+            // and the restarted node is ready again behind the balancer
+            Node back = status().stream().filter(node -> node.name().equals(victim.name())).findFirst().orElseThrow();
+            assertEquals(200, back.readiness(), back.toString());
+            assertEquals("UP", back.balancerState(), back.toString());
+        } finally {
+            running.shutdownNow();
+        }
+    }
+
+    /**
+     * The JGroups coordinator: the first member of the latest view a join installed (the highest view id
+     * in WildFly's WFLYCLJG0033 lines, in the nodes' logs); since then no member has left.
+     */
+    private String coordinator() throws IOException {
+        long latest = -1;
+        String first = null;
+        for (int node = 1; node <= NODES; node++) {
+            for (String line : Files.readAllLines(home.resolve("run").resolve("node" + node + ".log"))) {
+                Matcher view = VIEW.matcher(line);
+                if (line.contains("WFLYCLJG0033") && view.find() && Long.parseLong(view.group(1)) > latest) {
+                    latest = Long.parseLong(view.group(1));
+                    first = view.group(2);
+                }
+            }
+        }
+        assertTrue(first != null, "no view in the nodes' logs");
+        return first;
+    }
+
+    /** Waits until the workload has made this many calls (or has ended). */
+    private static void awaitCalls(MixedWorkload workload, long calls, Future<?> run) throws Exception {
+        Await.until(calls + " calls of the workload", Duration.ofMinutes(20),
+                () -> workload.callsSoFar() >= calls || run.isDone() ? Optional.of(true) : Optional.empty(),
+                () -> workload.callsSoFar() + " calls");
+    }
+
+    @Test
+    @Order(5)
     public void downLeavesNoNamespaceLinkOrProcessOfTheCluster() throws Exception {
         // when the cluster is taken down
         down();
