@@ -33,6 +33,7 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -91,6 +92,8 @@ import org.vbs.plugins.spi.HostShell;
 public final class SshHostShell implements HostShell, AutoCloseable {
     /** Concurrent channels on the one connection: below OpenSSH's default {@code MaxSessions} of 10. */
     public static final int MAX_CHANNELS = 8;
+    /** How long a command waits before asking again for a channel sshd refused (within its timeout). */
+    private static final long REOPEN_PAUSE_MILLIS = 20;
 
     private final SshTarget target;
     private final KeyPair identity;
@@ -343,13 +346,15 @@ public final class SshHostShell implements HostShell, AutoCloseable {
 
     /**
      * Opens an exec channel on the connection; when the connection turns out to have dropped (the
-     * command did not start), opens a new connection and tries once more.
+     * command did not start), opens a new connection and tries once more; when sshd refuses the
+     * channel (nothing started), asks again until the command's deadline.
      *
      * @param stdout where stdout goes, or {@code null} to read it from {@link ChannelExec#getInvertedOut()}
      */
     private ChannelExec open(Command command, String line, long deadline, OutputStream stdout, OutputStream stderr)
             throws DriverException {
-        for (int attempt = 1; ; attempt++) {
+        boolean reconnected = false;
+        while (true) {
             ClientSession current = session();
             ChannelExec channel = null;
             try {
@@ -373,16 +378,33 @@ public final class SshHostShell implements HostShell, AutoCloseable {
                 if (channel != null) {
                     channel.close(true);
                 }
+                if (e instanceof SshChannelOpenException && System.nanoTime() < deadline) {
+                    // sshd refused the channel: nothing ran. Its session slots (MaxSessions) free only as it
+                    // handles the closes of channels that just ended, which may reach it after this open.
+                    pauseBeforeReopening(command);
+                    continue;
+                }
                 boolean dropped = !current.isOpen() || current.isClosing();
                 if (dropped) {
                     forget(current);
                 }
-                if (dropped && attempt == 1) {
+                if (dropped && !reconnected) {
+                    reconnected = true;
                     continue;
                 }
                 throw new DriverException(DriverException.Code.IO_ERROR, "on host " + target.host() + ", cannot start '"
                         + command + "': " + describe(e) + (dropped ? " (the connection dropped twice)" : ""), e);
             }
+        }
+    }
+
+    private void pauseBeforeReopening(Command command) throws DriverException {
+        try {
+            Thread.sleep(REOPEN_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(DriverException.Code.IO_ERROR, "on host " + target.host()
+                    + ", interrupted while '" + command + "' waited to open a channel again", e);
         }
     }
 

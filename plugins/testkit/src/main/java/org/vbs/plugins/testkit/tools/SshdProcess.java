@@ -88,6 +88,12 @@ public final class SshdProcess implements AutoCloseable {
                 "UseDNS no",
                 "PrintMotd no",
                 "PrintLastLog no",
+                // sshd runs each command through the account's shell, and Debian's bash sources ~/.bashrc
+                // when sshd starts it at shell level 1. The test account's ~/.bashrc is the machine's, not
+                // ours: on these machines it runs pyenv, whose rehash waits 60 s for a lock a killed shell
+                // left behind, so every command took a minute (NamespaceHostsIT, SshHostShellTest). At
+                // level 2 bash reads no startup file.
+                "SetEnv SHLVL=1",
                 "LogLevel VERBOSE",
                 ""));
         Files.writeString(config, String.join("\n", lines), StandardCharsets.US_ASCII);
