@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -42,14 +43,19 @@ class ConflictResolutionWaitTest {
 
     @Test
     void shouldBeginTheStepOnlyOnceTheResolutionHasEnded() throws Exception {
-        MetadataTransactions transactions = new MetadataTransactions(tm, resolving::get, Duration.ofSeconds(30));
+        // Asked three times: the step has looked again after a pause, and still not begun.
+        CountDownLatch askedAgain = new CountDownLatch(3);
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> {
+            askedAgain.countDown();
+            return resolving.get();
+        }, Duration.ofSeconds(30));
         AtomicBoolean ranDuringResolution = new AtomicBoolean();
 
         CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("claim vol-1", () -> {
             ranDuringResolution.compareAndSet(false, resolving.get());
             metadata.volumes().put("vol-00000000000000001", volume("vol-00000000000000001"));
         }));
-        Thread.sleep(300);
+        assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the step did not ask whether the resolution had ended");
         assertFalse(step.isDone(), "the step went ahead during the resolution");
         assertTrue(metadata.volumes().isEmpty());
         resolving.set(false);
