@@ -1,5 +1,6 @@
 package org.vbs.core.service;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,31 @@ final class VolumeWorkflow {
     static final String CREATE = "CreateVolume";
     static final String DELETE = "DeleteVolume";
 
+    /**
+     * How long a CreateVolume waits for the volume its client token names before it takes the token for a
+     * new volume. A token names no volume when the transaction that wrote (or removed) both committed the
+     * token's branch but not the volume's: its node died between the two commits (each cache is an XA
+     * branch of its own, committed one after the other). A live node commits the two within milliseconds,
+     * so a volume still missing after this is not on its way; a claim in flight that long (a node stalled
+     * between the commits of one transaction) would end as a second volume carrying the same token.
+     */
+    static final Duration DANGLING_TOKEN_GRACE = Duration.ofSeconds(2);
+    private static final Duration DANGLING_TOKEN_POLL = Duration.ofMillis(100);
+
     private static final Logger LOG = Logger.getLogger(VolumeWorkflow.class);
 
     /** A claim: the volume, the operation that makes it (none when an earlier call's volume is returned). */
     private record Claim(VolumeRecord volume, Optional<OperationRecord> operation) {
+    }
+
+    /** The claim found the client token naming a volume that is not there; nothing was written. */
+    private static final class DanglingToken extends RuntimeException {
+        private final TokenEntry entry;
+
+        DanglingToken(TokenEntry entry) {
+            super("the client token names " + entry.volumeId() + ", which is not there", null, false, false);
+            this.entry = entry;
+        }
     }
 
     private final CoreContext core;
@@ -72,8 +94,20 @@ final class VolumeWorkflow {
         Optional<String> host = snapshotId.isPresent() ? Optional.empty()
                 : Optional.of(Placement.choose(core.hosts(), size.orElseThrow() << 30));
 
-        Claim claim = core.transactions().runForOwner(owner, CREATE + ": claim a volume for " + owner,
-                () -> claim(owner, request, host, token, fingerprint));
+        Claim claim;
+        try {
+            claim = claim(owner, request, host, token, fingerprint, Optional.empty());
+        } catch (DanglingToken dangling) {
+            String named = dangling.entry.volumeId();
+            if (appears(named)) {
+                claim = claim(owner, request, host, token, fingerprint, Optional.empty());
+            } else {
+                LOG.warnf("%s: client token %s of %s names %s, which is not there %d ms later (the node that claimed"
+                        + " or deleted it died between the commits of its transaction); the token makes a new volume",
+                        CREATE, token.orElseThrow(), owner, named, DANGLING_TOKEN_GRACE.toMillis());
+                claim = claim(owner, request, host, token, fingerprint, Optional.of(dangling.entry));
+            }
+        }
         VolumeRecord volume = claim.volume();
         if (claim.operation().isEmpty()) {
             LOG.infof("%s: %s retried with the same client token; returning it (%s)", CREATE, volume.id(),
@@ -167,13 +201,51 @@ final class VolumeWorkflow {
         };
     }
 
-    /** The claim's transaction: an earlier claim with this token, or a new 'creating' entry and its operation. */
+    /** Whether the volume is there within {@link #DANGLING_TOKEN_GRACE} (read outside any transaction). */
+    private boolean appears(String volumeId) {
+        long deadline = System.nanoTime() + DANGLING_TOKEN_GRACE.toNanos();
+        while (core.store().volume(volumeId).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(DANGLING_TOKEN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VbsException(ErrorCode.INTERNAL_ERROR, CREATE + " was interrupted while waiting for "
+                        + volumeId + ", which its client token names", e);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The claim's transaction: an earlier claim with this token, or a new 'creating' entry and its operation.
+     *
+     * @param dangling a token entry naming no volume, found so for {@link #DANGLING_TOKEN_GRACE}: replaced,
+     *                 if it is still the token's entry
+     * @throws DanglingToken when the token names a volume that is not there (and is not {@code dangling})
+     */
     private Claim claim(String owner, CreateVolumeRequest request, Optional<String> placedOn, Optional<String> token,
-                        String fingerprint) {
+                        String fingerprint, Optional<TokenEntry> dangling) {
+        return core.transactions().runForOwner(owner, CREATE + ": claim a volume for " + owner,
+                () -> claimStep(owner, request, placedOn, token, fingerprint, dangling));
+    }
+
+    private Claim claimStep(String owner, CreateVolumeRequest request, Optional<String> placedOn,
+                            Optional<String> token, String fingerprint, Optional<TokenEntry> dangling) {
         if (token.isPresent()) {
-            Optional<TokenEntry> earlier = core.store().token(new TokenKey(owner, token.get()));
+            TokenKey key = new TokenKey(owner, token.get());
+            Optional<TokenEntry> earlier = core.store().token(key);
             if (earlier.isPresent()) {
-                return new Claim(replay(earlier.get(), fingerprint), Optional.empty());
+                Optional<VolumeRecord> made = core.store().volume(earlier.get().volumeId());
+                if (made.isPresent()) {
+                    return new Claim(replay(earlier.get(), made.get(), fingerprint), Optional.empty());
+                }
+                if (!earlier.equals(dangling)) {
+                    throw new DanglingToken(earlier.get());
+                }
+                core.store().removeToken(key, earlier.get());
             }
         }
         long sizeGiB;
@@ -205,14 +277,13 @@ final class VolumeWorkflow {
         return new Claim(volume, Optional.of(Operations.journal(core, kind, volume.id(), owner, Map.of())));
     }
 
-    private VolumeRecord replay(TokenEntry earlier, String fingerprint) {
+    private static VolumeRecord replay(TokenEntry earlier, VolumeRecord made, String fingerprint) {
         if (!earlier.fingerprint().equals(fingerprint)) {
             throw new VbsException(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH, "The client token was already used by a "
                     + CREATE + " with other parameters (it made " + earlier.volumeId()
                     + "); use a new token for a new volume.");
         }
-        return core.store().volume(earlier.volumeId()).orElseThrow(() -> new IllegalStateException(
-                "client token of " + earlier.volumeId() + " outlived its volume"));
+        return made;
     }
 
     private void copy(String volumeId) throws Exception {

@@ -18,7 +18,10 @@ import org.vbs.core.ops.OperationRecord;
 /**
  * Typed access to the five metadata caches (the fifth is the operation journal). Reads work anywhere; every write must run inside a
  * step of {@link MetadataTransactions}, so an entity, its owner-index entry and its client token
- * change together or not at all.
+ * change together or not at all, except when the node committing them dies between the commits of
+ * the caches' XA branches: then part of it may stay. The service heals what that leaves: a resource
+ * in a transitional state with no journal record (org.vbs.core.service.Unjournalled), a client token
+ * naming no volume (VolumeWorkflow's DANGLING_TOKEN_GRACE).
  *
  * <p>Every change of an entity is a compare-and-set on the version the step read; a lost race is a
  * {@link ConcurrentUpdateException} (the step is then run again), never a silent overwrite.
@@ -91,6 +94,18 @@ public final class MetadataStore {
 
     public Optional<TokenEntry> token(TokenKey key) {
         return Optional.ofNullable(tokens.get(key));
+    }
+
+    /**
+     * Removes a client token's entry that names no volume (its transaction's other branches were lost), if
+     * the cache still holds {@code expected}.
+     */
+    public void removeToken(TokenKey key, TokenEntry expected) {
+        requireTransaction();
+        if (!tokens.remove(key, expected)) {
+            throw new ConcurrentUpdateException("client token " + key.token() + " of " + key.owner()
+                    + " changed since it was read");
+        }
     }
 
     /**

@@ -38,6 +38,8 @@ import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.IdGenerator;
 import org.vbs.core.domain.ResourceKind;
+import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 import org.vbs.core.testing.ServiceFixture;
 import org.vbs.core.testing.TempDirVolumeDriver.Operation;
@@ -213,6 +215,52 @@ class CreateVolumeTest {
 
         Volume second = fixture.service.createVolume(JANE, withToken(5, "token-1", Map.of()));
         assertNotEquals(first.id(), second.id());
+    }
+
+    @Test
+    void shouldTakeATokenNamingNoVolumeForANewVolumeOnceTheGraceHasPassed() {
+        // given a token whose claim committed only the token's branch (its node died before the volume's)
+        CreateVolumeRequest request = withToken(2, "token-1", Map.of("a", "1"));
+        TokenKey key = new TokenKey(JANE.caller().dn(), "token-1");
+        String lost = "vol-0123456789abcdef0";
+        fixture.metadata.tokens().put(key, new TokenEntry(lost, ClientTokens.fingerprint(request)));
+
+        // when the client retries
+        Volume made = fixture.service.createVolume(JANE, request);
+
+        // then it gets a new volume, which the token now names, and a further retry gets the same one
+        assertNotEquals(lost, made.id());
+        assertEquals(VolumeState.AVAILABLE, made.state());
+        assertEquals(Optional.of(new TokenEntry(made.id(), ClientTokens.fingerprint(request))),
+                fixture.metadata.store().token(key));
+        assertEquals(made, fixture.service.createVolume(JANE, request));
+        assertEquals(List.of(made.id()), fixture.service.describeVolumes(JANE, DescribeRequest.all()).items().stream()
+                .map(Volume::id).toList());
+        assertEquals(1, fixture.driver.files().size());
+    }
+
+    @Test
+    void shouldReturnTheVolumeATokenNamesWhenItArrivesWithinTheGrace() throws Exception {
+        // given a volume made with a token, whose record is not there yet (its branch commits late)
+        CreateVolumeRequest request = withToken(2, "token-1", Map.of());
+        Volume first = fixture.service.createVolume(JANE, request);
+        VolumeRecord record = fixture.metadata.volumes().remove(first.id());
+
+        // when the client retries meanwhile, and the record arrives while the retry waits
+        ExecutorService retrying = Executors.newSingleThreadExecutor();
+        try {
+            Future<Volume> retry = retrying.submit(() -> fixture.service.createVolume(JANE, request));
+            Thread.sleep(VolumeWorkflow.DANGLING_TOKEN_GRACE.toMillis() / 4);
+            fixture.metadata.volumes().put(first.id(), record);
+
+            // then the retry gets that volume, and no second one is made
+            assertEquals(first, retry.get(1, TimeUnit.MINUTES));
+        } finally {
+            retrying.shutdownNow();
+        }
+        assertEquals(List.of(first.id()), fixture.service.describeVolumes(JANE, DescribeRequest.all()).items().stream()
+                .map(Volume::id).toList());
+        assertEquals(1, fixture.driver.files().size());
     }
 
     @Test
