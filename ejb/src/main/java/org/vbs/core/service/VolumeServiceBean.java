@@ -126,6 +126,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private AdminList admins;
     private CoreContext core;
     private Unjournalled unjournalled;
+    private Unindexed unindexed;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
@@ -169,11 +170,13 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
 
     /**
      * One periodic takeover look (ServiceAssembly's tests make it too): the operations whose lease has
-     * expired go to recovery, then the volumes left in a transitional state with no record are journalled again.
+     * expired go to recovery, then the volumes left in a transitional state with no record are journalled again,
+     * and the owner index and client tokens brought back in line with the resources.
      */
     void takeOver(Executor on) {
         Recovery.takeOverExpired(core, on);
         unjournalled.journalAgain(on);
+        unindexed.closeGaps();
     }
 
     @PreDestroy
@@ -198,6 +201,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         admins = parts.admins();
         this.core = core;
         unjournalled = new Unjournalled(core, this::plan);
+        unindexed = new Unindexed(core);
         volumes = new VolumeWorkflow(core);
         snapshots = new SnapshotWorkflow(core);
         attachments = new AttachmentWorkflow(core, parts.sealer());

@@ -2,6 +2,7 @@ package org.vbs.core.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +22,8 @@ import org.vbs.core.ops.OperationRecord;
  * change together or not at all, except when the node committing them dies between the commits of
  * the caches' XA branches: then part of it may stay. The service heals what that leaves: a resource
  * in a transitional state with no journal record (org.vbs.core.service.Unjournalled), a client token
- * naming no volume (VolumeWorkflow's DANGLING_TOKEN_GRACE).
+ * naming no volume (VolumeWorkflow's DANGLING_TOKEN_GRACE), an owner index or token apart from the
+ * resources (org.vbs.core.service.Unindexed).
  *
  * <p>Every change of an entity is a compare-and-set on the version the step read; a lost race is a
  * {@link ConcurrentUpdateException} (the step is then run again), never a silent overwrite.
@@ -94,6 +96,28 @@ public final class MetadataStore {
 
     public Optional<TokenEntry> token(TokenKey key) {
         return Optional.ofNullable(tokens.get(key));
+    }
+
+    /** Every owner's index entries: for the periodic check of the index against the resources. */
+    public Map<OwnerKey, OwnedIds> allIndexEntries() {
+        return Map.copyOf(owners);
+    }
+
+    /** Every client token's entry: for the periodic check of the tokens against the volumes. */
+    public Map<TokenKey, TokenEntry> allTokens() {
+        return Map.copyOf(tokens);
+    }
+
+    /** Adds a resource to its owner's index, where a lost branch left it out. */
+    public void indexAgain(String owner, ResourceKind kind, String id) {
+        requireTransaction();
+        index(owner, kind, id);
+    }
+
+    /** Drops from its owner's index the id of a resource that is not there. */
+    public void unindexGone(String owner, ResourceKind kind, String id) {
+        requireTransaction();
+        unindex(owner, kind, id);
     }
 
     /**

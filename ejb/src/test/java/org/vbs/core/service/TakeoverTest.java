@@ -12,22 +12,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vbs.core.api.DescribeRequest;
 import org.vbs.core.api.Snapshot;
 import org.vbs.core.api.SnapshotState;
 import org.vbs.core.api.Volume;
 import org.vbs.core.api.VolumeAttachment;
 import org.vbs.core.api.VolumeState;
+import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.StepRunner;
+import org.vbs.core.store.OwnedIds;
+import org.vbs.core.store.OwnerKey;
+import org.vbs.core.store.TokenEntry;
+import org.vbs.core.store.TokenKey;
 import org.vbs.core.testing.QueuedExecutor;
 import org.vbs.core.testing.ServiceFixture;
 import org.vbs.core.testing.SettableClock;
@@ -134,6 +141,48 @@ class TakeoverTest {
         assertTrue(fixture.metadata.store().volume(doomed.id()).isEmpty());
         assertFalse(Files.exists(fixture.driver.volumeFile(doomed.id())));
         assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
+    }
+
+    @Test
+    void shouldBringTheOwnerIndexAndClientTokensBackInLineOnceALeaseHasPassed() {
+        fixture = new ServiceFixture(dir, clock);
+        String jane = JANE.caller().dn();
+        Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.withToken(1, "kept", Map.of()));
+        Snapshot snapshot = fixture.service.createSnapshot(JANE, volume.id(), "");
+        fixture.executor.runAll();
+        Volume listed = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        // A node died between the commits of its transactions' branches: a claim's volume and a snapshot's
+        // index branches were lost, a removal's index branch and a claim's volume branch were not.
+        OwnerKey volumes = new OwnerKey(jane, ResourceKind.VOLUME);
+        fixture.metadata.owners().put(volumes, OwnedIds.of(List.of(listed.id(), "vol-0123456789abcdef3")));
+        fixture.metadata.owners().remove(new OwnerKey(jane, ResourceKind.SNAPSHOT));
+        TokenKey lost = new TokenKey(jane, "lost");
+        fixture.metadata.tokens().put(lost, new TokenEntry("vol-0123456789abcdef4", "fingerprint"));
+        QueuedExecutor scans = new QueuedExecutor();
+
+        // Within a lease of first seeing them so, scans leave them alone (a branch may be on its way).
+        fixture.assembly.takeOver(scans);
+        clock.advance(LEASE.minusSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(List.of(listed.id()), ids(fixture.service.describeVolumes(JANE, DescribeRequest.all()).items()));
+        assertEquals(List.of(), fixture.service.describeSnapshots(JANE, DescribeRequest.all()).items());
+        assertTrue(fixture.metadata.store().token(lost).isPresent());
+
+        // A lease after, a scan indexes the volume and the snapshot again, and drops the id and the token
+        // that name nothing; the token of a volume that is there stays.
+        clock.advance(Duration.ofSeconds(1));
+        fixture.assembly.takeOver(scans);
+        assertEquals(0, scans.pending());
+        assertEquals(new TreeSet<>(List.of(volume.id(), listed.id())),
+                fixture.metadata.store().idsOf(jane, ResourceKind.VOLUME));
+        assertEquals(List.of(snapshot.id()), fixture.service.describeSnapshots(JANE, DescribeRequest.all()).items()
+                .stream().map(Snapshot::id).toList());
+        assertTrue(fixture.metadata.store().token(lost).isEmpty());
+        assertEquals(volume.id(), fixture.metadata.store().token(new TokenKey(jane, "kept")).orElseThrow().volumeId());
+    }
+
+    private static List<String> ids(List<Volume> volumes) {
+        return volumes.stream().map(Volume::id).toList();
     }
 
     @Test
