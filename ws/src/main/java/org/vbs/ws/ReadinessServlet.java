@@ -12,7 +12,7 @@ import org.vbs.core.api.Readiness;
 /**
  * The readiness URL a load balancer checks ({@code GET <context>/health/ready}): 200 {@code ready}
  * (with what the cluster is still settling after a change of members, if anything: {@code ready,
- * settling: cache volumes is in CONFLICT_RESOLUTION}), or 503 naming what is not ready (a cache not
+ * settling: cache metadata is in CONFLICT_RESOLUTION}), or 503 naming what is not ready (a cache not
  * running, or unavailable on a partition's minority side). It
  * needs no signature: it tells only whether this node can serve, nothing of any caller's data.
  */

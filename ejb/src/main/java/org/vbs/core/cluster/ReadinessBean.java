@@ -29,16 +29,8 @@ import org.vbs.core.api.Readiness;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ReadinessBean implements Readiness {
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
-    private Cache<?, ?> volumes;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/snapshots")
-    private Cache<?, ?> snapshots;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/owners")
-    private Cache<?, ?> owners;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/client-tokens")
-    private Cache<?, ?> clientTokens;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/operations")
-    private Cache<?, ?> operations;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/metadata")
+    private Cache<?, ?> metadata;
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/hosts")
     private Cache<?, ?> hosts;
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/replay")
@@ -55,8 +47,7 @@ public class ReadinessBean implements Readiness {
     }
 
     private Map<String, Cache<?, ?>> caches() {
-        return Map.of("volumes", volumes, "snapshots", snapshots, "owners", owners, "client-tokens", clientTokens,
-                "operations", operations, "hosts", hosts, "replay", replay);
+        return Map.of("metadata", metadata, "hosts", hosts, "replay", replay);
     }
 
     /** Each cache whose topology is in a rebalance or conflict-resolution phase. */

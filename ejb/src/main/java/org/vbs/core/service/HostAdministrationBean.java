@@ -7,6 +7,7 @@ import jakarta.ejb.Local;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.transaction.TransactionManager;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,23 +16,23 @@ import org.vbs.core.api.HostAdministration;
 import org.vbs.core.api.RequestContext;
 import org.vbs.core.auth.AdminList;
 import org.vbs.core.config.VbsHome;
-import org.vbs.core.domain.SnapshotRecord;
-import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.plugin.PluginHostBean;
+import org.vbs.core.store.MetadataStore;
+import org.vbs.core.store.MetadataTransactions;
 
 /**
- * The host administration of this node, over the plugin host's registry and drivers and the volume
- * and snapshot caches (read only, to tell whether a host is still used). Bean-managed transactions:
+ * The host administration of this node, over the plugin host's registry and drivers and the metadata
+ * (its volumes and snapshots, read only, to tell whether a host is still used). Bean-managed transactions:
  * the registry writes the cluster's registrations in short metadata transactions of its own.
  */
 @Stateless
 @Local(HostAdministration.class)
 @TransactionManagement(TransactionManagementType.BEAN)
 public class HostAdministrationBean implements HostAdministration {
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
-    private Cache<String, VolumeRecord> volumeCache;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/snapshots")
-    private Cache<String, SnapshotRecord> snapshotCache;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/metadata")
+    private Cache<Object, Object> metadataCache;
+    @Resource(lookup = "java:jboss/TransactionManager")
+    private TransactionManager transactionManager;
     @EJB
     private PluginHostBean plugins;
 
@@ -39,9 +40,10 @@ public class HostAdministrationBean implements HostAdministration {
 
     @PostConstruct
     void start() {
+        MetadataStore metadata = new MetadataStore(metadataCache, new MetadataTransactions(transactionManager));
         admin = new HostAdmin(plugins.registry(), plugins.hosts(),
-                new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)),
-                () -> List.copyOf(volumeCache.values()), () -> List.copyOf(snapshotCache.values()));
+                new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)), metadata::allVolumes,
+                metadata::allSnapshots);
     }
 
     @Override

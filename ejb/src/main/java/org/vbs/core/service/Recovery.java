@@ -21,26 +21,24 @@ final class Recovery {
 
     /** @return the operations handed over */
     static List<OperationRecord> start(CoreContext core, Executor executor) {
-        List<OperationRecord> interrupted = handOver(core, executor, op -> op.node().equals(core.runner().node())
-                || op.leaseExpiredAt(core.clock().instant()));
+        List<OperationRecord> interrupted = handOver(core, core.store().allOperations(), executor,
+                op -> op.node().equals(core.runner().node()) || op.leaseExpiredAt(core.clock().instant()));
         LOG.infof("Recovery: %d interrupted operation(s) to resume or roll back", interrupted.size());
         return interrupted;
     }
 
-    /** @return the operations handed over */
-    static List<OperationRecord> takeOverExpired(CoreContext core, Executor executor) {
-        if (!core.store().journalAvailable()) {
-            // A minority side: the majority takes over what expired; this node waits for the merge.
-            LOG.debug("Takeover: the journal cannot be read on this side of a partition; not scanning");
-            return List.of();
-        }
+    /**
+     * @param journal the journal as the takeover look read it
+     * @return the operations handed over
+     */
+    static List<OperationRecord> takeOverExpired(CoreContext core, List<OperationRecord> journal, Executor executor) {
         List<OperationRecord> expired;
         try {
-            expired = handOver(core, executor, op -> op.leaseExpiredAt(core.clock().instant())
+            expired = handOver(core, journal, executor, op -> op.leaseExpiredAt(core.clock().instant())
                     && !core.runner().isRunningHere(op.id()));
         } catch (RuntimeException e) {
-            // The journal cannot be read now (e.g. this node is on a partition's minority side).
-            LOG.warnf("Takeover: the journal cannot be read now (%s); trying again at the next scan", e.toString());
+            LOG.warnf("Takeover: could not hand the expired operations over (%s); trying again at the next scan",
+                    e.toString());
             return List.of();
         }
         if (!expired.isEmpty()) {
@@ -50,9 +48,9 @@ final class Recovery {
         return expired;
     }
 
-    private static List<OperationRecord> handOver(CoreContext core, Executor executor,
+    private static List<OperationRecord> handOver(CoreContext core, List<OperationRecord> journal, Executor executor,
                                                   Predicate<OperationRecord> orphaned) {
-        List<OperationRecord> found = core.store().allOperations().stream().filter(orphaned).toList();
+        List<OperationRecord> found = journal.stream().filter(orphaned).toList();
         for (OperationRecord operation : found) {
             executor.execute(() -> {
                 try {

@@ -20,19 +20,18 @@ import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 
 /**
- * Brings the owner index and the client tokens back in line with the volumes and snapshots, where a node
- * that died between the commits of one transaction's branches left them apart (each cache is an XA branch
- * of its own; see Unjournalled):
+ * Brings the owner index and the client tokens back in line with the volumes and snapshots, where a
+ * transaction split by its node's death left them apart (see MetadataStore and Unjournalled):
  * <ul>
  *   <li>a resource its owner's index lacks is indexed again: else no DescribeVolumes or DescribeSnapshots
- *       of its owner lists it, and it stays, unseen, with its storage (a claim whose index branch was lost);
- *   <li>an indexed id whose resource is not there is dropped (a removal whose index branch was lost);
- *   <li>a client token naming no volume is removed (a claim whose volume branch was lost, or a delete
- *       whose token branch was); a retry with the token takes it meanwhile, see VolumeWorkflow.</li>
+ *       of its owner lists it, and it stays, unseen, with its storage (a claim whose index entry was lost);
+ *   <li>an indexed id whose resource is not there is dropped (a removal whose index entry was lost);
+ *   <li>a client token naming no volume is removed (a claim whose volume was lost, or a delete whose
+ *       token's removal was); a retry with the token takes it meanwhile, see VolumeWorkflow.</li>
  * </ul>
  *
- * <p>Each only once it has been seen so, scan after scan, for a lease: a live node commits the branches
- * of one transaction within milliseconds of each other, so a gap that lasts was left by a dead one. The
+ * <p>Each only once it has been seen so, scan after scan, for a lease: a live node's commit reaches every
+ * node within milliseconds, so a gap that lasts was left by a dead one. The
  * transaction that closes it reads again what it changes, so it changes nothing a request changed meanwhile
  * (and conflicts with a request that changes it at once).
  */
@@ -71,26 +70,23 @@ final class Unindexed {
     }
 
     /**
-     * One look, as the periodic takeover makes (a minority side, which cannot read the caches, skips it).
+     * One look, over the metadata as the periodic takeover read it.
      *
      * @return the gaps closed
      */
-    int closeGaps() {
-        if (!core.store().journalAvailable()) {
-            return 0;
-        }
+    int closeGaps(MetadataStore.Contents seenNow) {
         try {
-            return closeGapsNow();
+            return closeGapsNow(seenNow);
         } catch (RuntimeException e) {
-            LOG.warnf("Owner index and client tokens: cannot check them now (%s); trying again at the next scan",
+            LOG.warnf("Owner index and client tokens: cannot finish the check now (%s); trying again at the next scan",
                     e.toString());
             return 0;
         }
     }
 
-    private int closeGapsNow() {
+    private int closeGapsNow(MetadataStore.Contents seenNow) {
         Instant now = core.clock().instant();
-        Set<Gap> gaps = gaps(core.store());
+        Set<Gap> gaps = gaps(seenNow);
         seen.keySet().retainAll(gaps);
         List<Gap> closed = new ArrayList<>();
         for (Gap gap : gaps) {
@@ -101,16 +97,16 @@ final class Unindexed {
             }
         }
         if (!closed.isEmpty()) {
-            LOG.errorf("%d owner index or client token entr(ies) were apart from the resources for a lease (a node died"
-                    + " between the commits of their transaction); brought back in line: %s", closed.size(), closed);
+            LOG.errorf("%d owner index or client token entr(ies) were apart from the resources for a lease (a transaction"
+                    + " split by its node's death); brought back in line: %s", closed.size(), closed);
         }
         return closed.size();
     }
 
-    private static Set<Gap> gaps(MetadataStore store) {
-        Map<OwnerKey, OwnedIds> index = store.allIndexEntries();
-        List<VolumeRecord> volumes = store.allVolumes();
-        List<SnapshotRecord> snapshots = store.allSnapshots();
+    private static Set<Gap> gaps(MetadataStore.Contents seenNow) {
+        Map<OwnerKey, OwnedIds> index = seenNow.index();
+        List<VolumeRecord> volumes = seenNow.volumes();
+        List<SnapshotRecord> snapshots = seenNow.snapshots();
         Set<Gap> gaps = new HashSet<>();
         volumes.stream().filter(v -> !indexed(index, v.owner(), ResourceKind.VOLUME, v.id()))
                 .forEach(v -> gaps.add(Gap.index(Kind.NOT_INDEXED, v.owner(), ResourceKind.VOLUME, v.id())));
@@ -123,7 +119,7 @@ final class Unindexed {
             ids.ids().stream().filter(id -> !present.contains(id))
                     .forEach(id -> gaps.add(Gap.index(Kind.INDEXED_BUT_GONE, key.owner(), key.kind(), id)));
         });
-        store.allTokens().forEach((key, entry) -> {
+        seenNow.tokens().forEach((key, entry) -> {
             if (!volumeIds.contains(entry.volumeId())) {
                 gaps.add(new Gap(Kind.TOKEN_NAMING_NOTHING, key.owner(), ResourceKind.VOLUME, entry.volumeId(),
                         Optional.of(key), Optional.of(entry)));

@@ -18,6 +18,7 @@ import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.Plan;
+import org.vbs.core.store.MetadataStore;
 
 /**
  * Journals again, for this node, a volume or snapshot left in a state only an operation puts it in
@@ -27,12 +28,14 @@ import org.vbs.core.ops.Plan;
  * snapshot's copy rolled back to {@code error} with the reason.
  *
  * <p>How such a resource comes about: an operation's first step writes the resource and the journal
- * record in one transaction, its last step the resource and the record's removal; but in two caches,
- * each its own XA branch. When the node committing it is killed between the commits of the two
- * branches, the others may hold the resource's new state while the record's branch, prepared and never
- * committed, is rolled back (Infinispan's rule for a departed member's transaction, see
- * OrphanedTransactions), or the record's removal while the resource's branch is. Nothing else would
- * ever end it (BalancedClusterIT's workload left volumes {@code creating} and {@code attaching}).
+ * record in one transaction, its last step the resource and the record's removal. When the node
+ * committing it is killed while its commit reaches the others, some apply it and others roll it back,
+ * prepared and never committed (Infinispan's rule for a departed member's transaction, see
+ * OrphanedTransactions); the conflict resolution that follows a coordinator's death takes each entry
+ * from one node, so the resource's new state may come from one that applied the commit and the record
+ * from one that did not (see MetadataStore). Nothing else would ever end it (BalancedClusterIT's
+ * workload left volumes {@code creating} and {@code attaching}, when each kind of entry still had a
+ * cache, and so an XA branch, of its own).
  *
  * <p>Which steps ran is then unknown, from none to all: the record says as many are done as lets
  * recovery cover them all ({@link Plan#stepsDoneUnknown}). What the steps need comes from the resource
@@ -65,30 +68,27 @@ final class Unjournalled {
     }
 
     /**
-     * One look, as the periodic takeover makes (a minority side, which cannot read the journal, skips it).
+     * One look, over the metadata as the periodic takeover read it.
      *
      * @return the records written, each handed to the runner on {@code executor}
      */
-    List<OperationRecord> journalAgain(Executor executor) {
-        if (!core.store().journalAvailable()) {
-            return List.of();
-        }
+    List<OperationRecord> journalAgain(MetadataStore.Contents seenNow, Executor executor) {
         try {
-            return journalAgainNow(executor);
+            return journalAgainNow(seenNow, executor);
         } catch (RuntimeException e) {
-            LOG.warnf("Resources with no journal record: cannot look now (%s); trying again at the next scan",
-                    e.toString());
+            LOG.warnf("Resources with no journal record: cannot finish the look now (%s); trying again at the next"
+                    + " scan", e.toString());
             return List.of();
         }
     }
 
-    private List<OperationRecord> journalAgainNow(Executor executor) {
+    private List<OperationRecord> journalAgainNow(MetadataStore.Contents seenNow, Executor executor) {
         Instant now = core.clock().instant();
-        Set<String> named = core.store().allOperations().stream().map(OperationRecord::resourceId)
+        Set<String> named = seenNow.operations().stream().map(OperationRecord::resourceId)
                 .collect(Collectors.toSet());
         Map<String, Orphan> orphans = Stream.concat(
-                        core.store().allVolumes().stream().map(Unjournalled::orphan),
-                        core.store().allSnapshots().stream().map(Unjournalled::orphan))
+                        seenNow.volumes().stream().map(Unjournalled::orphan),
+                        seenNow.snapshots().stream().map(Unjournalled::orphan))
                 .flatMap(Optional::stream)
                 .filter(orphan -> !named.contains(orphan.id()))
                 .collect(Collectors.toMap(Orphan::id, orphan -> orphan));
@@ -107,8 +107,8 @@ final class Unjournalled {
             });
         }
         if (!journalled.isEmpty()) {
-            LOG.errorf("%d resource(s) were in a transitional state with no journal record for a lease (a node died"
-                    + " between the commits of their transaction); journalled again to finish them: %s",
+            LOG.errorf("%d resource(s) were in a transitional state with no journal record for a lease (a transaction"
+                    + " split by its node's death); journalled again to finish them: %s",
                     journalled.size(), journalled);
         }
         return journalled;

@@ -46,8 +46,6 @@ import org.vbs.core.api.VolumeService;
 import org.vbs.core.auth.AdminList;
 import org.vbs.core.config.VbsHome;
 import org.vbs.core.domain.IdGenerator;
-import org.vbs.core.domain.SnapshotRecord;
-import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.host.Hosts;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.Plan;
@@ -57,10 +55,6 @@ import org.vbs.core.cluster.ConflictResolution;
 import org.vbs.core.cluster.OrphanedTransactions;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
-import org.vbs.core.store.OwnedIds;
-import org.vbs.core.store.OwnerKey;
-import org.vbs.core.store.TokenEntry;
-import org.vbs.core.store.TokenKey;
 import org.vbs.security.chap.SecretSealer;
 import org.vbs.security.pki.PkiLayout;
 import org.vbs.security.pki.SealingKeys;
@@ -88,16 +82,8 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     /** How often a crashed member's prepared transactions are looked for (OrphanedTransactions). */
     private static final Duration ORPHAN_SCAN = Duration.ofSeconds(2);
 
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/volumes")
-    private Cache<String, VolumeRecord> volumeCache;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/snapshots")
-    private Cache<String, SnapshotRecord> snapshotCache;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/owners")
-    private Cache<OwnerKey, OwnedIds> ownerCache;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/client-tokens")
-    private Cache<TokenKey, TokenEntry> tokenCache;
-    @Resource(lookup = "java:jboss/infinispan/cache/vbs/operations")
-    private Cache<String, OperationRecord> operationCache;
+    @Resource(lookup = "java:jboss/infinispan/cache/vbs/metadata")
+    private Cache<Object, Object> metadataCache;
     @Resource(lookup = "java:jboss/TransactionManager")
     private TransactionManager transactionManager;
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
@@ -137,9 +123,8 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     @PostConstruct
     void start() {
         MetadataTransactions transactions = new MetadataTransactions(transactionManager, new ConflictResolution(
-                List.of(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache)));
-        MetadataStore store = new MetadataStore(volumeCache, snapshotCache, ownerCache, tokenCache, operationCache,
-                transactions);
+                List.of(metadataCache)));
+        MetadataStore store = new MetadataStore(metadataCache, transactions);
         driverCalls = Executors.newCachedThreadPool(threadFactory);
         SecretSealer sealer = new SecretSealer(SealingKeys.load(PkiLayout.under(VbsHome.resolve())));
         Timeouts timeouts = Timeouts.from(System.getProperties());
@@ -154,8 +139,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
         takeover = scheduler.scheduleWithFixedDelay(() -> takeOver(executor), every, every, TimeUnit.MILLISECONDS);
         // A crashed node's prepared transactions lock what it was committing until they are rolled back.
-        OrphanedTransactions departed = new OrphanedTransactions(List.of(volumeCache, snapshotCache, ownerCache,
-                tokenCache, operationCache));
+        OrphanedTransactions departed = new OrphanedTransactions(List.of(metadataCache));
         orphans = scheduler.scheduleWithFixedDelay(departed::rollBackThoseOfDepartedMembers, ORPHAN_SCAN.toMillis(),
                 ORPHAN_SCAN.toMillis(), TimeUnit.MILLISECONDS);
         Reconciler.Settings settings = reconciler.settings();
@@ -174,9 +158,21 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
      * and the owner index and client tokens brought back in line with the resources.
      */
     void takeOver(Executor on) {
-        Recovery.takeOverExpired(core, on);
-        unjournalled.journalAgain(on);
-        unindexed.closeGaps();
+        if (!core.store().journalAvailable()) {
+            // A minority side: the majority takes over what expired; this node waits for the merge.
+            LOG.debug("Takeover: the metadata cannot be read on this side of a partition; not scanning");
+            return;
+        }
+        MetadataStore.Contents seen;
+        try {
+            seen = core.store().contents();
+        } catch (RuntimeException e) {
+            LOG.warnf("Takeover: the metadata cannot be read now (%s); trying again at the next scan", e.toString());
+            return;
+        }
+        Recovery.takeOverExpired(core, seen.operations(), on);
+        unjournalled.journalAgain(seen, on);
+        unindexed.closeGaps(seen);
     }
 
     @PreDestroy

@@ -47,11 +47,11 @@ final class VolumeWorkflow {
 
     /**
      * How long a CreateVolume waits for the volume its client token names before it takes the token for a
-     * new volume. A token names no volume when the transaction that wrote (or removed) both committed the
-     * token's branch but not the volume's: its node died between the two commits (each cache is an XA
-     * branch of its own, committed one after the other). A live node commits the two within milliseconds,
-     * so a volume still missing after this is not on its way; a claim in flight that long (a node stalled
-     * between the commits of one transaction) would end as a second volume carrying the same token.
+     * new volume. A token names no volume when the transaction that wrote (or removed) both was split by
+     * its node's death (see MetadataStore): the token kept from a node that applied the commit, the volume
+     * from one that did not. A live node's commit reaches every node within milliseconds, so a volume still
+     * missing after this is not on its way; a commit that slow (a node stalled while committing) would end
+     * as a second volume carrying the same token.
      */
     static final Duration DANGLING_TOKEN_GRACE = Duration.ofSeconds(2);
     private static final Duration DANGLING_TOKEN_POLL = Duration.ofMillis(100);

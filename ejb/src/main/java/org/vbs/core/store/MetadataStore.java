@@ -1,6 +1,7 @@
 package org.vbs.core.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -17,47 +18,46 @@ import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.ops.OperationRecord;
 
 /**
- * Typed access to the five metadata caches (the fifth is the operation journal). Reads work anywhere; every write must run inside a
- * step of {@link MetadataTransactions}, so an entity, its owner-index entry and its client token
- * change together or not at all, except when the node committing them dies between the commits of
- * the caches' XA branches: then part of it may stay. The service heals what that leaves: a resource
- * in a transitional state with no journal record (org.vbs.core.service.Unjournalled), a client token
- * naming no volume (VolumeWorkflow's DANGLING_TOKEN_GRACE), an owner index or token apart from the
- * resources (org.vbs.core.service.Unindexed).
+ * Typed access to the metadata cache, which holds the volumes and snapshots (keyed by id), each owner's
+ * index ({@link OwnerKey}), the client tokens ({@link TokenKey}) and the operation journal (keyed by
+ * operation id); ids of each kind have their own prefix (ResourceKind). One cache, so that a metadata
+ * transaction has one XA resource: the transaction manager commits it in one phase, Infinispan runs one
+ * prepare and one commit across the cluster for all of it, and each node applies all of its writes
+ * together (with a cache each, a node that died between the commits of the caches' branches left a
+ * token without its volume, or a volume without its index entry).
+ *
+ * <p>Reads work anywhere; every write must run inside a step of {@link MetadataTransactions}, so an
+ * entity, its owner-index entry, its client token and its journal record change together or not at
+ * all on each node. Across nodes a crash can still split one: the committing node dies after some
+ * nodes have applied the commit and before others have, and the conflict resolution that follows
+ * takes each key from one node. The service heals what that leaves: a resource in a transitional
+ * state with no journal record (org.vbs.core.service.Unjournalled), a client token naming no volume
+ * (VolumeWorkflow's DANGLING_TOKEN_GRACE), an owner index or token apart from the resources
+ * (org.vbs.core.service.Unindexed).
  *
  * <p>Every change of an entity is a compare-and-set on the version the step read; a lost race is a
  * {@link ConcurrentUpdateException} (the step is then run again), never a silent overwrite.
  */
 public final class MetadataStore {
-    private final Cache<String, VolumeRecord> volumes;
-    private final Cache<String, SnapshotRecord> snapshots;
-    private final Cache<OwnerKey, OwnedIds> owners;
-    private final Cache<TokenKey, TokenEntry> tokens;
-    private final Cache<String, OperationRecord> operations;
+    private final Cache<Object, Object> metadata;
     private final MetadataTransactions transactions;
 
-    public MetadataStore(Cache<String, VolumeRecord> volumes, Cache<String, SnapshotRecord> snapshots,
-                         Cache<OwnerKey, OwnedIds> owners, Cache<TokenKey, TokenEntry> tokens,
-                         Cache<String, OperationRecord> operations, MetadataTransactions transactions) {
-        this.volumes = Objects.requireNonNull(volumes, "volumes");
-        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.owners = Objects.requireNonNull(owners, "owners");
-        this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.operations = Objects.requireNonNull(operations, "operations");
+    public MetadataStore(Cache<Object, Object> metadata, MetadataTransactions transactions) {
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
     }
 
     public Optional<VolumeRecord> volume(String id) {
-        return Optional.ofNullable(volumes.get(id));
+        return get(id, VolumeRecord.class);
     }
 
     public Optional<SnapshotRecord> snapshot(String id) {
-        return Optional.ofNullable(snapshots.get(id));
+        return get(id, SnapshotRecord.class);
     }
 
     /** The ids of one owner's resources of one kind, sorted. */
     public NavigableSet<String> idsOf(String owner, ResourceKind kind) {
-        return owners.getOrDefault(new OwnerKey(owner, kind), OwnedIds.NONE).ids();
+        return index(new OwnerKey(owner, kind)).ids();
     }
 
     /** All of one owner's volumes: costs O(that owner's volumes), not O(all volumes). */
@@ -78,34 +78,34 @@ public final class MetadataStore {
      */
     public NavigableSet<String> allIds(ResourceKind kind) {
         return switch (kind) {
-            case VOLUME -> new TreeSet<>(volumes.keySet());
-            case SNAPSHOT -> new TreeSet<>(snapshots.keySet());
+            case VOLUME -> new TreeSet<>(entriesOf(String.class, VolumeRecord.class).keySet());
+            case SNAPSHOT -> new TreeSet<>(entriesOf(String.class, SnapshotRecord.class).keySet());
             default -> throw new IllegalArgumentException("no owned resources of kind " + kind);
         };
     }
 
     /** Every volume of every owner: for the reconciler at startup only. */
     public List<VolumeRecord> allVolumes() {
-        return List.copyOf(volumes.values());
+        return List.copyOf(entriesOf(String.class, VolumeRecord.class).values());
     }
 
     /** Every snapshot of every owner: for the reconciler at startup only. */
     public List<SnapshotRecord> allSnapshots() {
-        return List.copyOf(snapshots.values());
+        return List.copyOf(entriesOf(String.class, SnapshotRecord.class).values());
     }
 
     public Optional<TokenEntry> token(TokenKey key) {
-        return Optional.ofNullable(tokens.get(key));
+        return get(key, TokenEntry.class);
     }
 
     /** Every owner's index entries: for the periodic check of the index against the resources. */
     public Map<OwnerKey, OwnedIds> allIndexEntries() {
-        return Map.copyOf(owners);
+        return entriesOf(OwnerKey.class, OwnedIds.class);
     }
 
     /** Every client token's entry: for the periodic check of the tokens against the volumes. */
     public Map<TokenKey, TokenEntry> allTokens() {
-        return Map.copyOf(tokens);
+        return entriesOf(TokenKey.class, TokenEntry.class);
     }
 
     /** Adds a resource to its owner's index, where a lost branch left it out. */
@@ -126,7 +126,7 @@ public final class MetadataStore {
      */
     public void removeToken(TokenKey key, TokenEntry expected) {
         requireTransaction();
-        if (!tokens.remove(key, expected)) {
+        if (!metadata.remove(key, expected)) {
             throw new ConcurrentUpdateException("client token " + key.token() + " of " + key.owner()
                     + " changed since it was read");
         }
@@ -142,13 +142,13 @@ public final class MetadataStore {
         if (volume.clientToken().isPresent() != tokenEntry.isPresent()) {
             throw new IllegalArgumentException("a volume with a client token needs its token entry, and only then");
         }
-        if (volumes.putIfAbsent(volume.id(), volume) != null) {
+        if (metadata.putIfAbsent(volume.id(), volume) != null) {
             return false;
         }
         index(volume.owner(), ResourceKind.VOLUME, volume.id());
         if (tokenEntry.isPresent()) {
             TokenKey key = new TokenKey(volume.owner(), volume.clientToken().orElseThrow());
-            if (tokens.putIfAbsent(key, tokenEntry.get()) != null) {
+            if (metadata.putIfAbsent(key, tokenEntry.get()) != null) {
                 throw new ConcurrentUpdateException("client token of " + volume.id() + " was taken concurrently");
             }
         }
@@ -159,21 +159,21 @@ public final class MetadataStore {
     public void replaceVolume(VolumeRecord expected, VolumeRecord next) {
         requireTransaction();
         requireNextVersion(expected.id(), expected.version(), next.id(), next.version());
-        compareAndSet(volumes, expected.id(), expected, next, VolumeRecord::version);
+        compareAndSet(expected.id(), expected, next, VolumeRecord::version);
     }
 
     /** Removes a volume, its index entry and its client token, if the cache still holds {@code expected}. */
     public void removeVolume(VolumeRecord expected) {
         requireTransaction();
-        compareAndRemove(volumes, expected.id(), expected, VolumeRecord::version);
+        compareAndRemove(expected.id(), expected, VolumeRecord::version);
         unindex(expected.owner(), ResourceKind.VOLUME, expected.id());
-        expected.clientToken().ifPresent(token -> tokens.remove(new TokenKey(expected.owner(), token)));
+        expected.clientToken().ifPresent(token -> metadata.remove(new TokenKey(expected.owner(), token)));
     }
 
     /** Claims a new snapshot's id and indexes it; false when the id is taken (nothing written). */
     public boolean insertSnapshot(SnapshotRecord snapshot) {
         requireTransaction();
-        if (snapshots.putIfAbsent(snapshot.id(), snapshot) != null) {
+        if (metadata.putIfAbsent(snapshot.id(), snapshot) != null) {
             return false;
         }
         index(snapshot.owner(), ResourceKind.SNAPSHOT, snapshot.id());
@@ -184,23 +184,23 @@ public final class MetadataStore {
     public void replaceSnapshot(SnapshotRecord expected, SnapshotRecord next) {
         requireTransaction();
         requireNextVersion(expected.id(), expected.version(), next.id(), next.version());
-        compareAndSet(snapshots, expected.id(), expected, next, SnapshotRecord::version);
+        compareAndSet(expected.id(), expected, next, SnapshotRecord::version);
     }
 
     /** Removes a snapshot and its index entry, if the cache still holds {@code expected}. */
     public void removeSnapshot(SnapshotRecord expected) {
         requireTransaction();
-        compareAndRemove(snapshots, expected.id(), expected, SnapshotRecord::version);
+        compareAndRemove(expected.id(), expected, SnapshotRecord::version);
         unindex(expected.owner(), ResourceKind.SNAPSHOT, expected.id());
     }
 
     public Optional<OperationRecord> operation(String id) {
-        return Optional.ofNullable(operations.get(id));
+        return get(id, OperationRecord.class);
     }
 
     /** Every journalled operation: for recovery at start-up. */
     public List<OperationRecord> allOperations() {
-        return List.copyOf(operations.values());
+        return List.copyOf(entriesOf(String.class, OperationRecord.class).values());
     }
 
     /**
@@ -208,57 +208,116 @@ public final class MetadataStore {
      * fails (and Infinispan logs each failure as an ERROR with its stack).
      */
     public boolean journalAvailable() {
-        return operations.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
+        return metadata.getAdvancedCache().getAvailability() == AvailabilityMode.AVAILABLE;
     }
 
     /** Journals a new operation; false when the id is taken (nothing written; try another id). */
     public boolean insertOperation(OperationRecord operation) {
         requireTransaction();
-        return operations.putIfAbsent(operation.id(), operation) == null;
+        return metadata.putIfAbsent(operation.id(), operation) == null;
     }
 
     /** Compare-and-set of a journal record. */
     public void replaceOperation(OperationRecord expected, OperationRecord next) {
         requireTransaction();
         requireNextVersion(expected.id(), expected.version(), next.id(), next.version());
-        compareAndSet(operations, expected.id(), expected, next, OperationRecord::version);
+        compareAndSet(expected.id(), expected, next, OperationRecord::version);
     }
 
     /** Removes a finished operation's record, if the cache still holds {@code expected}. */
     public void removeOperation(OperationRecord expected) {
         requireTransaction();
-        compareAndRemove(operations, expected.id(), expected, OperationRecord::version);
+        compareAndRemove(expected.id(), expected, OperationRecord::version);
     }
 
     private void index(String owner, ResourceKind kind, String id) {
         OwnerKey key = new OwnerKey(owner, kind);
-        owners.put(key, owners.getOrDefault(key, OwnedIds.NONE).with(id));
+        metadata.put(key, index(key).with(id));
     }
 
     private void unindex(String owner, ResourceKind kind, String id) {
         OwnerKey key = new OwnerKey(owner, kind);
-        OwnedIds rest = owners.getOrDefault(key, OwnedIds.NONE).without(id);
+        OwnedIds rest = index(key).without(id);
         if (rest.ids().isEmpty()) {
-            owners.remove(key);
+            metadata.remove(key);
         } else {
-            owners.put(key, rest);
+            metadata.put(key, rest);
         }
     }
 
-    private static <V> void compareAndSet(Cache<String, V> cache, String id, V expected, V next,
-                                          ToLongFunction<V> version) {
-        V current = cache.get(id);
-        if (!expected.equals(current) || !cache.replace(id, current, next)) {
+    private <V> void compareAndSet(String id, V expected, V next, ToLongFunction<V> version) {
+        @SuppressWarnings("unchecked") V current = (V) get(id, expected.getClass()).orElse(null);
+        if (!expected.equals(current) || !metadata.replace(id, current, next)) {
             throw lostRace(id, expected, current, version);
         }
     }
 
-    private static <V> void compareAndRemove(Cache<String, V> cache, String id, V expected,
-                                             ToLongFunction<V> version) {
-        V current = cache.get(id);
-        if (!expected.equals(current) || !cache.remove(id, current)) {
+    private <V> void compareAndRemove(String id, V expected, ToLongFunction<V> version) {
+        @SuppressWarnings("unchecked") V current = (V) get(id, expected.getClass()).orElse(null);
+        if (!expected.equals(current) || !metadata.remove(id, current)) {
             throw lostRace(id, expected, current, version);
         }
+    }
+
+    private OwnedIds index(OwnerKey key) {
+        return get(key, OwnedIds.class).orElse(OwnedIds.NONE);
+    }
+
+    /** The value under {@code key} if it is of {@code type}: a key of one kind never holds another's value. */
+    private <V> Optional<V> get(Object key, Class<V> type) {
+        Object value = metadata.get(key);
+        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
+    }
+
+    /**
+     * Every entry of the cache by kind, from one scan: for the periodic checks that compare the kinds with
+     * one another (a scan reads the file store too, so each look makes one, not one per kind).
+     */
+    public record Contents(List<VolumeRecord> volumes, List<SnapshotRecord> snapshots,
+                           Map<OwnerKey, OwnedIds> index, Map<TokenKey, TokenEntry> tokens,
+                           List<OperationRecord> operations) {
+        public Contents {
+            volumes = List.copyOf(volumes);
+            snapshots = List.copyOf(snapshots);
+            index = Map.copyOf(index);
+            tokens = Map.copyOf(tokens);
+            operations = List.copyOf(operations);
+        }
+    }
+
+    public Contents contents() {
+        List<VolumeRecord> volumes = new ArrayList<>();
+        List<SnapshotRecord> snapshots = new ArrayList<>();
+        Map<OwnerKey, OwnedIds> index = new HashMap<>();
+        Map<TokenKey, TokenEntry> tokens = new HashMap<>();
+        List<OperationRecord> operations = new ArrayList<>();
+        for (Map.Entry<Object, Object> entry : metadata.entrySet()) {
+            Object key = entry.getKey();
+            Object value = entry.getValue();
+            if (value instanceof VolumeRecord volume) {
+                volumes.add(volume);
+            } else if (value instanceof SnapshotRecord snapshot) {
+                snapshots.add(snapshot);
+            } else if (value instanceof OperationRecord operation) {
+                operations.add(operation);
+            } else if (key instanceof OwnerKey owner && value instanceof OwnedIds ids) {
+                index.put(owner, ids);
+            } else if (key instanceof TokenKey token && value instanceof TokenEntry tokenEntry) {
+                tokens.put(token, tokenEntry);
+            }
+        }
+        return new Contents(volumes, snapshots, index, tokens, operations);
+    }
+
+    /** Every entry of one kind, keys of {@code keyType} holding values of {@code valueType}: a scan of the whole cache. */
+    public <K, V> Map<K, V> entriesOf(Class<K> keyType, Class<V> valueType) {
+        Map<K, V> found = new HashMap<>();
+        for (Map.Entry<Object, Object> entry : metadata.entrySet()) {
+            if (keyType.isInstance(entry.getKey()) && valueType.isInstance(entry.getValue())) {
+                found.put(keyType.cast(entry.getKey()), valueType.cast(entry.getValue()));
+            }
+        }
+        return Map.copyOf(found);
     }
 
     private static <V> ConcurrentUpdateException lostRace(String id, V expected, V current,

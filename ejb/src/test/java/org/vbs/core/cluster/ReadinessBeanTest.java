@@ -12,20 +12,20 @@ class ReadinessBeanTest {
     @Test
     void runningAvailableCachesAreReady() {
         try (EmbeddedMetadata metadata = new EmbeddedMetadata()) {
-            assertEquals(List.of(), ReadinessBean.problems(Map.of("volumes", metadata.volumes(),
-                    "operations", metadata.operations())));
-            assertEquals(List.of(), ReadinessBean.settling(Map.of("volumes", metadata.volumes(),
-                    "operations", metadata.operations())), "a member alone has nothing to rebalance");
+            assertEquals(List.of(), ReadinessBean.problems(Map.of("metadata", metadata.cache(),
+                    "hosts", metadata.hosts())));
+            assertEquals(List.of(), ReadinessBean.settling(Map.of("metadata", metadata.cache(),
+                    "hosts", metadata.hosts())), "a member alone has nothing to rebalance");
         }
     }
 
     @Test
     void aStoppedCacheIsNamed() {
         try (EmbeddedMetadata metadata = new EmbeddedMetadata()) {
-            metadata.operations().stop();
+            metadata.cache().stop();
 
-            assertEquals(List.of("cache operations is TERMINATED"), ReadinessBean.problems(Map.of(
-                    "volumes", metadata.volumes(), "operations", metadata.operations())));
+            assertEquals(List.of("cache metadata is TERMINATED"), ReadinessBean.problems(Map.of(
+                    "metadata", metadata.cache(), "hosts", metadata.hosts())));
         }
     }
 }

@@ -223,7 +223,7 @@ class CreateVolumeTest {
         CreateVolumeRequest request = withToken(2, "token-1", Map.of("a", "1"));
         TokenKey key = new TokenKey(JANE.caller().dn(), "token-1");
         String lost = "vol-0123456789abcdef0";
-        fixture.metadata.tokens().put(key, new TokenEntry(lost, ClientTokens.fingerprint(request)));
+        fixture.metadata.cache().put(key, new TokenEntry(lost, ClientTokens.fingerprint(request)));
 
         // when the client retries
         Volume made = fixture.service.createVolume(JANE, request);
@@ -244,14 +244,14 @@ class CreateVolumeTest {
         // given a volume made with a token, whose record is not there yet (its branch commits late)
         CreateVolumeRequest request = withToken(2, "token-1", Map.of());
         Volume first = fixture.service.createVolume(JANE, request);
-        VolumeRecord record = fixture.metadata.volumes().remove(first.id());
+        VolumeRecord record = (VolumeRecord) fixture.metadata.cache().remove(first.id());
 
         // when the client retries meanwhile, and the record arrives while the retry waits
         ExecutorService retrying = Executors.newSingleThreadExecutor();
         try {
             Future<Volume> retry = retrying.submit(() -> fixture.service.createVolume(JANE, request));
             Thread.sleep(VolumeWorkflow.DANGLING_TOKEN_GRACE.toMillis() / 4);
-            fixture.metadata.volumes().put(first.id(), record);
+            fixture.metadata.cache().put(first.id(), record);
 
             // then the retry gets that volume, and no second one is made
             assertEquals(first, retry.get(1, TimeUnit.MINUTES));

@@ -154,10 +154,10 @@ class TakeoverTest {
         // A node died between the commits of its transactions' branches: a claim's volume and a snapshot's
         // index branches were lost, a removal's index branch and a claim's volume branch were not.
         OwnerKey volumes = new OwnerKey(jane, ResourceKind.VOLUME);
-        fixture.metadata.owners().put(volumes, OwnedIds.of(List.of(listed.id(), "vol-0123456789abcdef3")));
-        fixture.metadata.owners().remove(new OwnerKey(jane, ResourceKind.SNAPSHOT));
+        fixture.metadata.cache().put(volumes, OwnedIds.of(List.of(listed.id(), "vol-0123456789abcdef3")));
+        fixture.metadata.cache().remove(new OwnerKey(jane, ResourceKind.SNAPSHOT));
         TokenKey lost = new TokenKey(jane, "lost");
-        fixture.metadata.tokens().put(lost, new TokenEntry("vol-0123456789abcdef4", "fingerprint"));
+        fixture.metadata.cache().put(lost, new TokenEntry("vol-0123456789abcdef4", "fingerprint"));
         QueuedExecutor scans = new QueuedExecutor();
 
         // Within a lease of first seeing them so, scans leave them alone (a branch may be on its way).

@@ -29,7 +29,7 @@ class ConflictResolutionWaitTest {
     private static final Instant T = Instant.parse("2026-12-02T01:00:00Z");
 
     private final EmbeddedMetadata metadata = new EmbeddedMetadata();
-    private final TransactionManager tm = metadata.volumes().getAdvancedCache().getTransactionManager();
+    private final TransactionManager tm = metadata.transactionManager();
     private final AtomicBoolean resolving = new AtomicBoolean(true);
 
     @AfterEach
@@ -53,7 +53,7 @@ class ConflictResolutionWaitTest {
 
         CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("claim vol-1", () -> {
             ranDuringResolution.compareAndSet(false, resolving.get());
-            metadata.volumes().put("vol-00000000000000001", volume("vol-00000000000000001"));
+            metadata.cache().put("vol-00000000000000001", volume("vol-00000000000000001"));
         }));
         assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the step did not ask whether the resolution had ended");
         assertFalse(step.isDone(), "the step went ahead during the resolution");
@@ -72,7 +72,7 @@ class ConflictResolutionWaitTest {
 
         VbsException refused = assertThrows(VbsException.class, () -> transactions.run("claim vol-2", () -> {
             ran.set(true);
-            metadata.volumes().put("vol-00000000000000002", volume("vol-00000000000000002"));
+            metadata.cache().put("vol-00000000000000002", volume("vol-00000000000000002"));
         }));
 
         assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code());

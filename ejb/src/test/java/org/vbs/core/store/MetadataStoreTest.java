@@ -18,6 +18,7 @@ import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
+import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
 import org.vbs.core.testing.EmbeddedMetadata;
 
@@ -50,6 +51,26 @@ class MetadataStoreTest {
                 List.copyOf(store.idsOf(JANE, ResourceKind.VOLUME)));
         assertEquals(new TokenEntry(v.id(), "fp"), store.token(new TokenKey(JANE, "t1")).orElseThrow());
         assertTrue(store.idsOf("CN=Other", ResourceKind.VOLUME).isEmpty());
+    }
+
+    @Test
+    void shouldKeepEachKindApartInTheOneCache() {
+        VolumeRecord v = volume("vol-0000000000000000b", Optional.of("t1"));
+        SnapshotRecord s = SnapshotRecord.pending("snap-0000000000000000c", JANE, v, "", T);
+        tx.run("insert", () -> store.insertVolume(v, Optional.of(new TokenEntry(v.id(), "fp"))));
+        tx.run("snapshot", () -> store.insertSnapshot(s));
+
+        assertEquals(Optional.empty(), store.volume(s.id()), "a snapshot's id names no volume");
+        assertEquals(Optional.empty(), store.snapshot(v.id()), "a volume's id names no snapshot");
+        assertEquals(Optional.empty(), store.operation(v.id()), "a volume's id names no operation");
+        assertEquals(List.of(v), store.allVolumes());
+        assertEquals(List.of(s), store.allSnapshots());
+        assertEquals(List.of(v.id()), List.copyOf(store.allIds(ResourceKind.VOLUME)));
+        assertEquals(List.of(s.id()), List.copyOf(store.allIds(ResourceKind.SNAPSHOT)));
+        assertEquals(List.of(), store.allOperations());
+        assertEquals(Map.of(new TokenKey(JANE, "t1"), new TokenEntry(v.id(), "fp")), store.allTokens());
+        assertEquals(Map.of(new OwnerKey(JANE, ResourceKind.VOLUME), OwnedIds.of(List.of(v.id())),
+                new OwnerKey(JANE, ResourceKind.SNAPSHOT), OwnedIds.of(List.of(s.id()))), store.allIndexEntries());
     }
 
     @Test
@@ -130,7 +151,7 @@ class MetadataStoreTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void theTestCachesMarshalEveryValueAsTheServerDoes() {
         // Guards the other tests: a value that cannot be serialized must fail here, not only in WildFly.
-        org.infinispan.Cache raw = metadata.volumes();
+        org.infinispan.Cache raw = metadata.cache();
         Object notSerializable = new Object();
         RuntimeException failure = assertThrows(RuntimeException.class, () -> tx.run("put",
                 () -> raw.put("vol-0000000000000000b", notSerializable)));

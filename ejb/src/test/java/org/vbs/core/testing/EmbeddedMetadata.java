@@ -1,6 +1,7 @@
 package org.vbs.core.testing;
 
 import jakarta.transaction.TransactionManager;
+import java.util.Map;
 import org.infinispan.Cache;
 import org.infinispan.commons.dataconversion.MediaType;
 import org.infinispan.commons.marshall.JavaSerializationMarshaller;
@@ -25,7 +26,7 @@ import org.vbs.core.store.TokenEntry;
 import org.vbs.core.store.TokenKey;
 
 /**
- * The metadata caches (the five of MetadataStore, and the registered hosts) in a real embedded Infinispan, configured like the server's where it
+ * The metadata cache of MetadataStore and the registered hosts' cache in a real embedded Infinispan, configured like the server's where it
  * matters: transactional, OPTIMISTIC, REPEATABLE_READ (so a lost compare-and-set fails its commit),
  * and every key and value stored in serialized form (Java serialization, as the server's JBOSS
  * marshaller), which for the stored records means their ProtoStream message
@@ -49,32 +50,38 @@ public final class EmbeddedMetadata implements AutoCloseable {
                 .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
         cache.locking().isolationLevel(IsolationLevel.REPEATABLE_READ);
         Configuration configuration = cache.build();
-        for (String name : new String[] {"volumes", "snapshots", "owners", "client-tokens", "operations", "hosts"}) {
+        for (String name : new String[] {"metadata", "hosts"}) {
             manager.defineConfiguration(name, configuration);
         }
-        tm = volumes().getAdvancedCache().getTransactionManager();
+        tm = cache().getAdvancedCache().getTransactionManager();
         transactions = new MetadataTransactions(tm);
-        store = new MetadataStore(volumes(), snapshots(), owners(), tokens(), operations(), transactions);
+        store = new MetadataStore(cache(), transactions);
     }
 
-    public Cache<String, VolumeRecord> volumes() {
-        return manager.getCache("volumes");
+    /** The metadata cache itself: for a test that writes what no store method would (a state a crash leaves). */
+    public Cache<Object, Object> cache() {
+        return manager.getCache("metadata");
     }
 
-    public Cache<String, SnapshotRecord> snapshots() {
-        return manager.getCache("snapshots");
+    /** The volumes the cache holds now (a copy). */
+    public Map<String, VolumeRecord> volumes() {
+        return store.entriesOf(String.class, VolumeRecord.class);
     }
 
-    public Cache<OwnerKey, OwnedIds> owners() {
-        return manager.getCache("owners");
+    public Map<String, SnapshotRecord> snapshots() {
+        return store.entriesOf(String.class, SnapshotRecord.class);
     }
 
-    public Cache<TokenKey, TokenEntry> tokens() {
-        return manager.getCache("client-tokens");
+    public Map<OwnerKey, OwnedIds> owners() {
+        return store.entriesOf(OwnerKey.class, OwnedIds.class);
     }
 
-    public Cache<String, OperationRecord> operations() {
-        return manager.getCache("operations");
+    public Map<TokenKey, TokenEntry> tokens() {
+        return store.entriesOf(TokenKey.class, TokenEntry.class);
+    }
+
+    public Map<String, OperationRecord> operations() {
+        return store.entriesOf(String.class, OperationRecord.class);
     }
 
     /** The cluster's registered hosts (RegisterHost), as the server keeps them. */
@@ -99,10 +106,9 @@ public final class EmbeddedMetadata implements AutoCloseable {
         return store;
     }
 
-    /** Whether all five caches are empty: the "nothing left behind" check. */
+    /** Whether the metadata cache is empty: the "nothing left behind" check. */
     public boolean isEmpty() {
-        return volumes().isEmpty() && snapshots().isEmpty() && owners().isEmpty() && tokens().isEmpty()
-                && operations().isEmpty();
+        return cache().isEmpty();
     }
 
     @Override

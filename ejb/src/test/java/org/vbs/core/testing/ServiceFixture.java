@@ -46,9 +46,8 @@ public final class ServiceFixture implements AutoCloseable {
     public static final String NODE = "test-node";
     public static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
 
-    /** Everything the service keeps: the five caches and the driver's files. */
-    public record Contents(Map<Object, Object> volumes, Map<Object, Object> snapshots, Map<Object, Object> owners,
-                           Map<Object, Object> tokens, Map<Object, Object> operations, List<Path> files) {
+    /** Everything the service keeps: the metadata cache's entries and the driver's files. */
+    public record Contents(Map<Object, Object> metadata, List<Path> files) {
     }
 
     public final EmbeddedMetadata metadata = new EmbeddedMetadata();
@@ -117,9 +116,7 @@ public final class ServiceFixture implements AutoCloseable {
     }
 
     public Contents contents() {
-        return new Contents(new HashMap<>(metadata.volumes()), new HashMap<>(metadata.snapshots()),
-                new HashMap<>(metadata.owners()), new HashMap<>(metadata.tokens()),
-                new HashMap<>(metadata.operations()), driver.files());
+        return new Contents(new HashMap<>(metadata.cache()), driver.files());
     }
 
     @Override
