@@ -47,8 +47,11 @@ public final class StepRunner {
 
     private static final Logger LOG = Logger.getLogger(StepRunner.class);
 
-    /** This node lost the operation to another one (it took it over after the lease expired). */
-    private static final class LeaseLost extends RuntimeException {
+    /**
+     * This node lost the operation to another one (it took it over after the lease expired, and may have
+     * ended it already): {@link OperationFailedException#handedOver()}.
+     */
+    static final class LeaseLost extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         LeaseLost(String message) {

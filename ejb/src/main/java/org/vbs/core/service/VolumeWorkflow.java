@@ -18,6 +18,7 @@ import org.vbs.core.api.VolumeState;
 import org.vbs.core.domain.ResourceKind;
 import org.vbs.core.domain.SnapshotRecord;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.ops.OperationFailedException;
 import org.vbs.core.ops.OperationKind;
 import org.vbs.core.ops.OperationRecord;
 import org.vbs.core.ops.Plan;
@@ -153,7 +154,18 @@ final class VolumeWorkflow {
         });
         VolumeRecord deleting = current(volumeId);
         LOG.infof("%s: %s is deleting, operation %s", DELETE, volumeId, operation.id());
-        core.runner().run(operation);
+        try {
+            core.runner().run(operation);
+        } catch (OperationFailedException e) {
+            if (!e.handedOver()) {
+                throw e;
+            }
+            // A taken-over delete is resumed, never rolled back (Plan.Recovery.RESUME below), so the caller is
+            // told the volume is deleting, as EC2 answers a DeleteVolume, not that the request failed.
+            LOG.warnf("%s: %s is deleted by the node that took operation %s over (%s)", DELETE, volumeId,
+                    operation.id(), e.getCause().getMessage());
+            return deleting.toVolume();
+        }
         LOG.infof("%s: %s deleted", DELETE, volumeId);
         return deleting.moveTo(VolumeState.DELETED, Optional.empty(), DELETE).toVolume();
     }

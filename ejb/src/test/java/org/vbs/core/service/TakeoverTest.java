@@ -297,6 +297,38 @@ class TakeoverTest {
         assertFenced(pending, node2s);
     }
 
+    @Test
+    void shouldAnswerADeleteWhoseOperationAnotherNodeTookOverAsDeletingAndLetThatNodeFinishIt() throws Exception {
+        fixture = new ServiceFixture(dir, clock);
+        Volume volume = fixture.service.createVolume(JANE, CreateVolumeTest.size(1));
+        fixture.driver.hang(Operation.DELETE_VOLUME, release);
+        CompletableFuture<Volume> answer = CompletableFuture.supplyAsync(
+                () -> fixture.service.deleteVolume(JANE, volume.id()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fixture.metadata.operations().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the delete never journalled its operation");
+            Thread.sleep(20);
+        }
+        // This node stalls in the delete (on a host, or on a replica that lost a race) past its lease.
+        takeOverAs("node-2", clock.instant().plus(LEASE));
+        OperationRecord node2s = onlyOperation();
+        release.countDown();
+
+        Volume answered = answer.get(30, TimeUnit.SECONDS);
+
+        assertEquals(VolumeState.DELETING, answered.state(), "not an InternalError: node-2 resumes the delete");
+        assertEquals(node2s, onlyOperation(), "this node wrote nothing more once it lost the operation");
+        assertEquals(VolumeState.DELETING, fixture.metadata.store().volume(volume.id()).orElseThrow().state());
+
+        // node-2 dies too; once its lease has passed, a scan takes the delete over and finishes it.
+        clock.advance(LEASE.plusSeconds(1));
+        QueuedExecutor scans = new QueuedExecutor();
+        fixture.assembly.takeOver(scans);
+        scans.runAll();
+        assertTrue(fixture.metadata.isEmpty(), fixture.contents().toString());
+        assertFalse(Files.exists(fixture.driver.volumeFile(volume.id())));
+    }
+
     /** Waits until the runner renewed the lease of the operation it runs (so its copy step has begun). */
     private void awaitRenewed() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
