@@ -98,17 +98,7 @@ public final class MetadataStore {
         return get(key, TokenEntry.class);
     }
 
-    /** Every owner's index entries: for the periodic check of the index against the resources. */
-    public Map<OwnerKey, OwnedIds> allIndexEntries() {
-        return entriesOf(OwnerKey.class, OwnedIds.class);
-    }
-
-    /** Every client token's entry: for the periodic check of the tokens against the volumes. */
-    public Map<TokenKey, TokenEntry> allTokens() {
-        return entriesOf(TokenKey.class, TokenEntry.class);
-    }
-
-    /** Adds a resource to its owner's index, where a lost branch left it out. */
+    /** Adds a resource to its owner's index, where a split transaction left it out. */
     public void indexAgain(String owner, ResourceKind kind, String id) {
         requireTransaction();
         index(owner, kind, id);
@@ -121,7 +111,7 @@ public final class MetadataStore {
     }
 
     /**
-     * Removes a client token's entry that names no volume (its transaction's other branches were lost), if
+     * Removes a client token's entry that names no volume (the rest of its transaction was lost), if
      * the cache still holds {@code expected}.
      */
     public void removeToken(TokenKey key, TokenEntry expected) {

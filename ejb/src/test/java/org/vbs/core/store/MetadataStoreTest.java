@@ -68,9 +68,13 @@ class MetadataStoreTest {
         assertEquals(List.of(v.id()), List.copyOf(store.allIds(ResourceKind.VOLUME)));
         assertEquals(List.of(s.id()), List.copyOf(store.allIds(ResourceKind.SNAPSHOT)));
         assertEquals(List.of(), store.allOperations());
-        assertEquals(Map.of(new TokenKey(JANE, "t1"), new TokenEntry(v.id(), "fp")), store.allTokens());
+        MetadataStore.Contents contents = store.contents();
+        assertEquals(List.of(v), contents.volumes());
+        assertEquals(List.of(s), contents.snapshots());
+        assertEquals(List.of(), contents.operations());
+        assertEquals(Map.of(new TokenKey(JANE, "t1"), new TokenEntry(v.id(), "fp")), contents.tokens());
         assertEquals(Map.of(new OwnerKey(JANE, ResourceKind.VOLUME), OwnedIds.of(List.of(v.id())),
-                new OwnerKey(JANE, ResourceKind.SNAPSHOT), OwnedIds.of(List.of(s.id()))), store.allIndexEntries());
+                new OwnerKey(JANE, ResourceKind.SNAPSHOT), OwnedIds.of(List.of(s.id()))), contents.index());
     }
 
     @Test
