@@ -52,6 +52,7 @@ import org.vbs.core.ops.Plan;
 import org.vbs.core.ops.StepRunner;
 import org.vbs.core.plugin.PluginHostBean;
 import org.vbs.core.cluster.ConflictResolution;
+import org.vbs.core.cluster.DivergedReplicas;
 import org.vbs.core.cluster.OrphanedTransactions;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
@@ -81,6 +82,8 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private static final Logger LOG = Logger.getLogger(VolumeServiceBean.class);
     /** How often a crashed member's prepared transactions are looked for (OrphanedTransactions). */
     private static final Duration ORPHAN_SCAN = Duration.ofSeconds(2);
+    /** How often this node looks for metadata entries whose copies differ among the members (DivergedReplicas). */
+    private static final Duration DIVERGED_SCAN = Duration.ofSeconds(10);
 
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/metadata")
     private Cache<Object, Object> metadataCache;
@@ -98,6 +101,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private ExecutorService driverCalls;
     private ScheduledFuture<?> takeover;
     private ScheduledFuture<?> orphans;
+    private ScheduledFuture<?> diverged;
     private Optional<ScheduledFuture<?>> reconciling = Optional.empty();
     private Reconciler reconciler;
     private VolumeWorkflow volumes;
@@ -142,6 +146,10 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         OrphanedTransactions departed = new OrphanedTransactions(List.of(metadataCache));
         orphans = scheduler.scheduleWithFixedDelay(departed::rollBackThoseOfDepartedMembers, ORPHAN_SCAN.toMillis(),
                 ORPHAN_SCAN.toMillis(), TimeUnit.MILLISECONDS);
+        // A member that died while committing, or a joiner, can leave members with different copies of an entry.
+        DivergedReplicas replicas = new DivergedReplicas(metadataCache, transactions);
+        diverged = scheduler.scheduleWithFixedDelay(replicas::repair, DIVERGED_SCAN.toMillis(),
+                DIVERGED_SCAN.toMillis(), TimeUnit.MILLISECONDS);
         Reconciler.Settings settings = reconciler.settings();
         LOG.infof("Storage reconciler: policy %s, %s, grace %s", settings.policy().wireName(),
                 settings.interval().map(i -> "every " + i + " and once a lease after start-up")
@@ -179,6 +187,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     void stop() {
         takeover.cancel(false);
         orphans.cancel(false);
+        diverged.cancel(false);
         reconciling.ifPresent(run -> run.cancel(false));
         driverCalls.shutdownNow();
     }
