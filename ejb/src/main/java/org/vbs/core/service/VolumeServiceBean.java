@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.infinispan.Cache;
 import org.jboss.logging.Logger;
@@ -117,6 +118,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private CoreContext core;
     private Unjournalled unjournalled;
     private Unindexed unindexed;
+    /**
+     * Whether this node's copies of the metadata may be acted on by its periodic looks: a joiner's may hold
+     * entries removed during its join until its first scan for diverged copies (DivergedReplicas) has ended.
+     */
+    private volatile BooleanSupplier metadataChecked = () -> true;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
@@ -139,6 +145,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                 new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)),
                 Reconciler.Settings.from(System.getProperties())));
         Recovery.start(core, executor);
+        // A member that died while committing, or a joiner, can leave members with different copies of an entry.
+        DivergedReplicas replicas = new DivergedReplicas(metadataCache, transactions);
+        diverged = scheduler.scheduleWithFixedDelay(replicas::repair, ORPHAN_SCAN.toMillis(),
+                DIVERGED_SCAN.toMillis(), TimeUnit.MILLISECONDS);
+        metadataChecked = replicas::scannedOnce;
         // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
         takeover = scheduler.scheduleWithFixedDelay(() -> takeOver(executor), every, every, TimeUnit.MILLISECONDS);
@@ -146,18 +157,19 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         OrphanedTransactions departed = new OrphanedTransactions(List.of(metadataCache));
         orphans = scheduler.scheduleWithFixedDelay(departed::rollBackThoseOfDepartedMembers, ORPHAN_SCAN.toMillis(),
                 ORPHAN_SCAN.toMillis(), TimeUnit.MILLISECONDS);
-        // A member that died while committing, or a joiner, can leave members with different copies of an entry.
-        DivergedReplicas replicas = new DivergedReplicas(metadataCache, transactions);
-        diverged = scheduler.scheduleWithFixedDelay(replicas::repair, DIVERGED_SCAN.toMillis(),
-                DIVERGED_SCAN.toMillis(), TimeUnit.MILLISECONDS);
         Reconciler.Settings settings = reconciler.settings();
         LOG.infof("Storage reconciler: policy %s, %s, grace %s", settings.policy().wireName(),
                 settings.interval().map(i -> "every " + i + " and once a lease after start-up")
                         .orElse("only when an operator asks"), settings.grace());
         // The first run waits a lease, so recovery has taken up the interrupted operations (whose resources
         // it leaves alone either way) before it looks.
-        reconciling = settings.interval().map(interval -> scheduler.scheduleWithFixedDelay(reconciler::runScheduled,
-                timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
+        reconciling = settings.interval().map(interval -> scheduler.scheduleWithFixedDelay(() -> {
+            if (metadataChecked.getAsBoolean()) {
+                reconciler.runScheduled();
+            } else {
+                LOG.info("Reconciler: waits for this node's first scan for diverged copies of the metadata");
+            }
+        }, timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -169,6 +181,10 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         if (!core.store().journalAvailable()) {
             // A minority side: the majority takes over what expired; this node waits for the merge.
             LOG.debug("Takeover: the metadata cannot be read on this side of a partition; not scanning");
+            return;
+        }
+        if (!metadataChecked.getAsBoolean()) {
+            LOG.debug("Takeover: this node has not yet scanned its copies of the metadata for diverged ones; not looking");
             return;
         }
         MetadataStore.Contents seen;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.infinispan.Cache;
@@ -56,10 +57,9 @@ class DivergedReplicasTest {
     }
 
     @Test
-    void shouldGiveEveryMemberThePrimaryOwnersCopyOfAnEntryWhoseCopiesDiffer() {
+    void shouldGiveEveryMemberTheOldestMembersCopyWhenTwoMembersDisagree() {
         String key = keyWhosePrimaryIs(a);
-        a.put(key, "owner-index-with-vol-1");
-        onlyHere(a).put(key, "owner-index-with-vol-1-and-vol-2");
+        diverge(key, "owner-index-with-vol-1", a, "owner-index-with-vol-1-and-vol-2");
 
         assertEquals(1, new DivergedReplicas(a, transactions).repair());
 
@@ -73,8 +73,7 @@ class DivergedReplicasTest {
         DivergedReplicas repairs = new DivergedReplicas(a, transactions);
         assertEquals(0, repairs.repair());
         String key = keyWhosePrimaryIs(a);
-        a.put(key, "owner-index-with-vol-1");
-        onlyHere(a).put(key, "owner-index-with-vol-1-and-vol-2");
+        diverge(key, "owner-index-with-vol-1", a, "owner-index-with-vol-1-and-vol-2");
 
         assertEquals(0, repairs.repair(), "the same members, and less than a scan interval later: no scan");
 
@@ -84,34 +83,55 @@ class DivergedReplicasTest {
             awaitMembers(c, 3);
             awaitMembers(a, 3);
             String stillMine = keyWhosePrimaryIs(a);
-            a.put(stillMine, "volume");
-            onlyHere(a).put(stillMine, "volume, attached");
+            diverge(stillMine, "volume", a, "volume, attached");
 
             assertTrue(repairs.repair() >= 1, "the members changed: the next look scans");
-            assertEquals("volume, attached", onlyHere(b).get(stillMine));
-            assertEquals("volume, attached", onlyHere(c).get(stillMine));
+            for (Cache<Object, Object> member : List.of(a, b, c)) {
+                assertEquals("volume", onlyHere(member).get(stillMine), "the copy two of three members held");
+            }
         } finally {
             third.stop();
         }
     }
 
     @Test
-    void shouldKeepThePrimaryOwnersCopyWhenAnotherMemberHoldsANewerOne() {
-        String key = keyWhosePrimaryIs(a);
-        a.put(key, "owner-index-with-vol-1");
-        onlyHere(b).put(key, "owner-index-with-vol-1-and-vol-2");
+    void shouldRemoveAJoinersCopyOfAnEntryTheOthersNoLongerHoldEvenWhereTheJoinerIsThePrimaryOwner() {
+        DefaultCacheManager third = member("c");
+        try {
+            Cache<Object, Object> c = third.getCache("metadata");
+            awaitMembers(c, 3);
+            String key = keyWhosePrimaryIs(c);
+            diverge(key, "volume", c, "volume, deleted during the join");
+            onlyHere(a).remove(key);
+            onlyHere(b).remove(key);
 
-        assertEquals(1, new DivergedReplicas(a, transactions).repair());
+            assertEquals(1, new DivergedReplicas(c, new MetadataTransactions(
+                    c.getAdvancedCache().getTransactionManager())).repair());
 
-        assertEquals("owner-index-with-vol-1", onlyHere(b).get(key), "the write-skew check holds every member to it");
+            for (Cache<Object, Object> member : List.of(a, b, c)) {
+                assertFalse(onlyHere(member).containsKey(key), "removed on " + member.getCacheManager().getAddress());
+            }
+        } finally {
+            third.stop();
+        }
+    }
+
+    @Test
+    void shouldKeepTheOldestMembersCopyOnATieWhereTheYoungerIsThePrimaryOwner() {
+        String key = keyWhosePrimaryIs(b);
+        diverge(key, "owner-index-with-vol-1", b, "owner-index-with-vol-1-and-a-volume-deleted-during-the-join");
+
+        assertEquals(1, new DivergedReplicas(b, new MetadataTransactions(
+                b.getAdvancedCache().getTransactionManager())).repair());
+
+        assertEquals("owner-index-with-vol-1", onlyHere(b).get(key), "a, the oldest member, holds that copy");
         assertEquals("owner-index-with-vol-1", onlyHere(a).get(key));
     }
 
     @Test
     void shouldLetTheMemberWhoseCopyWasStaleChangeTheEntryAgain() {
         String key = keyWhosePrimaryIs(a);
-        a.put(key, "journal-record-step-0");
-        onlyHere(a).put(key, "journal-record-step-1");
+        diverge(key, "journal-record-step-0", a, "journal-record-step-1");
         MetadataTransactions onB = new MetadataTransactions(b.getAdvancedCache().getTransactionManager());
 
         new DivergedReplicas(a, transactions).repair();
@@ -124,7 +144,7 @@ class DivergedReplicasTest {
     }
 
     @Test
-    void shouldRemoveFromEveryMemberAnEntryThePrimaryOwnerNoLongerHolds() {
+    void shouldRemoveFromEveryMemberAnEntryTheOldestMemberNoLongerHolds() {
         String key = keyWhosePrimaryIs(a);
         a.put(key, "journal-record-of-an-operation-that-ended");
         onlyHere(a).remove(key);
@@ -139,13 +159,12 @@ class DivergedReplicasTest {
     @Test
     void shouldLeaveAnEntryToItsPrimaryOwnerWhenThisMembersOwnCopyIsTheStaleOne() {
         String key = keyWhosePrimaryIs(a);
-        a.put(key, "stale");
-        onlyHere(a).put(key, "current");
+        diverge(key, "stale", a, "current");
 
         assertEquals(0, new DivergedReplicas(b, new MetadataTransactions(
                 b.getAdvancedCache().getTransactionManager())).repair());
 
-        assertEquals("stale", onlyHere(b).get(key), "b is not the primary owner: it does not push its copy");
+        assertEquals("stale", onlyHere(b).get(key), "b is not the primary owner: it leaves the entry to a");
         assertEquals("current", onlyHere(a).get(key));
     }
 
@@ -155,6 +174,12 @@ class DivergedReplicasTest {
 
         assertEquals(0, new DivergedReplicas(a, transactions).repair());
         assertEquals(0, new DivergedReplicas(b, transactions).repair());
+    }
+
+    /** Writes {@code everywhere} to every member's copy, then {@code onlyThere} to {@code member}'s copy alone. */
+    private void diverge(String key, String everywhere, Cache<Object, Object> member, String onlyThere) {
+        a.put(key, everywhere);
+        onlyHere(member).put(key, onlyThere);
     }
 
     private static Cache<Object, Object> onlyHere(Cache<Object, Object> cache) {
