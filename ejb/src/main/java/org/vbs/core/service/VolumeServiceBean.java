@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.infinispan.Cache;
 import org.jboss.logging.Logger;
@@ -52,6 +53,7 @@ import org.vbs.core.ops.Plan;
 import org.vbs.core.ops.StepRunner;
 import org.vbs.core.plugin.PluginHostBean;
 import org.vbs.core.cluster.ConflictResolution;
+import org.vbs.core.cluster.DivergedReplicas;
 import org.vbs.core.cluster.OrphanedTransactions;
 import org.vbs.core.store.MetadataStore;
 import org.vbs.core.store.MetadataTransactions;
@@ -81,6 +83,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private static final Logger LOG = Logger.getLogger(VolumeServiceBean.class);
     /** How often a crashed member's prepared transactions are looked for (OrphanedTransactions). */
     private static final Duration ORPHAN_SCAN = Duration.ofSeconds(2);
+    /**
+     * How often this node looks for metadata entries whose copies differ among the members (DivergedReplicas): a
+     * look scans only until a scan after the last change of members found every copy alike.
+     */
+    private static final Duration DIVERGED_SCAN = Duration.ofSeconds(2);
 
     @Resource(lookup = "java:jboss/infinispan/cache/vbs/metadata")
     private Cache<Object, Object> metadataCache;
@@ -98,6 +105,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private ExecutorService driverCalls;
     private ScheduledFuture<?> takeover;
     private ScheduledFuture<?> orphans;
+    private ScheduledFuture<?> diverged;
     private Optional<ScheduledFuture<?>> reconciling = Optional.empty();
     private Reconciler reconciler;
     private VolumeWorkflow volumes;
@@ -113,6 +121,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     private CoreContext core;
     private Unjournalled unjournalled;
     private Unindexed unindexed;
+    /**
+     * Whether this node's copies of the metadata may be acted on by its periodic looks: a joiner's may hold
+     * entries removed during its join until its first scan for diverged copies (DivergedReplicas) has ended.
+     */
+    private volatile BooleanSupplier metadataScanned = () -> true;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
@@ -122,8 +135,11 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
 
     @PostConstruct
     void start() {
+        // A member that died while committing, or a joiner, can leave members with different copies of an entry.
+        DivergedReplicas replicas = new DivergedReplicas(metadataCache);
+        metadataScanned = replicas::scannedOnce;
         MetadataTransactions transactions = new MetadataTransactions(transactionManager, new ConflictResolution(
-                List.of(metadataCache)));
+                List.of(metadataCache)), replicas::checked);
         MetadataStore store = new MetadataStore(metadataCache, transactions);
         driverCalls = Executors.newCachedThreadPool(threadFactory);
         SecretSealer sealer = new SecretSealer(SealingKeys.load(PkiLayout.under(VbsHome.resolve())));
@@ -135,6 +151,8 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                 new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)),
                 Reconciler.Settings.from(System.getProperties())));
         Recovery.start(core, executor);
+        diverged = scheduler.scheduleWithFixedDelay(replicas::repair, DIVERGED_SCAN.toMillis(),
+                DIVERGED_SCAN.toMillis(), TimeUnit.MILLISECONDS);
         // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
         long every = Math.max(1, timeouts.lease().toMillis() / 4);
         takeover = scheduler.scheduleWithFixedDelay(() -> takeOver(executor), every, every, TimeUnit.MILLISECONDS);
@@ -148,8 +166,13 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                         .orElse("only when an operator asks"), settings.grace());
         // The first run waits a lease, so recovery has taken up the interrupted operations (whose resources
         // it leaves alone either way) before it looks.
-        reconciling = settings.interval().map(interval -> scheduler.scheduleWithFixedDelay(reconciler::runScheduled,
-                timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
+        reconciling = settings.interval().map(interval -> scheduler.scheduleWithFixedDelay(() -> {
+            if (metadataScanned.getAsBoolean()) {
+                reconciler.runScheduled();
+            } else {
+                LOG.info("Reconciler: waits for this node's first scan for diverged copies of the metadata");
+            }
+        }, timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -161,6 +184,10 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         if (!core.store().journalAvailable()) {
             // A minority side: the majority takes over what expired; this node waits for the merge.
             LOG.debug("Takeover: the metadata cannot be read on this side of a partition; not scanning");
+            return;
+        }
+        if (!metadataScanned.getAsBoolean()) {
+            LOG.debug("Takeover: this node has not yet scanned its copies of the metadata for diverged ones; not looking");
             return;
         }
         MetadataStore.Contents seen;
@@ -179,6 +206,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     void stop() {
         takeover.cancel(false);
         orphans.cancel(false);
+        diverged.cancel(false);
         reconciling.ifPresent(run -> run.cancel(false));
         driverCalls.shutdownNow();
     }

@@ -55,26 +55,34 @@ public final class MetadataTransactions {
 
     private final TransactionManager tm;
     private final BooleanSupplier resolvingConflicts;
+    private final BooleanSupplier copiesChecked;
     private final Duration resolutionPatience;
     private final ReentrantLock[] ownerLocks = new ReentrantLock[STRIPES];
 
     /** Transactions on caches that never resolve conflicts (a single node, a cache that is not clustered). */
     public MetadataTransactions(TransactionManager tm) {
-        this(tm, () -> false);
+        this(tm, () -> false, () -> true);
     }
 
     /**
      * @param resolvingConflicts whether the caches are resolving conflicts now: a step waits until they
      *        are not, because a write committed during a resolution can be undone by it
      *        ({@link org.vbs.core.cluster.ConflictResolution})
+     * @param copiesChecked whether this node's copies of the entries are known to be the other members'
+     *        ({@link org.vbs.core.cluster.DivergedReplicas#checked()}): until they are, a step that refuses
+     *        (a client fault: the volume is in the wrong state, or not found) may have read a stale copy, so
+     *        it waits for the check and runs again
      */
-    public MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts) {
-        this(tm, resolvingConflicts, RESOLUTION_PATIENCE);
+    public MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts,
+                                BooleanSupplier copiesChecked) {
+        this(tm, resolvingConflicts, copiesChecked, RESOLUTION_PATIENCE);
     }
 
-    MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts, Duration resolutionPatience) {
+    MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts, BooleanSupplier copiesChecked,
+                         Duration resolutionPatience) {
         this.tm = Objects.requireNonNull(tm, "tm");
         this.resolvingConflicts = Objects.requireNonNull(resolvingConflicts, "resolvingConflicts");
+        this.copiesChecked = Objects.requireNonNull(copiesChecked, "copiesChecked");
         this.resolutionPatience = Objects.requireNonNull(resolutionPatience, "resolutionPatience");
         for (int i = 0; i < STRIPES; i++) {
             ownerLocks[i] = new ReentrantLock();
@@ -128,6 +136,7 @@ public final class MetadataTransactions {
     }
 
     private <T> T attempt(String step, Supplier<T> work, int attempts, Optional<ReentrantLock> lock) {
+        boolean awaitedCheck = false;
         for (int attempt = 1; ; attempt++) {
             try {
                 lock.ifPresent(ReentrantLock::lock);
@@ -136,6 +145,14 @@ public final class MetadataTransactions {
                 } finally {
                     lock.ifPresent(ReentrantLock::unlock);
                 }
+            } catch (VbsException refusal) {
+                if (awaitedCheck || refusal.code().side() != ErrorCode.Side.CLIENT || copiesChecked.getAsBoolean()) {
+                    throw refusal;
+                }
+                // Decided on this node's copy before it was checked against the others' after a change of
+                // members (seen: an IncorrectState 'creating' for a volume every other member held available).
+                awaitChecked(step, refusal);
+                awaitedCheck = true;
             } catch (ConcurrentUpdateException e) {
                 if (attempt == attempts) {
                     throw new VbsException(ErrorCode.INTERNAL_ERROR, "The metadata step '" + step
@@ -192,19 +209,29 @@ public final class MetadataTransactions {
             return;
         }
         LOG.infof("%s: waits while the metadata caches resolve conflicts after a change of members", step);
+        awaitSettled(step, () -> !resolvingConflicts.getAsBoolean(), "resolving conflicts", null);
+    }
+
+    private void awaitChecked(String step, VbsException refusal) {
+        LOG.infof("%s: refused (%s) before this node's copies of the metadata were checked against the other"
+                + " members' after a change of members; runs again once they are", step, refusal.code().code());
+        awaitSettled(step, copiesChecked, "checking this node's copies of the metadata against the others'", refusal);
+    }
+
+    private void awaitSettled(String step, BooleanSupplier settled, String doing, VbsException cause) {
         long deadline = System.nanoTime() + resolutionPatience.toNanos();
-        while (resolvingConflicts.getAsBoolean()) {
+        while (!settled.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "The cluster is still settling after a change"
-                        + " of its members (resolving conflicts for more than " + resolutionPatience.toSeconds()
-                        + " s); nothing was changed. Retry, on this or another node.");
+                        + " of its members (" + doing + " for more than " + resolutionPatience.toSeconds()
+                        + " s); nothing was changed. Retry, on this or another node.", cause);
             }
             try {
                 Thread.sleep(RESOLUTION_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new VbsException(ErrorCode.INTERNAL_ERROR,
-                        "The metadata step '" + step + "' was interrupted while waiting for conflict resolution", e);
+                        "The metadata step '" + step + "' was interrupted while waiting for the cluster to settle", e);
             }
         }
     }

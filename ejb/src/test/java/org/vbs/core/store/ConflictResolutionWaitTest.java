@@ -48,7 +48,7 @@ class ConflictResolutionWaitTest {
         MetadataTransactions transactions = new MetadataTransactions(tm, () -> {
             askedAgain.countDown();
             return resolving.get();
-        }, Duration.ofSeconds(30));
+        }, () -> true, Duration.ofSeconds(30));
         AtomicBoolean ranDuringResolution = new AtomicBoolean();
 
         CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("claim vol-1", () -> {
@@ -67,7 +67,7 @@ class ConflictResolutionWaitTest {
 
     @Test
     void shouldRefuseWithServiceUnavailableAndWriteNothingWhenTheResolutionLasts() {
-        MetadataTransactions transactions = new MetadataTransactions(tm, resolving::get, Duration.ofMillis(300));
+        MetadataTransactions transactions = new MetadataTransactions(tm, resolving::get, () -> true, Duration.ofMillis(300));
         AtomicBoolean ran = new AtomicBoolean();
 
         VbsException refused = assertThrows(VbsException.class, () -> transactions.run("claim vol-2", () -> {

@@ -1,0 +1,316 @@
+package org.vbs.core.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.infinispan.AdvancedCache;
+import org.infinispan.Cache;
+import org.infinispan.conflict.ConflictManager;
+import org.infinispan.conflict.ConflictManagerFactory;
+import org.infinispan.context.Flag;
+import org.infinispan.container.entries.InternalCacheValue;
+import org.infinispan.distribution.DistributionManager;
+import org.infinispan.distribution.LocalizedCacheTopology;
+import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.topology.CacheTopology;
+import org.jboss.logging.Logger;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.store.MetadataTransactions;
+
+/**
+ * Makes the members' copies of a metadata entry one again where they differ: each member does it for the
+ * entries it is the primary owner of, and every member then holds the copy most of them held (on a tie,
+ * the oldest member's).
+ *
+ * <p>Why copies differ: a member that dies while it commits reaches some members and not others, and
+ * the others roll its transaction back ({@link OrphanedTransactions}); a conflict resolution after the
+ * coordinator's death takes each entry from one member while the others go on writing; a joiner's state
+ * transfer can bring back an entry removed while it ran. Seen in BalancedClusterIT's workload: a
+ * survivor's copy of an owner's index that was not the primary's, and a rejoined node holding volumes and
+ * journal records removed during its join. A member with a stale copy loses the write-skew check of
+ * every write of that entry, and acts on what it reads: it took ended operations over at every takeover
+ * look. Worse, a joiner is the primary owner of a share of the entries, so the check, which the primary
+ * owner makes against its own copy, let its writes of such a copy through: its reconciler marked a volume
+ * deleted a minute before {@code error}, and every member held it again.
+ *
+ * <p>Which copy: the one most members hold, since one member's loss or one joiner's stale state leaves
+ * the others agreeing; on a tie (two members), the oldest member's (first in the view), since a joiner's
+ * copies are the doubtful ones. Either copy of a transaction that a death left split is one the callers
+ * could have seen.
+ *
+ * <p>How: a scan reads every member's copies of each entry this node holds, one entry at a time
+ * ({@link ConflictManager#getAllVersions}), and reads those that differ again a moment later: only an entry
+ * whose copies are still the same then has diverged (the others were commits on their way). Scans run at
+ * every look until one that started a while after the members last changed found every copy alike, and
+ * then every {@link #EVERY}; until then this node's copies are not {@link #checked()}. Where copies have
+ * diverged and this node is the entry's primary owner, a metadata transaction reads this node's copy
+ * and, if it is still the one compared, writes the chosen copy (or removes the entry), and its commit
+ * carries it to every member. Only the primary owner writes so because the write-skew check is
+ * made there, against its copy: it refuses the write if the entry changed after the read, so a repair
+ * never undoes a write. ({@code ConflictManager.resolveConflicts()} writes values it read earlier without
+ * such a check; {@code getConflicts()} shares its stream with Infinispan's own resolution after a merge,
+ * which then waited for a scan.) An entry that neither the primary owner nor most members hold, the
+ * primary owner never looks at: a member holding it drops its own copy.
+ */
+public final class DivergedReplicas {
+    private static final Logger LOG = Logger.getLogger(DivergedReplicas.class);
+
+    /** How often a scan runs when the members have not changed (a look before that scans only after a change). */
+    static final Duration EVERY = Duration.ofMinutes(5);
+    /**
+     * How long after the members changed a scan must start for its finding every copy alike to count: copies
+     * still come apart for a few seconds after the change (seen: a commit 6 s after a coordinator's death
+     * that one survivor missed).
+     */
+    static final Duration SETTLE_AFTER = Duration.ofSeconds(3);
+    /**
+     * How long after a scan the entries whose copies differed are read again: only an entry whose copies are
+     * still the same then is acted on (a commit on its way reaches the members one after the other, and a
+     * create reaches some before the primary owner).
+     */
+    private static final Duration CONFIRM_AFTER = Duration.ofMillis(500);
+
+    private final Cache<Object, Object> cache;
+    private final MetadataTransactions transactions;
+    private final Duration settleAfter;
+    /** The cache topology a look last saw, and when it first saw it. */
+    private int seenTopology = -1;
+    private long seenAt;
+    /** The cache topology of the last scan that found every copy alike, started {@link #settleAfter} after it. */
+    private volatile int checkedTopology = -1;
+    private long lastScan;
+    private volatile boolean scanned;
+
+    public DivergedReplicas(Cache<Object, Object> cache) {
+        this(cache, SETTLE_AFTER);
+    }
+
+    DivergedReplicas(Cache<Object, Object> cache, Duration settleAfter) {
+        this.cache = Objects.requireNonNull(cache, "cache");
+        // A repair's transaction neither waits for a conflict resolution (a scan does not run during one) nor
+        // for this check (it never refuses): plain transactions on the cache's transaction manager.
+        this.transactions = new MetadataTransactions(cache.getAdvancedCache().getTransactionManager());
+        this.settleAfter = Objects.requireNonNull(settleAfter, "settleAfter");
+    }
+
+    /**
+     * One look: a scan when no scan has found every copy alike since the members last changed, or when
+     * {@link #EVERY} has passed since the last scan; nothing while the cache is not available on this side
+     * or its members are changing (copies differ while a state transfer runs). A failure is logged and ends
+     * only this look, so a periodic caller goes on looking.
+     *
+     * @return how many entries this look made one again on every member (or dropped from this one)
+     */
+    public int repair() {
+        long start = System.nanoTime();
+        try {
+            int repaired = scan(start);
+            LOG.debugf("Cache %s: scan for diverged copies took %d ms, %d repaired", cache.getName(),
+                    (System.nanoTime() - start) / 1_000_000, repaired);
+            return repaired;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Cache %s: the scan for diverged copies failed; the next look scans again", cache.getName());
+            return 0;
+        }
+    }
+
+    /**
+     * Whether a scan has ended on this node since it started: until then, what it reads may be a stale copy
+     * that a joiner's state transfer left, so it should not act on the metadata of its own accord.
+     */
+    public boolean scannedOnce() {
+        return scanned;
+    }
+
+    /**
+     * Whether this node's copies are known to be the other members': a scan that started a while after the
+     * members last changed found every copy alike (or the cache has no other members). Until then a
+     * refusal decided on this node's copy may rest on a stale one.
+     */
+    public boolean checked() {
+        AdvancedCache<Object, Object> advanced = cache.getAdvancedCache();
+        DistributionManager distribution = advanced.getDistributionManager();
+        if (distribution == null) {
+            return true;
+        }
+        LocalizedCacheTopology topology = distribution.getCacheTopology();
+        return topology.getMembers().size() == 1 || topology.getTopologyId() == checkedTopology;
+    }
+
+    private int scan(long now) {
+        AdvancedCache<Object, Object> advanced = cache.getAdvancedCache();
+        DistributionManager distribution = advanced.getDistributionManager();
+        if (distribution == null || advanced.getAvailability() != AvailabilityMode.AVAILABLE) {
+            return 0;
+        }
+        LocalizedCacheTopology topology = distribution.getCacheTopology();
+        ConflictManager<Object, Object> conflicts = ConflictManagerFactory.get(advanced);
+        if (topology.getPhase() != CacheTopology.Phase.NO_REBALANCE || conflicts.isStateTransferInProgress()
+                || conflicts.isConflictResolutionInProgress()) {
+            return 0;
+        }
+        int topologyId = topology.getTopologyId();
+        if (topologyId != seenTopology) {
+            seenTopology = topologyId;
+            seenAt = now;
+        }
+        if (topologyId == checkedTopology && now - lastScan < EVERY.toNanos()) {
+            return 0;
+        }
+        lastScan = now;
+        // The oldest member first: on a tie, its copy is kept (a joiner's copies are the ones to doubt).
+        List<Address> members = cache.getCacheManager().getMembers();
+        Address here = cache.getCacheManager().getAddress();
+        List<Object> keys = new ArrayList<>(advanced.withFlags(Flag.CACHE_MODE_LOCAL).keySet());
+        Map<Object, Map<Address, Object>> differing = new LinkedHashMap<>();
+        for (Object key : keys) {
+            if (changedSince(distribution, topologyId)) {
+                return 0;
+            }
+            // Each entry's copies are read together, one entry at a time (ConflictManager.getConflicts() would read
+            // them a segment at a time, but it shares its stream with Infinispan's own resolution after a merge,
+            // which then waited for a scan: 169 s in ClusterFailuresIT).
+            Map<Address, Object> copies = values(conflicts.getAllVersions(key));
+            if (Diverged.of(key, copies, members, here).isPresent()) {
+                differing.put(key, copies);
+            }
+        }
+        int diverged = 0;
+        int repaired = 0;
+        if (!differing.isEmpty()) {
+            pause(CONFIRM_AFTER);
+        }
+        for (Map.Entry<Object, Map<Address, Object>> entry : differing.entrySet()) {
+            if (changedSince(distribution, topologyId)) {
+                return repaired;
+            }
+            Object key = entry.getKey();
+            Map<Address, Object> again = values(conflicts.getAllVersions(key));
+            Optional<Diverged> found = Diverged.of(key, again, members, here);
+            if (found.isEmpty() || !again.equals(entry.getValue())) {
+                continue; // one again, or a commit was on its way: the copies have changed since
+            }
+            diverged++;
+            Address primary = topology.getDistribution(key).primary();
+            if (primary.equals(here)) {
+                if (makeOne(found.get())) {
+                    repaired++;
+                }
+            } else if (found.get().chosen() == null && again.get(primary) == null && found.get().here() != null) {
+                // An entry only this node (and fewer than half of the members) holds, which the primary owner
+                // does not: the primary owner never looks at it, so this node drops its own copy.
+                advanced.withFlags(Flag.CACHE_MODE_LOCAL).remove(key);
+                LOG.warnf("Cache %s: this node held %s, which neither the primary owner nor most members hold; its"
+                        + " copy is removed", cache.getName(), key);
+                repaired++;
+            }
+        }
+        if (diverged == 0 && now - seenAt >= settleAfter.toNanos()) {
+            if (checkedTopology != topologyId) {
+                LOG.infof("Cache %s: this node's copies of its %d entries are the other members' (topology %d, %d ms"
+                        + " after this node saw it; the scan took %d ms)", cache.getName(), keys.size(), topologyId,
+                        (System.nanoTime() - seenAt) / 1_000_000, (System.nanoTime() - now) / 1_000_000);
+            }
+            checkedTopology = topologyId;
+        } else if (diverged > 0) {
+            checkedTopology = -1;
+        }
+        scanned = true;
+        return repaired;
+    }
+
+    private boolean changedSince(DistributionManager distribution, int topologyId) {
+        if (distribution.getCacheTopology().getTopologyId() == topologyId) {
+            return false;
+        }
+        LOG.infof("Cache %s: the members changed during the scan for diverged copies; the next look scans again",
+                cache.getName());
+        return true;
+    }
+
+    /** Each member's copy of an entry: its value, or null where it holds none. */
+    private static Map<Address, Object> values(Map<Address, InternalCacheValue<Object>> copies) {
+        Map<Address, Object> values = new HashMap<>();
+        copies.forEach((member, copy) -> values.put(member, copy == null ? null : copy.getValue()));
+        return values;
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to read diverged copies again", e);
+        }
+    }
+
+    private boolean makeOne(Diverged diverged) {
+        Object key = diverged.key();
+        String step = "make the copies of " + key + " one again";
+        try {
+            boolean written = transactions.run(step, () -> {
+                Object current = cache.get(key);
+                if (!Objects.equals(current, diverged.here())) {
+                    return false; // changed since the copies were read: that write reached every member
+                }
+                if (diverged.chosen() != null) {
+                    cache.put(key, diverged.chosen());
+                } else if (current != null) {
+                    cache.remove(key);
+                } else {
+                    // A remove of an absent entry is no write (Infinispan sends nothing), so one is made first.
+                    cache.put(key, diverged.anyValue());
+                    cache.remove(key);
+                }
+                return true;
+            });
+            if (written) {
+                LOG.warnf("Cache %s: the members held %d different copies of %s; every member now holds the one"
+                        + " most of them held (on a tie, the oldest member's): %s", cache.getName(), diverged.copies(),
+                        key, diverged.chosen() == null ? "removed" : "present");
+            }
+            return written;
+        } catch (VbsException e) {
+            // The entry changed meanwhile (that commit reached every member), or the members changed: next scan.
+            LOG.infof("Cache %s: could not make the copies of %s one again (%s); the next scan looks again",
+                    cache.getName(), key, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * An entry whose copies differ: this node's copy, the copy every member is to hold (the one most members
+     * hold; on a tie, the one the oldest of them holds), a value some member holds, and how many different
+     * copies there are. A null copy is an absent entry.
+     */
+    record Diverged(Object key, Object here, Object chosen, Object anyValue, int copies) {
+        static Optional<Diverged> of(Object key, Map<Address, Object> copies, List<Address> oldestFirst,
+                                     Address self) {
+            Map<Object, List<Address>> holders = new HashMap<>();
+            copies.forEach((member, copy) -> holders.computeIfAbsent(copy, value -> new ArrayList<>()).add(member));
+            Optional<Object> anyValue = holders.keySet().stream().filter(Objects::nonNull).findAny();
+            if (holders.size() < 2 || anyValue.isEmpty()) {
+                return Optional.empty();
+            }
+            Comparator<Map.Entry<Object, List<Address>>> mostHeld = Comparator.comparingInt(held -> held.getValue()
+                    .size());
+            Comparator<Map.Entry<Object, List<Address>>> oldestHolder = Comparator.comparingInt(held -> held.getValue()
+                    .stream().mapToInt(member -> rank(oldestFirst, member)).min().orElse(Integer.MAX_VALUE));
+            Object chosen = holders.entrySet().stream().max(mostHeld.thenComparing(oldestHolder.reversed()))
+                    .orElseThrow().getKey();
+            return Optional.of(new Diverged(key, copies.get(self), chosen, anyValue.get(), holders.size()));
+        }
+
+        private static int rank(List<Address> oldestFirst, Address member) {
+            int rank = oldestFirst.indexOf(member);
+            return rank < 0 ? Integer.MAX_VALUE : rank;
+        }
+    }
+}

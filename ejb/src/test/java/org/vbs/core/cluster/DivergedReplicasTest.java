@@ -1,0 +1,269 @@
+package org.vbs.core.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.infinispan.Cache;
+import org.infinispan.commons.marshall.JavaSerializationMarshaller;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.context.Flag;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.topology.CacheTopology;
+import org.infinispan.transaction.LockingMode;
+import org.infinispan.transaction.TransactionMode;
+import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
+import org.infinispan.util.concurrent.IsolationLevel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vbs.core.store.MetadataTransactions;
+
+/**
+ * Two members of a real Infinispan cluster (JGroups in this JVM), their metadata cache configured as
+ * the server's (replicated, transactional, OPTIMISTIC, REPEATABLE_READ). The copies are made to
+ * differ with a write to one member's copy only, as a transaction that a dying member committed on
+ * some members and not on others leaves them.
+ */
+class DivergedReplicasTest {
+    private final String cluster = "diverged-" + UUID.randomUUID();
+    private DefaultCacheManager first;
+    private DefaultCacheManager second;
+    private Cache<Object, Object> a;
+    private Cache<Object, Object> b;
+
+    @BeforeEach
+    void startTwoMembers() {
+        first = member("a");
+        second = member("b");
+        a = first.getCache("metadata");
+        b = second.getCache("metadata");
+        awaitMembers(a, 2);
+        awaitMembers(b, 2);
+    }
+
+    @AfterEach
+    void stop() {
+        second.stop();
+        first.stop();
+    }
+
+    @Test
+    void shouldGiveEveryMemberTheOldestMembersCopyWhenTwoMembersDisagree() {
+        String key = keyWhosePrimaryIs(a);
+        diverge(key, "owner-index-with-vol-1", a, "owner-index-with-vol-1-and-vol-2");
+
+        assertEquals(1, new DivergedReplicas(a, Duration.ZERO).repair());
+
+        assertEquals("owner-index-with-vol-1-and-vol-2", onlyHere(b).get(key));
+        assertEquals("owner-index-with-vol-1-and-vol-2", onlyHere(a).get(key));
+        assertEquals(0, new DivergedReplicas(a, Duration.ZERO).repair(), "the copies are one now");
+    }
+
+    @Test
+    void shouldScanAgainOnlyOnceTheMembersChangedAfterAScanFoundEveryCopyAlike() {
+        DivergedReplicas repairs = new DivergedReplicas(a, Duration.ZERO);
+        assertEquals(0, repairs.repair());
+        String key = keyWhosePrimaryIs(a);
+        diverge(key, "owner-index-with-vol-1", a, "owner-index-with-vol-1-and-vol-2");
+
+        assertEquals(0, repairs.repair(), "the same members, and less than a scan interval later: no scan");
+
+        withThirdMember(c -> {
+            awaitMembers(a, 3);
+            String stillMine = keyWhosePrimaryIs(a);
+            diverge(stillMine, "volume", a, "volume, attached");
+
+            assertTrue(repairs.repair() >= 1, "the members changed: the next look scans");
+            for (Cache<Object, Object> member : List.of(a, b, c)) {
+                assertEquals("volume", onlyHere(member).get(stillMine), "the copy two of three members held");
+            }
+        });
+    }
+
+    @Test
+    void shouldRemoveAJoinersCopyOfAnEntryTheOthersNoLongerHoldEvenWhereTheJoinerIsThePrimaryOwner() {
+        withThirdMember(c -> {
+            String key = keyWhosePrimaryIs(c);
+            diverge(key, "volume", c, "volume, deleted during the join");
+            onlyHere(a).remove(key);
+            onlyHere(b).remove(key);
+
+            assertEquals(1, new DivergedReplicas(c, Duration.ZERO).repair());
+
+            assertGoneFrom(key, a, b, c);
+        });
+    }
+
+    @Test
+    void shouldDropAJoinersCopyOfAnEntryThatNeitherThePrimaryOwnerNorTheOthersHold() {
+        withThirdMember(c -> {
+            String key = keyWhosePrimaryIs(a);
+            onlyHere(c).put(key, "journal record of an operation that ended during the join");
+
+            assertEquals(1, new DivergedReplicas(c, Duration.ZERO).repair());
+
+            assertGoneFrom(key, a, b, c);
+        });
+    }
+
+    @Test
+    void shouldKeepTheOldestMembersCopyOnATieWhereTheYoungerIsThePrimaryOwner() {
+        String key = keyWhosePrimaryIs(b);
+        diverge(key, "owner-index-with-vol-1", b, "owner-index-with-vol-1-and-a-volume-deleted-during-the-join");
+
+        assertEquals(1, new DivergedReplicas(b, Duration.ZERO).repair());
+
+        assertEquals("owner-index-with-vol-1", onlyHere(b).get(key), "a, the oldest member, holds that copy");
+        assertEquals("owner-index-with-vol-1", onlyHere(a).get(key));
+    }
+
+    @Test
+    void shouldLetTheMemberWhoseCopyWasStaleChangeTheEntryAgain() {
+        String key = keyWhosePrimaryIs(a);
+        diverge(key, "journal-record-step-0", a, "journal-record-step-1");
+        MetadataTransactions onB = new MetadataTransactions(b.getAdvancedCache().getTransactionManager());
+
+        new DivergedReplicas(a, Duration.ZERO).repair();
+
+        onB.run("record step 2", () -> {
+            assertEquals("journal-record-step-1", b.get(key), "b decides on the current record");
+            b.put(key, "journal-record-step-2");
+        });
+        assertEquals("journal-record-step-2", onlyHere(a).get(key));
+    }
+
+    @Test
+    void shouldRemoveFromEveryMemberAnEntryTheOldestMemberNoLongerHolds() {
+        String key = keyWhosePrimaryIs(a);
+        a.put(key, "journal-record-of-an-operation-that-ended");
+        onlyHere(a).remove(key);
+
+        assertEquals(0, new DivergedReplicas(a, Duration.ZERO).repair(), "a no longer holds the entry to look at");
+        assertEquals(1, new DivergedReplicas(b, Duration.ZERO).repair());
+
+        assertNull(onlyHere(b).get(key));
+        assertNull(onlyHere(a).get(key));
+        assertFalse(b.containsKey(key));
+    }
+
+    @Test
+    void shouldLeaveAnEntryToItsPrimaryOwnerWhenThisMembersOwnCopyIsTheStaleOne() {
+        String key = keyWhosePrimaryIs(a);
+        diverge(key, "stale", a, "current");
+
+        assertEquals(0, new DivergedReplicas(b, Duration.ZERO).repair());
+
+        assertEquals("stale", onlyHere(b).get(key), "b is not the primary owner: it leaves the entry to a");
+        assertEquals("current", onlyHere(a).get(key));
+    }
+
+    @Test
+    void shouldWriteNothingWhenEveryCopyAgrees() {
+        IntStream.range(0, 20).forEach(i -> a.put("vol-" + i, "volume " + i));
+
+        assertEquals(0, new DivergedReplicas(a, Duration.ZERO).repair());
+        assertEquals(0, new DivergedReplicas(b, Duration.ZERO).repair());
+    }
+
+    @Test
+    void shouldCountThisMembersCopiesCheckedOnlyOnceAScanFoundThemAlikeAfterThePrimaryOwnersRepair() {
+        String key = keyWhosePrimaryIs(a);
+        diverge(key, "stale", a, "current");
+        DivergedReplicas onB = new DivergedReplicas(b, Duration.ZERO);
+        assertFalse(onB.checked(), "no scan yet");
+
+        onB.repair();
+        assertFalse(onB.checked(), "b's copy differs from a's, and b is not the one to repair it");
+
+        new DivergedReplicas(a, Duration.ZERO).repair();
+        onB.repair();
+        assertTrue(onB.checked(), "a gave b its copy; b's next scan found every copy alike");
+    }
+
+    @Test
+    void shouldNotCountCopiesCheckedByAScanThatStartedTooSoonAfterTheMembersChanged() {
+        DivergedReplicas soon = new DivergedReplicas(a, Duration.ofHours(1));
+
+        soon.repair();
+
+        assertTrue(soon.scannedOnce());
+        assertFalse(soon.checked(), "copies still come apart for a while after a change of members");
+    }
+
+    @SafeVarargs
+    private static void assertGoneFrom(String key, Cache<Object, Object>... members) {
+        for (Cache<Object, Object> member : members) {
+            assertFalse(onlyHere(member).containsKey(key), "removed on " + member.getCacheManager().getAddress());
+        }
+    }
+
+    /** Runs {@code test} with a third member, c, in the cluster (joined and rebalanced), and stops c after it. */
+    private void withThirdMember(Consumer<Cache<Object, Object>> test) {
+        DefaultCacheManager third = member("c");
+        try {
+            Cache<Object, Object> c = third.getCache("metadata");
+            awaitMembers(c, 3);
+            test.accept(c);
+        } finally {
+            third.stop();
+        }
+    }
+
+    /** Writes {@code everywhere} to every member's copy, then {@code onlyThere} to {@code member}'s copy alone. */
+    private void diverge(String key, String everywhere, Cache<Object, Object> member, String onlyThere) {
+        a.put(key, everywhere);
+        onlyHere(member).put(key, onlyThere);
+    }
+
+    private static Cache<Object, Object> onlyHere(Cache<Object, Object> cache) {
+        return cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL);
+    }
+
+    private static String keyWhosePrimaryIs(Cache<Object, Object> cache) {
+        return IntStream.range(0, 1000).mapToObj(i -> "op-" + i)
+                .filter(key -> cache.getAdvancedCache().getDistributionManager().getCacheTopology()
+                        .getDistribution(key).isPrimary())
+                .findFirst().orElseThrow();
+    }
+
+    private DefaultCacheManager member(String name) {
+        GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
+        global.transport().clusterName(cluster).nodeName(name).addProperty("configurationFile", "jgroups-in-jvm.xml");
+        global.serialization().marshaller(new JavaSerializationMarshaller()).allowList().addRegexps("java\\..*");
+        ConfigurationBuilder cache = new ConfigurationBuilder();
+        cache.clustering().cacheMode(CacheMode.REPL_SYNC);
+        cache.transaction().transactionMode(TransactionMode.TRANSACTIONAL).lockingMode(LockingMode.OPTIMISTIC)
+                .transactionManagerLookup(new EmbeddedTransactionManagerLookup());
+        cache.locking().isolationLevel(IsolationLevel.REPEATABLE_READ);
+        DefaultCacheManager manager = new DefaultCacheManager(global.build());
+        manager.defineConfiguration("metadata", cache.build());
+        return manager;
+    }
+
+    private static void awaitMembers(Cache<Object, Object> cache, int count) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (cache.getAdvancedCache().getDistributionManager().getCacheTopology().getMembers().size() < count
+                || cache.getAdvancedCache().getDistributionManager().getCacheTopology().getPhase()
+                        != CacheTopology.Phase.NO_REBALANCE) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the cache did not reach " + count + " members: "
+                        + cache.getAdvancedCache().getDistributionManager().getCacheTopology());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

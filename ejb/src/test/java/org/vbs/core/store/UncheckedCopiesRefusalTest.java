@@ -1,0 +1,110 @@
+package org.vbs.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.transaction.TransactionManager;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vbs.core.api.ErrorCode;
+import org.vbs.core.api.VbsException;
+import org.vbs.core.testing.EmbeddedMetadata;
+
+/**
+ * A step that refuses (a client fault) before this node's copies were checked against the other members'
+ * after a change of members may have read a stale copy: it waits for the check and runs again, and the
+ * caller is told to retry, with nothing written, when the check does not come.
+ */
+class UncheckedCopiesRefusalTest {
+    private static final String KEY = "vol-00000000000000007";
+
+    private final EmbeddedMetadata metadata = new EmbeddedMetadata();
+    private final TransactionManager tm = metadata.transactionManager();
+    private final AtomicBoolean checked = new AtomicBoolean();
+    /** What this node reads of the volume: "creating" in its stale copy, until the check made it current. */
+    private final AtomicBoolean stale = new AtomicBoolean(true);
+
+    @AfterEach
+    void stop() {
+        metadata.close();
+    }
+
+    /** A DeleteVolume step: refuses while the volume it reads is 'creating', else marks it deleting. */
+    private void deleteStep(AtomicInteger runs) {
+        runs.incrementAndGet();
+        if (stale.get()) {
+            throw new VbsException(ErrorCode.INCORRECT_STATE, "DeleteVolume is not possible for volume " + KEY
+                    + " in state 'creating'");
+        }
+        metadata.cache().put(KEY, "deleting");
+    }
+
+    @Test
+    void shouldRunARefusedStepAgainOnceThisNodesCopiesAreChecked() throws Exception {
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
+                Duration.ofSeconds(30));
+        AtomicInteger runs = new AtomicInteger();
+
+        CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("delete " + KEY,
+                () -> deleteStep(runs)));
+        while (runs.get() == 0) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300);
+        assertFalse(step.isDone(), "the refusal was answered before the copies were checked");
+        stale.set(false);
+        checked.set(true);
+
+        step.get(10, TimeUnit.SECONDS);
+        assertEquals(2, runs.get());
+        assertEquals("deleting", metadata.cache().get(KEY));
+    }
+
+    @Test
+    void shouldRefuseWithServiceUnavailableAndWriteNothingWhenTheCheckDoesNotCome() {
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
+                Duration.ofMillis(300));
+        AtomicInteger runs = new AtomicInteger();
+
+        VbsException refused = assertThrows(VbsException.class, () -> transactions.run("delete " + KEY,
+                () -> deleteStep(runs)));
+
+        assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code());
+        assertTrue(refused.getMessage().contains("nothing was changed"), refused.getMessage());
+        assertEquals(1, runs.get());
+        assertFalse(metadata.cache().containsKey(KEY));
+    }
+
+    @Test
+    void shouldRefuseAtOnceOnCheckedCopies() {
+        checked.set(true);
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
+                Duration.ofSeconds(30));
+        AtomicInteger runs = new AtomicInteger();
+
+        VbsException refused = assertThrows(VbsException.class, () -> transactions.run("delete " + KEY,
+                () -> deleteStep(runs)));
+
+        assertEquals(ErrorCode.INCORRECT_STATE, refused.code());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void shouldNotHoldBackAServerFaultForTheCheck() {
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
+                Duration.ofSeconds(30));
+
+        VbsException failed = assertThrows(VbsException.class, () -> transactions.run("delete " + KEY, () -> {
+            throw new VbsException(ErrorCode.INSUFFICIENT_CAPACITY, "no room on any volume server");
+        }));
+
+        assertEquals(ErrorCode.INSUFFICIENT_CAPACITY, failed.code());
+    }
+}
