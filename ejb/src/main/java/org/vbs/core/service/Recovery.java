@@ -8,9 +8,10 @@ import org.vbs.core.ops.OperationRecord;
 
 /**
  * Hands journalled operations that no live node is running to the step runner, to resume or roll
- * back. At start-up: every operation this node ran before it stopped, and every one whose lease has
- * expired. Then periodically: every one whose lease has expired (its node died, was cut off or froze
- * past its lease) that this node is not running itself. An operation another live node holds is left
+ * back. At start-up (at the first takeover look once this node's copies of the metadata were scanned):
+ * every operation this node ran before it stopped, and every one whose lease has expired. Then
+ * periodically: every one whose lease has expired (its node died, was cut off or froze past its lease)
+ * that this node is not running itself. An operation another live node holds is left
  * alone. Recovery runs on the executor, so a resumed copy holds up neither the start nor the next scan.
  */
 final class Recovery {

@@ -3,6 +3,7 @@ package org.vbs.core.service;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 import org.vbs.core.api.StorageReconciliation;
 import org.vbs.core.api.VolumeService;
 import org.vbs.core.auth.AdminList;
@@ -32,9 +33,19 @@ public record ServiceAssembly(CoreContext core, VolumeService service, StorageRe
         return new ServiceAssembly(core, facade, facade);
     }
 
-    /** Hands the journal's interrupted operations to recovery, as a (re)start does. */
+    /**
+     * Hands the journal's interrupted operations to recovery, as a (re)start does: at the first takeover look,
+     * once this node's copies of the metadata were scanned.
+     */
     public void recover(Executor on) {
-        Recovery.start(core, on);
+        VolumeServiceBean facade = (VolumeServiceBean) service;
+        facade.recoverAtNextLook();
+        facade.takeOver(on);
+    }
+
+    /** Whether this node's copies of the metadata count as scanned for diverged ones (by default they do). */
+    public void metadataScanned(BooleanSupplier scanned) {
+        ((VolumeServiceBean) service).metadataScanned(scanned);
     }
 
     /**

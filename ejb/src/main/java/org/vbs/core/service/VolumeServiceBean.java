@@ -126,6 +126,13 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
      * entries removed during its join until its first scan for diverged copies (DivergedReplicas) has ended.
      */
     private volatile BooleanSupplier metadataScanned = () -> true;
+    /**
+     * Whether the start-up recovery (this node's own interrupted operations and the expired ones) is still to
+     * run: the first takeover look after the first scan runs it. A rejoined node that ran it at once, on the
+     * copies its state transfer left (BalancedClusterIT, 1000 calls a client), resumed operations that the
+     * others had ended, and took live nodes' operations for expired ones.
+     */
+    private volatile boolean startRecoveryDue;
 
     /** Everything a core needs besides its workflows (which the assembly makes). */
     record Parts(MetadataStore store, MetadataTransactions transactions, Hosts hosts, Executor executor,
@@ -137,7 +144,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
     void start() {
         // A member that died while committing, or a joiner, can leave members with different copies of an entry.
         DivergedReplicas replicas = new DivergedReplicas(metadataCache);
-        metadataScanned = replicas::scannedOnce;
+        metadataScanned(replicas::scannedOnce);
         MetadataTransactions transactions = new MetadataTransactions(transactionManager, new ConflictResolution(
                 List.of(metadataCache)), replicas::checked);
         MetadataStore store = new MetadataStore(metadataCache, transactions);
@@ -150,7 +157,7 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
                 Clock.systemUTC(), IdGenerator.secureRandom(), nodeName(), sealer, timeouts,
                 new AdminList(VbsHome.resolve().resolve(AdminList.FILE_NAME)),
                 Reconciler.Settings.from(System.getProperties())));
-        Recovery.start(core, executor);
+        startRecoveryDue = true;
         diverged = scheduler.scheduleWithFixedDelay(replicas::repair, DIVERGED_SCAN.toMillis(),
                 DIVERGED_SCAN.toMillis(), TimeUnit.MILLISECONDS);
         // A dead or frozen node's operations wait at most a lease and a quarter for a survivor.
@@ -175,6 +182,16 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         }, timeouts.lease().toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
     }
 
+    /** A (re)start's recovery is due at the next look (ServiceAssembly's tests restart with it). */
+    void recoverAtNextLook() {
+        startRecoveryDue = true;
+    }
+
+    /** Whether this node's copies of the metadata were scanned (ServiceAssembly's tests set it). */
+    void metadataScanned(BooleanSupplier scanned) {
+        metadataScanned = Objects.requireNonNull(scanned, "scanned");
+    }
+
     /**
      * One periodic takeover look (ServiceAssembly's tests make it too): the operations whose lease has
      * expired go to recovery, then the volumes left in a transitional state with no record are journalled again,
@@ -188,6 +205,15 @@ public class VolumeServiceBean implements VolumeService, StorageReconciliation {
         }
         if (!metadataScanned.getAsBoolean()) {
             LOG.debug("Takeover: this node has not yet scanned its copies of the metadata for diverged ones; not looking");
+            return;
+        }
+        if (startRecoveryDue) {
+            try {
+                Recovery.start(core, on);
+                startRecoveryDue = false;
+            } catch (RuntimeException e) {
+                LOG.warnf("Recovery: the metadata cannot be read now (%s); trying again at the next look", e.toString());
+            }
             return;
         }
         MetadataStore.Contents seen;

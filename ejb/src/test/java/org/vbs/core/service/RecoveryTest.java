@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,28 @@ class RecoveryTest {
         QueuedExecutor afterRestart = new QueuedExecutor();
         fixture.assembly.recover(afterRestart);
         afterRestart.runAll();
+    }
+
+    @Test
+    void shouldRecoverAtRestartOnlyOnceThisNodesCopiesOfTheMetadataWereScanned() {
+        Volume deleting = interruptedDelete(ServiceFixture.NODE, ServiceFixture.CLOCK.instant().plusSeconds(60));
+        AtomicBoolean scanned = new AtomicBoolean();
+        fixture.assembly.metadataScanned(scanned::get);
+        QueuedExecutor afterRestart = new QueuedExecutor();
+
+        // Restarted (a rejoined node's copies may be stale until its first scan): nothing handed over yet.
+        fixture.assembly.recover(afterRestart);
+        afterRestart.runAll();
+        assertEquals(VolumeState.DELETING, volume(deleting.id()).state());
+        assertEquals(1, fixture.metadata.operations().size());
+
+        // The first look after the scan runs the restart's recovery: the delete is finished.
+        scanned.set(true);
+        fixture.assembly.takeOver(afterRestart);
+        afterRestart.runAll();
+        assertTrue(fixture.metadata.store().volume(deleting.id()).isEmpty());
+        assertFalse(Files.exists(fixture.driver.volumeFile(deleting.id())));
+        assertTrue(fixture.metadata.operations().isEmpty(), fixture.metadata.operations().toString());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.transaction.TransactionManager;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,17 +49,19 @@ class UncheckedCopiesRefusalTest {
 
     @Test
     void shouldRunARefusedStepAgainOnceThisNodesCopiesAreChecked() throws Exception {
-        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
-                Duration.ofSeconds(30));
+        // Asked three times: the refused step has looked again after a pause, and still not answered.
+        CountDownLatch askedAgain = new CountDownLatch(3);
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, () -> {
+            askedAgain.countDown();
+            return checked.get();
+        }, Duration.ofSeconds(30));
         AtomicInteger runs = new AtomicInteger();
 
         CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("delete " + KEY,
                 () -> deleteStep(runs)));
-        while (runs.get() == 0) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(300);
+        assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the refused step did not ask whether the copies were checked");
         assertFalse(step.isDone(), "the refusal was answered before the copies were checked");
+        assertEquals(1, runs.get());
         stale.set(false);
         checked.set(true);
 

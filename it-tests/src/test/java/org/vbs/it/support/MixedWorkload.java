@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.vbs.it.client.AttachmentSetItemResponseType;
 import org.vbs.it.client.DescribeVolumesSetItemResponseType;
@@ -54,6 +55,7 @@ public final class MixedWorkload {
     private final String instance;
     private final List<Optional<String>> devices;
     private final int callsPerClient;
+    private final BooleanSupplier enough;
     private final String run;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -66,15 +68,25 @@ public final class MixedWorkload {
      * @param host          the hypervisor host of the attaches
      * @param instance      the instance the attaches go to
      * @param devices       one per client: the device its attaches use, or empty for a client that never attaches
-     * @param callsPerClient how many calls each client makes, its last cycle finished
+     * @param callsPerClient how many calls each client makes at least, its last cycle finished
      */
     public MixedWorkload(Supplier<Caller> callers, String host, String instance, List<Optional<String>> devices,
                          int callsPerClient) {
+        this(callers, host, instance, devices, callsPerClient, () -> true);
+    }
+
+    /**
+     * @param enough whether the run may end: each client goes on with further cycles past its
+     *        {@code callsPerClient} until it says so (a test that must see something happen under load)
+     */
+    public MixedWorkload(Supplier<Caller> callers, String host, String instance, List<Optional<String>> devices,
+                         int callsPerClient, BooleanSupplier enough) {
         this.callers = callers;
         this.host = host;
         this.instance = instance;
         this.devices = List.copyOf(devices);
         this.callsPerClient = callsPerClient;
+        this.enough = enough;
         this.run = "mixed-" + Long.toHexString(System.nanoTime());
     }
 
@@ -139,7 +151,7 @@ public final class MixedWorkload {
         clients.add(caller);
         Client client = new Client(caller);
         Optional<String> device = devices.get(index);
-        for (int cycle = 0; client.calls < callsPerClient; cycle++) {
+        for (int cycle = 0; client.calls < callsPerClient || !enough.getAsBoolean(); cycle++) {
             String token = run + "-" + index + "-" + cycle;
             try {
                 client.cycle(token, device);

@@ -8,12 +8,15 @@ import org.jgroups.View;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
-import org.jgroups.protocols.NAKACK4;
+import org.jgroups.protocols.MFC;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
-import org.jgroups.protocols.UNICAST4;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
 
 /**
  * A JGroups member with WildFly's tcp stack (10-network.cli) but neither AUTH nor SYM_ENCRYPT, as a
@@ -45,8 +48,9 @@ public final class PlainJGroupsMember {
         try (JChannel channel = new JChannel(new TCP().setBindAddress(InetAddress.getByName(args[1]))
                 .setBindPort(Integer.parseInt(args[2])),
                 new TCPPING().initialHosts(List.of(node)).portRange(0), new MERGE3(), new FD_ALL3(),
-                new VERIFY_SUSPECT2(), new NAKACK4(), new UNICAST4(),
-                new GMS().setJoinTimeout(JOIN_TIMEOUT_MS).setMaxJoinAttempts(JOIN_ATTEMPTS), new FRAG4())
+                new VERIFY_SUSPECT2(), new NAKACK2(), new UNICAST3(), new STABLE(),
+                new GMS().setJoinTimeout(JOIN_TIMEOUT_MS).setMaxJoinAttempts(JOIN_ATTEMPTS), new UFC(), new MFC(),
+                new FRAG4())
                 .name(args[0])) {
             channel.connect(args[3]);
             View view = channel.getView();

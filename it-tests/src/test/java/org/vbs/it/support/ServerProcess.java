@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -304,6 +305,23 @@ public final class ServerProcess {
         } catch (IllegalStateException shuttingDown) {
             // The JVM is already exiting: the hook runs (or ran) anyway, and finds nothing to stop.
         }
+    }
+
+    /** How the start-up recovery reports, with how many interrupted operations it found. */
+    private static final Pattern RECOVERED = Pattern.compile("Recovery: (\\d+) interrupted operation\\(s\\)");
+
+    /**
+     * Waits until the console shows the start-up recovery after {@code fromOffset} (its length before the
+     * start) and returns how many interrupted operations it found. Recovery runs at the first takeover look
+     * after the server's first scan of its metadata copies, a few seconds after the deployment.
+     */
+    public int awaitStartRecovery(long fromOffset, Duration patience) throws Exception {
+        return Await.until("the start-up recovery in " + log, patience, () -> {
+            byte[] all = Files.readAllBytes(log);
+            Matcher recovered = RECOVERED.matcher(new String(all, (int) Math.min(fromOffset, all.length),
+                    (int) Math.max(0, all.length - fromOffset), StandardCharsets.UTF_8));
+            return recovered.find() ? Optional.of(Integer.parseInt(recovered.group(1))) : Optional.empty();
+        }, this::logTail);
     }
 
     /** The last lines of the server's console, for failure messages. */

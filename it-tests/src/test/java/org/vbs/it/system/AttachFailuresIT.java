@@ -517,8 +517,7 @@ public class AttachFailuresIT {
         server.start();
 
         // then its recovery finds no interrupted operation
-        String afterRestart = Files.readString(server.consoleLog(), StandardCharsets.UTF_8).substring((int) logged);
-        assertTrue(afterRestart.contains("Recovery: 0 interrupted operation(s)"), server.logTail());
+        assertEquals(0, server.awaitStartRecovery(logged, Duration.ofSeconds(60)));
         user = Callers.of(server.endpoint(), server.vbsHome()).devUser();
         assertEquals(List.of(), user.allVolumes(Map.of()).stream().map(v -> v.getVolumeId() + " " + v.getStatus())
                 .toList());

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +71,8 @@ public class BalancedClusterIT {
     private static final int MIXED_CLIENTS = 32;
     private static final int ATTACHING_CLIENTS = 4;
     private static final int MIXED_CALLS_PER_CLIENT = 80;
+    /** How many calls a client makes at least after the killed node is back, so that it serves its share. */
+    private static final int CALLS_A_CLIENT_AFTER_UP = 10;
 
     private final int portOffset = ItConfig.systemPortOffset() + OFFSET_ABOVE_SYSTEM;
     private final String cluster = "it" + portOffset;
@@ -228,8 +231,11 @@ public class BalancedClusterIT {
         }
         int callsPerClient = Integer.getInteger("vbs.it.mixed.calls", MIXED_CALLS_PER_CLIENT);
         Callers users = Callers.of(balancer, home.resolve("node1"));
+        // the clients go on until the killed node is back and has had its share of calls, however few
+        // calls each was asked for
+        AtomicBoolean backUnderLoad = new AtomicBoolean();
         MixedWorkload workload = new MixedWorkload(() -> users.newUser("mixed"), "local", "demo-vm", devices,
-                callsPerClient);
+                callsPerClient, backUnderLoad::get);
         long total = (long) MIXED_CLIENTS * callsPerClient;
         ExecutorService running = Executors.newSingleThreadExecutor();
         try {
@@ -249,14 +255,16 @@ public class BalancedClusterIT {
             Processes.Result up = cluster("up", UP_PATIENCE);
             assertEquals(0, up.exitCode(), up.describe());
             long upTook = System.nanoTime() - upStart;
-            boolean restartedUnderLoad = !result.isDone();
+            long callsAtUp = workload.callsSoFar();
+            awaitCalls(workload, callsAtUp + (long) MIXED_CLIENTS * CALLS_A_CLIENT_AFTER_UP, result);
+            backUnderLoad.set(true);
             MixedWorkload.Result done = result.get(30, TimeUnit.MINUTES);
             System.out.printf("BalancedClusterIT mixed workload: %d clients (%d attaching), %d calls in %d s, %.1f"
                     + " calls/s (%.1f calls/s on 3 healthy nodes, before the kill); %d retried once, %d failed;"
-                    + " %s (the coordinator) back with up in %d s (%s the workload)%n", done.clients().size(),
-                    ATTACHING_CLIENTS, done.calls(), done.took().toSeconds(), done.callsPerSecond(), healthy,
-                    done.retried(), done.failures().size(), victim.name(), upTook / 1_000_000_000,
-                    restartedUnderLoad ? "during" : "after");
+                    + " %s (the coordinator) back with up in %d s, after %d calls; %d calls after that%n",
+                    done.clients().size(), ATTACHING_CLIENTS, done.calls(), done.took().toSeconds(),
+                    done.callsPerSecond(), healthy, done.retried(), done.failures().size(), victim.name(),
+                    upTook / 1_000_000_000, callsAtUp, done.calls() - callsAtUp);
 
             // then no call failed beyond its one retry, no token made two volumes
             assertEquals(List.of(), done.failures());
@@ -281,6 +289,7 @@ public class BalancedClusterIT {
             assertEquals(200, back.readiness(), back.toString());
             assertEquals("UP", back.balancerState(), back.toString());
         } finally {
+            backUnderLoad.set(true);
             running.shutdownNow();
         }
     }

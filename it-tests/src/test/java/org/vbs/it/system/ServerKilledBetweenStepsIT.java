@@ -1,17 +1,13 @@
 package org.vbs.it.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.vbs.it.support.Caller;
@@ -29,8 +25,6 @@ import org.vbs.it.support.VbsHomes;
  * (by the operator's own hosts files) as volume server and hypervisor host.
  */
 public class ServerKilledBetweenStepsIT extends KilledBetweenSteps {
-    private static final Pattern RECOVERED = Pattern.compile("Recovery: (\\d+) interrupted operation\\(s\\)");
-
     private ServerProcess server;
 
     @Override
@@ -124,12 +118,8 @@ public class ServerKilledBetweenStepsIT extends KilledBetweenSteps {
         long from = Files.exists(server.consoleLog()) ? Files.size(server.consoleLog()) : 0;
         long t0 = System.nanoTime();
         server.start();
-        byte[] all = Files.readAllBytes(server.consoleLog());
-        String log = new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8);
-        Matcher recovered = RECOVERED.matcher(log);
-        assertTrue(recovered.find(), "no recovery line in the log of the " + what + ":\n" + server.logTail());
-        System.out.printf("%s: %d ms, recovery found %s operation(s)%n", what, millis(t0, System.nanoTime()),
-                recovered.group(1));
-        return Integer.parseInt(recovered.group(1));
+        int found = server.awaitStartRecovery(from, SETTLE);
+        System.out.printf("%s: %d ms, recovery found %d operation(s)%n", what, millis(t0, System.nanoTime()), found);
+        return found;
     }
 }
