@@ -14,7 +14,6 @@ import org.infinispan.Cache;
 import org.infinispan.conflict.ConflictManager;
 import org.infinispan.conflict.ConflictManagerFactory;
 import org.infinispan.context.Flag;
-import org.infinispan.container.entries.InternalCacheValue;
 import org.infinispan.distribution.DistributionManager;
 import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.partitionhandling.AvailabilityMode;
@@ -46,7 +45,7 @@ import org.vbs.core.store.MetadataTransactions;
  * could have seen.
  *
  * <p>How: a scan reads every member's copies of each entry this node holds, one entry at a time
- * ({@link ConflictManager#getAllVersions}), and reads those that differ again a moment later: only an entry
+ * ({@link MemberCopies}), and reads those that differ again a moment later: only an entry
  * whose copies are still the same then has diverged (the others were commits on their way). Scans run at
  * every look until one that started a while after the members last changed found every copy alike, and
  * then every {@link #EVERY}; until then this node's copies are not {@link #checked()}. Where copies have
@@ -80,6 +79,7 @@ public final class DivergedReplicas {
     private final Cache<Object, Object> cache;
     private final MetadataTransactions transactions;
     private final Duration settleAfter;
+    private final MemberCopies memberCopies;
     /** The cache topology a look last saw, and when it first saw it. */
     private int seenTopology = -1;
     private long seenAt;
@@ -98,6 +98,7 @@ public final class DivergedReplicas {
         // for this check (it never refuses): plain transactions on the cache's transaction manager.
         this.transactions = new MetadataTransactions(cache.getAdvancedCache().getTransactionManager());
         this.settleAfter = Objects.requireNonNull(settleAfter, "settleAfter");
+        this.memberCopies = new MemberCopies(cache);
     }
 
     /**
@@ -177,9 +178,12 @@ public final class DivergedReplicas {
             // Each entry's copies are read together, one entry at a time (ConflictManager.getConflicts() would read
             // them a segment at a time, but it shares its stream with Infinispan's own resolution after a merge,
             // which then waited for a scan: 169 s in ClusterFailuresIT).
-            Map<Address, Object> copies = values(conflicts.getAllVersions(key));
-            if (Diverged.of(key, copies, members, here).isPresent()) {
-                differing.put(key, copies);
+            Optional<Map<Address, Object>> copies = memberCopies.of(key, topology);
+            if (copies.isEmpty()) {
+                return membersChanging();
+            }
+            if (Diverged.of(key, copies.get(), members, here).isPresent()) {
+                differing.put(key, copies.get());
             }
         }
         int diverged = 0;
@@ -192,7 +196,12 @@ public final class DivergedReplicas {
                 return repaired;
             }
             Object key = entry.getKey();
-            Map<Address, Object> again = values(conflicts.getAllVersions(key));
+            Optional<Map<Address, Object>> readAgain = memberCopies.of(key, topology);
+            if (readAgain.isEmpty()) {
+                membersChanging();
+                return repaired;
+            }
+            Map<Address, Object> again = readAgain.get();
             Optional<Diverged> found = Diverged.of(key, again, members, here);
             if (found.isEmpty() || !again.equals(entry.getValue())) {
                 continue; // one again, or a commit was on its way: the copies have changed since
@@ -230,16 +239,15 @@ public final class DivergedReplicas {
         if (distribution.getCacheTopology().getTopologyId() == topologyId) {
             return false;
         }
-        LOG.infof("Cache %s: the members changed during the scan for diverged copies; the next look scans again",
-                cache.getName());
+        membersChanging();
         return true;
     }
 
-    /** Each member's copy of an entry: its value, or null where it holds none. */
-    private static Map<Address, Object> values(Map<Address, InternalCacheValue<Object>> copies) {
-        Map<Address, Object> values = new HashMap<>();
-        copies.forEach((member, copy) -> values.put(member, copy == null ? null : copy.getValue()));
-        return values;
+    /** @return no entry repaired: a scan that saw the members change ends, and the next look scans again */
+    private int membersChanging() {
+        LOG.infof("Cache %s: the members changed during the scan for diverged copies; the next look scans again",
+                cache.getName());
+        return 0;
     }
 
     private static void pause(Duration pause) {

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.infinispan.Cache;
@@ -16,12 +20,20 @@ import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.context.Flag;
+import org.infinispan.distribution.LocalizedCacheTopology;
+import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.remoting.transport.Transport;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.infinispan.topology.CacheTopology;
 import org.infinispan.transaction.LockingMode;
 import org.infinispan.transaction.TransactionMode;
 import org.infinispan.transaction.lookup.EmbeddedTransactionManagerLookup;
 import org.infinispan.util.concurrent.IsolationLevel;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.SHARED_LOOPBACK;
+import org.jgroups.stack.ProtocolStack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +211,55 @@ class DivergedReplicasTest {
         assertFalse(soon.checked(), "copies still come apart for a while after a change of members");
     }
 
+    @Test
+    void shouldLetThisMembersCacheFollowTheClusterWhenAMemberLeavesWhileAScanWaitsForAnother() throws Exception {
+        DefaultCacheManager third = member("c");
+        DefaultCacheManager fourth = member("d");
+        ExecutorService scanning = Executors.newSingleThreadExecutor();
+        try {
+            for (Cache<Object, Object> member : List.of(a, b, third.getCache("metadata"), fourth.getCache("metadata"))) {
+                awaitMembers(member, 4);
+            }
+            a.put("vol-1", "available");
+            // given c hears nothing from b (a lossy link: b's reads of c's copies wait)
+            DISCARD lossyLink = new DISCARD().addIgnoreMember(channelOf(second).getAddress());
+            channelOf(third).getProtocolStack().insertProtocol(lossyLink, ProtocolStack.Position.ABOVE,
+                    SHARED_LOOPBACK.class);
+            int before = topologyOf(b).getTopologyId();
+            // and a scan on b waits for c's copy
+            Future<Integer> scan = scanning.submit(() -> new DivergedReplicas(b, Duration.ZERO).repair());
+            Thread.sleep(500);
+            assertFalse(scan.isDone(), "the scan should wait for c's answer");
+
+            // when d leaves, and the rebalance without d begins while the scan still waits
+            fourth.stop();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (topologyOf(b).getMembers().size() != 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(1000);
+            // and c hears from b again
+            lossyLink.resetIgnoredMembers();
+
+            // then the scan ends, having repaired nothing, and b's cache follows the cluster to the new members
+            // (Infinispan's ConflictManager.getAllVersions, waiting for c when the rebalance began, failed that
+            // rebalance on b: b stayed on the old topology, and the cluster's writes waited for it)
+            assertEquals(0, scan.get(30, TimeUnit.SECONDS));
+            awaitMembers(b, 3);
+            awaitMembers(a, 3);
+            assertTrue(topologyOf(b).getTopologyId() > before);
+            assertEquals(topologyOf(a).getTopologyId(), topologyOf(b).getTopologyId());
+            // and a write through b reaches every member
+            b.put("vol-1", "in-use");
+            assertEquals("in-use", onlyHere(a).get("vol-1"));
+            assertEquals("in-use", onlyHere(third.getCache("metadata")).get("vol-1"));
+        } finally {
+            scanning.shutdownNow();
+            fourth.stop();
+            third.stop();
+        }
+    }
+
     @SafeVarargs
     private static void assertGoneFrom(String key, Cache<Object, Object>... members) {
         for (Cache<Object, Object> member : members) {
@@ -249,9 +310,17 @@ class DivergedReplicasTest {
         return manager;
     }
 
+    private static LocalizedCacheTopology topologyOf(Cache<Object, Object> cache) {
+        return cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+    }
+
+    private static JChannel channelOf(DefaultCacheManager member) {
+        return ((JGroupsTransport) GlobalComponentRegistry.componentOf(member, Transport.class)).getChannel();
+    }
+
     private static void awaitMembers(Cache<Object, Object> cache, int count) {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (cache.getAdvancedCache().getDistributionManager().getCacheTopology().getMembers().size() < count
+        while (cache.getAdvancedCache().getDistributionManager().getCacheTopology().getMembers().size() != count
                 || cache.getAdvancedCache().getDistributionManager().getCacheTopology().getPhase()
                         != CacheTopology.Phase.NO_REBALANCE) {
             if (System.nanoTime() > deadline) {

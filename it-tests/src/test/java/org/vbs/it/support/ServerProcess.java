@@ -317,9 +317,7 @@ public final class ServerProcess {
      */
     public int awaitStartRecovery(long fromOffset, Duration patience) throws Exception {
         return Await.until("the start-up recovery in " + log, patience, () -> {
-            byte[] all = Files.readAllBytes(log);
-            Matcher recovered = RECOVERED.matcher(new String(all, (int) Math.min(fromOffset, all.length),
-                    (int) Math.max(0, all.length - fromOffset), StandardCharsets.UTF_8));
+            Matcher recovered = RECOVERED.matcher(ConsoleLog.since(log, fromOffset));
             return recovered.find() ? Optional.of(Integer.parseInt(recovered.group(1))) : Optional.empty();
         }, this::logTail);
     }

@@ -146,10 +146,7 @@ public final class StepFaults {
     }
 
     private static Optional<String> firedSince(Path consoleLog, long fromOffset, Point point) throws IOException {
-        byte[] all = Files.readAllBytes(consoleLog);
-        String since = new String(all, (int) Math.min(fromOffset, all.length),
-                (int) Math.max(0, all.length - fromOffset), StandardCharsets.UTF_8);
-        Matcher fired = FIRED.matcher(since);
+        Matcher fired = FIRED.matcher(ConsoleLog.since(consoleLog, fromOffset));
         while (fired.find()) {
             if (fired.group(2).equals(point.kind()) && fired.group(3).equals(point.step())
                     && fired.group(4).equals(point.when().word)) {

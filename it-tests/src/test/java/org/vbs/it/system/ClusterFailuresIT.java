@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.vbs.it.client.VbsFault;
 import org.vbs.it.support.Await;
 import org.vbs.it.support.Caller;
+import org.vbs.it.support.ConsoleLog;
 import org.vbs.it.support.Faults;
 import org.vbs.it.support.ItConfig;
 import org.vbs.it.support.LoopbackCluster;
@@ -220,12 +221,16 @@ public class ClusterFailuresIT {
         assertEquals(volume, StepFaults.awaitFired(cluster.node(A).consoleLog(), logBefore, BEFORE_COPY,
                 Duration.ofSeconds(60)));
         long frozenAt = System.nanoTime();
+        long logOfB = Files.size(cluster.node(B).consoleLog());
+        long logOfC = Files.size(cluster.node(C).consoleLog());
         cluster.freeze(A);
 
         // then a survivor takes it over and finishes the copy: the volume is available with the data
         Await.until(volume + " to be available through B", LoopbackCluster.CLUSTER_PATIENCE,
                 () -> Optional.of(settled("a Describe through B", () -> throughB.volume(volume).getStatus()))
-                        .filter("available"::equals), () -> "not yet");
+                        .filter("available"::equals),
+                () -> "not yet; what B and C logged about it:\n" + takeoverLines(B, logOfB, volume)
+                        + takeoverLines(C, logOfC, volume));
         System.out.printf("ClusterFailuresIT: the volume of frozen node A was available through B %d s after A"
                 + " froze (failure detection, then the %s lease, then the takeover scan and the copy)%n",
                 secondsSince(frozenAt), LEASE);
@@ -290,10 +295,22 @@ public class ClusterFailuresIT {
         return head;
     }
 
+    /** The last lines a node logged since an offset about a volume, takeovers and its view: why none was seen. */
+    private String takeoverLines(int node, long offset, String volume) {
+        Pattern relevant = Pattern.compile(".*(" + volume + "|Takeover|Recovery|ISPN000094|ISPN100000|ISPN100001"
+                + "|DivergedReplicas| WARN | ERROR ).*");
+        try {
+            List<String> lines = linesSince(cluster.node(node).consoleLog(), offset).stream()
+                    .filter(line -> relevant.matcher(line).matches())
+                    .map(line -> line.substring(0, Math.min(line.length(), 240))).toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size())) + "\n";
+        } catch (Exception e) {
+            return "(the log of node " + node + " could not be read: " + e + ")\n";
+        }
+    }
+
     private static List<String> linesSince(Path log, long offset) throws Exception {
-        byte[] all = Files.readAllBytes(log);
-        int from = (int) Math.min(offset, all.length);
-        return new String(all, from, all.length - from, StandardCharsets.UTF_8).lines().toList();
+        return ConsoleLog.since(log, offset).lines().toList();
     }
 
     private static long secondsSince(long nanos) {
