@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.infinispan.Cache;
@@ -215,7 +217,12 @@ class DivergedReplicasTest {
     void shouldLetThisMembersCacheFollowTheClusterWhenAMemberLeavesWhileAScanWaitsForAnother() throws Exception {
         DefaultCacheManager third = member("c");
         DefaultCacheManager fourth = member("d");
-        ExecutorService scanning = Executors.newSingleThreadExecutor();
+        AtomicReference<Thread> scanner = new AtomicReference<>();
+        ExecutorService scanning = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "scan");
+            scanner.set(thread);
+            return thread;
+        });
         try {
             for (Cache<Object, Object> member : List.of(a, b, third.getCache("metadata"), fourth.getCache("metadata"))) {
                 awaitMembers(member, 4);
@@ -225,19 +232,19 @@ class DivergedReplicasTest {
             DISCARD lossyLink = new DISCARD().addIgnoreMember(channelOf(second).getAddress());
             channelOf(third).getProtocolStack().insertProtocol(lossyLink, ProtocolStack.Position.ABOVE,
                     SHARED_LOOPBACK.class);
+            // (the members' new cache topology, then the rebalance's, follow this one)
             int before = topologyOf(b).getTopologyId();
             // and a scan on b waits for c's copy
             Future<Integer> scan = scanning.submit(() -> new DivergedReplicas(b, Duration.ZERO).repair());
-            Thread.sleep(500);
+            awaitTrue("the scan to wait for c's answer", Duration.ofSeconds(10),
+                    () -> scanner.get() != null && (scanner.get().getState() == Thread.State.WAITING
+                            || scanner.get().getState() == Thread.State.TIMED_WAITING));
             assertFalse(scan.isDone(), "the scan should wait for c's answer");
 
             // when d leaves, and the rebalance without d begins while the scan still waits
             fourth.stop();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (topologyOf(b).getMembers().size() != 3 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(1000);
+            awaitTrue("the coordinator to begin the rebalance without d", Duration.ofSeconds(30),
+                    () -> topologyOf(a).getMembers().size() == 3 && topologyOf(a).getTopologyId() >= before + 2);
             // and c hears from b again
             lossyLink.resetIgnoredMembers();
 
@@ -308,6 +315,17 @@ class DivergedReplicasTest {
         DefaultCacheManager manager = new DefaultCacheManager(global.build());
         manager.defineConfiguration("metadata", cache.build());
         return manager;
+    }
+
+    private static void awaitTrue(String what, Duration patience, BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + patience + " for " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static LocalizedCacheTopology topologyOf(Cache<Object, Object> cache) {
