@@ -4,9 +4,9 @@ import jakarta.xml.ws.WebServiceException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +59,7 @@ import org.vbs.cli.generated.VolumeServicePortType;
  */
 final class FailoverPort implements VolumeServicePortType {
     static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
+    private static final String CONNECT_TIMED_OUT = "Connect timed out";
 
     /** What a failed attempt says about the request. */
     enum Kind {
@@ -161,11 +162,19 @@ final class FailoverPort implements VolumeServicePortType {
     private static Optional<IOException> notSent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
-                    || t instanceof HttpConnectTimeoutException || t instanceof SSLHandshakeException) {
+                    || t instanceof SSLHandshakeException || isConnectTimeout(t)) {
                 return Optional.of((IOException) t);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * HttpURLConnection tells a connect timeout from a read timeout only by the socket's message (the
+     * JDK's NioSocketImpl: "Connect timed out", "Read timed out").
+     */
+    private static boolean isConnectTimeout(Throwable t) {
+        return t instanceof SocketTimeoutException && CONNECT_TIMED_OUT.equals(t.getMessage());
     }
 
     /** Short: which failure, without the wrappers (never a secret: no request content is in it). */

@@ -17,7 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.http.HttpConnectTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.transport.http.URLConnectionHTTPConduit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,7 @@ import org.vbs.cli.generated.CreateVolumeType;
 import org.vbs.cli.generated.DeleteVolumeResponseType;
 import org.vbs.cli.generated.DeleteVolumeType;
 import org.vbs.cli.generated.VbsFault;
+import org.vbs.cli.generated.VolumeServicePortType;
 import org.vbs.security.Credential;
 import org.vbs.security.KeyStores;
 import org.vbs.security.pki.DevPki;
@@ -230,6 +233,29 @@ class FailoverTest {
     }
 
     @Test
+    void shouldCallThroughTheJdksHttpUrlConnection() throws Exception {
+        List<VolumeServicePortType> opened = new ArrayList<>();
+        PortFactory signed = new SignedPortFactory(CliRun.noPassphrase());
+        PortFactory recording = settings -> {
+            PortFactory.EndpointPorts ports = signed.open(settings);
+            return endpoint -> {
+                VolumeServicePortType port = ports.port(endpoint);
+                opened.add(port);
+                return port;
+            };
+        };
+        String real = publish(new Node());
+
+        CliRun run = CliRun.run(recording, Map.of("VBS_HOME", home.toString()), false, "delete-volume", "vol-1",
+                "--url", real);
+
+        assertEquals(ExitCode.OK, run.status(), run.err());
+        assertEquals(1, opened.size());
+        // Not CXF's java.net.http conduit (a subclass), whose own NullPointerException can hide why a call failed.
+        assertEquals(URLConnectionHTTPConduit.class, ClientProxy.getClient(opened.get(0)).getConduit().getClass());
+    }
+
+    @Test
     void shouldReportEveryEndpointTriedWhenNoneAnswers() throws Exception {
         String dead = closedPort();
         Recorded unavailable = answering(503);
@@ -247,12 +273,16 @@ class FailoverTest {
 
     @Test
     void shouldTellNotSentFromMaybeTakenByTheFailure() {
+        // As CXF wraps the socket's exception: one of the same type naming the URL, the socket's as its cause.
+        String invoking = "SocketTimeoutException invoking http://127.0.0.1:1/vbs/VolumeService: ";
         assertEquals(FailoverPort.Kind.NOT_SENT, FailoverPort.classify(new WebServiceException("Could not send",
-                new HttpConnectTimeoutException("HTTP connect timed out"))));
+                new SocketTimeoutException(invoking + "Connect timed out").initCause(
+                        new SocketTimeoutException("Connect timed out")))));
         assertEquals(FailoverPort.Kind.NOT_SENT, FailoverPort.classify(new WebServiceException("Could not send",
                 new NoRouteToHostException("No route to host"))));
         assertEquals(FailoverPort.Kind.AMBIGUOUS, FailoverPort.classify(new WebServiceException("Could not receive",
-                new java.net.http.HttpTimeoutException("request timed out"))));
+                new SocketTimeoutException(invoking + "Read timed out").initCause(
+                        new SocketTimeoutException("Read timed out")))));
         assertEquals(FailoverPort.Kind.FINAL, FailoverPort.classify(new IllegalStateException("a bug")));
     }
 

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
 import org.infinispan.conflict.ConflictManager;
 import org.infinispan.conflict.ConflictManagerFactory;
+import org.infinispan.container.versioning.InequalVersionComparisonResult;
 import org.infinispan.context.Flag;
 import org.infinispan.distribution.DistributionManager;
 import org.infinispan.distribution.LocalizedCacheTopology;
@@ -21,12 +23,13 @@ import org.infinispan.remoting.transport.Address;
 import org.infinispan.topology.CacheTopology;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.cluster.MemberCopies.Copy;
 import org.vbs.core.store.MetadataTransactions;
 
 /**
  * Makes the members' copies of a metadata entry one again where they differ: each member does it for the
- * entries it is the primary owner of, and every member then holds the copy most of them held (on a tie,
- * the oldest member's).
+ * entries it is the primary owner of, and every member then holds the newest of the copies (present or
+ * not as most of them hold it).
  *
  * <p>Why copies differ: a member that dies while it commits reaches some members and not others, and
  * the others roll its transaction back ({@link OrphanedTransactions}); a conflict resolution after the
@@ -39,10 +42,14 @@ import org.vbs.core.store.MetadataTransactions;
  * owner makes against its own copy, let its writes of such a copy through: its reconciler marked a volume
  * deleted a minute before {@code error}, and every member held it again.
  *
- * <p>Which copy: the one most members hold, since one member's loss or one joiner's stale state leaves
- * the others agreeing; on a tie (two members), the oldest member's (first in the view), since a joiner's
- * copies are the doubtful ones. Either copy of a transaction that a death left split is one the callers
- * could have seen.
+ * <p>Which copy ({@link Diverged}): present or not as most members hold it, since one member's loss or one
+ * joiner's stale state leaves the others agreeing, and on a tie (two members) as the oldest member does
+ * (first in the view), since a joiner's copies are the doubtful ones; and then the value with the newest
+ * version, since a committed write that some members missed must not be undone by their older copies
+ * (seen in BalancedClusterIT: a volume one node had committed to {@code deleting} during the settling
+ * after a rejoin went back to {@code available}, the copy most members held, and that node's next
+ * step was refused). Either copy of a transaction that a death left split is one the callers could have
+ * seen.
  *
  * <p>How: a scan reads every member's copies of each entry this node holds, one entry at a time
  * ({@link MemberCopies}), and reads those that differ again a moment later: only an entry
@@ -170,7 +177,7 @@ public final class DivergedReplicas {
         List<Address> members = cache.getCacheManager().getMembers();
         Address here = cache.getCacheManager().getAddress();
         List<Object> keys = new ArrayList<>(advanced.withFlags(Flag.CACHE_MODE_LOCAL).keySet());
-        Map<Object, Map<Address, Object>> differing = new LinkedHashMap<>();
+        Map<Object, Map<Address, Copy>> differing = new LinkedHashMap<>();
         for (Object key : keys) {
             if (changedSince(distribution, topologyId)) {
                 return 0;
@@ -178,7 +185,7 @@ public final class DivergedReplicas {
             // Each entry's copies are read together, one entry at a time (ConflictManager.getConflicts() would read
             // them a segment at a time, but it shares its stream with Infinispan's own resolution after a merge,
             // which then waited for a scan: 169 s in ClusterFailuresIT).
-            Optional<Map<Address, Object>> copies = memberCopies.of(key, topology);
+            Optional<Map<Address, Copy>> copies = memberCopies.of(key, topology);
             if (copies.isEmpty()) {
                 return membersChanging();
             }
@@ -191,17 +198,17 @@ public final class DivergedReplicas {
         if (!differing.isEmpty()) {
             pause(CONFIRM_AFTER);
         }
-        for (Map.Entry<Object, Map<Address, Object>> entry : differing.entrySet()) {
+        for (Map.Entry<Object, Map<Address, Copy>> entry : differing.entrySet()) {
             if (changedSince(distribution, topologyId)) {
                 return repaired;
             }
             Object key = entry.getKey();
-            Optional<Map<Address, Object>> readAgain = memberCopies.of(key, topology);
+            Optional<Map<Address, Copy>> readAgain = memberCopies.of(key, topology);
             if (readAgain.isEmpty()) {
                 membersChanging();
                 return repaired;
             }
-            Map<Address, Object> again = readAgain.get();
+            Map<Address, Copy> again = readAgain.get();
             Optional<Diverged> found = Diverged.of(key, again, members, here);
             if (found.isEmpty() || !again.equals(entry.getValue())) {
                 continue; // one again, or a commit was on its way: the copies have changed since
@@ -212,7 +219,7 @@ public final class DivergedReplicas {
                 if (makeOne(found.get())) {
                     repaired++;
                 }
-            } else if (found.get().chosen() == null && again.get(primary) == null && found.get().here() != null) {
+            } else if (found.get().chosen() == null && !again.getOrDefault(primary, Copy.ABSENT).present() && found.get().here() != null) {
                 // An entry only this node (and fewer than half of the members) holds, which the primary owner
                 // does not: the primary owner never looks at it, so this node drops its own copy.
                 advanced.withFlags(Flag.CACHE_MODE_LOCAL).remove(key);
@@ -280,8 +287,8 @@ public final class DivergedReplicas {
                 return true;
             });
             if (written) {
-                LOG.warnf("Cache %s: the members held %d different copies of %s; every member now holds the one"
-                        + " most of them held (on a tie, the oldest member's): %s", cache.getName(), diverged.copies(),
+                LOG.warnf("Cache %s: the members held %d different copies of %s; every member now holds the newest,"
+                        + " present or not as most of them held it: %s", cache.getName(), diverged.copies(),
                         key, diverged.chosen() == null ? "removed" : "present");
             }
             return written;
@@ -294,31 +301,74 @@ public final class DivergedReplicas {
     }
 
     /**
-     * An entry whose copies differ: this node's copy, the copy every member is to hold (the one most members
-     * hold; on a tie, the one the oldest of them holds), a value some member holds, and how many different
-     * copies there are. A null copy is an absent entry.
+     * An entry whose copies differ: this node's copy, the copy every member is to hold, a value some member
+     * holds, and how many different copies there are. A null value is an absent entry.
+     *
+     * <p>Whether the entry is to be present: as most members hold it (on a tie, as the oldest member does),
+     * since a removal leaves no version to compare. Which value: the one with the newest version, since
+     * every committed write of the entry got a newer version than the one it replaced, and a member that
+     * missed it, or took an older copy in a state transfer, still holds an older one; where two values
+     * have the same version (a member wrote on a stale copy) or a copy has none, the one most members
+     * hold (on a tie, the oldest member's).
      */
     record Diverged(Object key, Object here, Object chosen, Object anyValue, int copies) {
-        static Optional<Diverged> of(Object key, Map<Address, Object> copies, List<Address> oldestFirst,
+        static Optional<Diverged> of(Object key, Map<Address, Copy> copies, List<Address> oldestFirst,
                                      Address self) {
             Map<Object, List<Address>> holders = new HashMap<>();
-            copies.forEach((member, copy) -> holders.computeIfAbsent(copy, value -> new ArrayList<>()).add(member));
+            copies.forEach((member, copy) -> holders.computeIfAbsent(copy.value(), value -> new ArrayList<>())
+                    .add(member));
             Optional<Object> anyValue = holders.keySet().stream().filter(Objects::nonNull).findAny();
             if (holders.size() < 2 || anyValue.isEmpty()) {
                 return Optional.empty();
             }
-            Comparator<Map.Entry<Object, List<Address>>> mostHeld = Comparator.comparingInt(held -> held.getValue()
-                    .size());
-            Comparator<Map.Entry<Object, List<Address>>> oldestHolder = Comparator.comparingInt(held -> held.getValue()
-                    .stream().mapToInt(member -> rank(oldestFirst, member)).min().orElse(Integer.MAX_VALUE));
-            Object chosen = holders.entrySet().stream().max(mostHeld.thenComparing(oldestHolder.reversed()))
-                    .orElseThrow().getKey();
-            return Optional.of(new Diverged(key, copies.get(self), chosen, anyValue.get(), holders.size()));
+            Object chosen = removedByMost(copies, oldestFirst) ? null
+                    : newest(copies).orElseGet(() -> mostHeld(holders, oldestFirst));
+            return Optional.of(new Diverged(key, copies.getOrDefault(self, Copy.ABSENT).value(), chosen,
+                    anyValue.get(), holders.size()));
         }
 
-        private static int rank(List<Address> oldestFirst, Address member) {
-            int rank = oldestFirst.indexOf(member);
-            return rank < 0 ? Integer.MAX_VALUE : rank;
+        private static boolean removedByMost(Map<Address, Copy> copies, List<Address> oldestFirst) {
+            Map<Boolean, List<Address>> byPresence = copies.entrySet().stream().collect(Collectors.partitioningBy(
+                    copy -> copy.getValue().present(), Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
+            List<Address> with = byPresence.get(true);
+            List<Address> without = byPresence.get(false);
+            return without.size() > with.size()
+                    || without.size() == with.size() && oldest(without, oldestFirst) < oldest(with, oldestFirst);
+        }
+
+        /** @return the value of the one present copy newer than every other present value's, if there is one */
+        private static Optional<Object> newest(Map<Address, Copy> copies) {
+            List<Copy> present = copies.values().stream().filter(Copy::present).toList();
+            if (present.stream().anyMatch(copy -> copy.version() == null)) {
+                return Optional.empty();
+            }
+            Copy newest = present.get(0);
+            for (Copy copy : present) {
+                if (copy.version().compareTo(newest.version()) == InequalVersionComparisonResult.AFTER) {
+                    newest = copy;
+                }
+            }
+            Copy found = newest;
+            boolean alone = present.stream().allMatch(copy -> copy.value().equals(found.value())
+                    || copy.version().compareTo(found.version()) == InequalVersionComparisonResult.BEFORE);
+            return alone ? Optional.of(found.value()) : Optional.empty();
+        }
+
+        private static Object mostHeld(Map<Object, List<Address>> holders, List<Address> oldestFirst) {
+            Comparator<Map.Entry<Object, List<Address>>> mostHeld = Comparator.comparingInt(held -> held.getValue()
+                    .size());
+            Comparator<Map.Entry<Object, List<Address>>> oldestHolder = Comparator.comparingInt(held ->
+                    oldest(held.getValue(), oldestFirst));
+            return holders.entrySet().stream().filter(held -> held.getKey() != null)
+                    .max(mostHeld.thenComparing(oldestHolder.reversed())).orElseThrow().getKey();
+        }
+
+        /** @return the rank in the view of the oldest of these members (lower is older) */
+        private static int oldest(List<Address> members, List<Address> oldestFirst) {
+            return members.stream().mapToInt(member -> {
+                int rank = oldestFirst.indexOf(member);
+                return rank < 0 ? Integer.MAX_VALUE : rank;
+            }).min().orElse(Integer.MAX_VALUE);
         }
     }
 }

@@ -13,12 +13,15 @@ import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
 import org.infinispan.commands.CommandsFactory;
 import org.infinispan.commands.remote.ClusteredGetCommand;
+import org.infinispan.container.entries.CacheEntry;
 import org.infinispan.container.entries.InternalCacheValue;
+import org.infinispan.container.versioning.EntryVersion;
 import org.infinispan.context.Flag;
 import org.infinispan.context.impl.FlagBitSets;
 import org.infinispan.distribution.DistributionInfo;
 import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.factories.ComponentRegistry;
+import org.infinispan.metadata.impl.PrivateMetadata;
 import org.infinispan.remoting.responses.Response;
 import org.infinispan.remoting.responses.SuccessfulResponse;
 import org.infinispan.remoting.rpc.RpcManager;
@@ -56,18 +59,36 @@ final class MemberCopies {
     }
 
     /**
+     * One member's copy of an entry: its value and the version its last write gave it (the one the write-skew
+     * check compares: the cache topology of that write, then the primary owner's count), both null where the
+     * member holds none.
+     */
+    record Copy(Object value, EntryVersion version) {
+        static final Copy ABSENT = new Copy(null, null);
+
+        static Copy of(Object value, PrivateMetadata internal) {
+            return value == null ? ABSENT : new Copy(value, internal == null ? null : internal.entryVersion());
+        }
+
+        boolean present() {
+            return value != null;
+        }
+    }
+
+    /**
      * @param topology the cache topology the caller is scanning in
-     * @return each owner's copy of the entry (its value, or null where it holds none); empty when an owner left
-     *         the cache or could not answer for sure while it was read (the members are changing)
+     * @return each owner's copy of the entry; empty when an owner left the cache or could not answer for sure
+     *         while it was read (the members are changing)
      * @throws IllegalStateException when an owner did not answer within the cache's remote timeout
      */
-    Optional<Map<Address, Object>> of(Object key, LocalizedCacheTopology topology) {
+    Optional<Map<Address, Copy>> of(Object key, LocalizedCacheTopology topology) {
         DistributionInfo owners = topology.getDistribution(key);
         Address here = topology.getLocalAddress();
-        Map<Address, Object> copies = new HashMap<>();
+        Map<Address, Copy> copies = new HashMap<>();
         List<Address> others = new ArrayList<>(owners.writeOwners());
         if (others.remove(here)) {
-            copies.put(here, local.get(key));
+            CacheEntry<Object, Object> entry = local.getCacheEntry(key);
+            copies.put(here, entry == null ? Copy.ABSENT : Copy.of(entry.getValue(), entry.getInternalMetadata()));
         }
         if (others.isEmpty()) {
             return Optional.of(copies);
@@ -83,7 +104,7 @@ final class MemberCopies {
                 return Optional.empty(); // a leaver (CacheNotFoundResponse) or an owner mid-update (UnsureResponse)
             }
             copies.put(answer.getKey(), successful.getResponseValue() instanceof InternalCacheValue<?> copy
-                    ? copy.getValue() : null);
+                    ? Copy.of(copy.getValue(), copy.getInternalMetadata()) : Copy.ABSENT);
         }
         return Optional.of(copies);
     }

@@ -3,6 +3,7 @@ package org.vbs.core.cluster;
 import org.infinispan.partitionhandling.AvailabilityException;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.domain.Causes;
 
 /**
  * What a node on the minority side of a network partition answers: its metadata caches refuse every
@@ -18,12 +19,7 @@ public final class MinoritySide {
 
     /** Whether the failure is (or was caused by) a cache refusing because this node is on a minority side. */
     public static boolean causedBy(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AvailabilityException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.anyOf(failure, AvailabilityException.class::isInstance);
     }
 
     /** The caller's fault: ServiceUnavailable, retriable. */

@@ -5,6 +5,7 @@ import org.infinispan.remoting.transport.jgroups.SuspectException;
 import org.infinispan.statetransfer.OutdatedTopologyException;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
+import org.vbs.core.domain.Causes;
 
 /**
  * What a node answers when a replicated write could not be made because the cluster's membership is
@@ -23,13 +24,8 @@ public final class ViewChange {
 
     /** Whether the failure is (or was caused by) a replicated write that a change of members interrupted. */
     public static boolean causedBy(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TimeoutException || cause instanceof SuspectException
-                    || cause instanceof OutdatedTopologyException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.anyOf(failure, cause -> cause instanceof TimeoutException || cause instanceof SuspectException
+                || cause instanceof OutdatedTopologyException);
     }
 
     /** The caller's answer: ServiceUnavailable, retriable. */

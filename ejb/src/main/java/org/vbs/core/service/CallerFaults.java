@@ -4,6 +4,7 @@ import java.util.concurrent.TimeoutException;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.cluster.MinoritySide;
+import org.vbs.core.cluster.ViewChange;
 import org.vbs.core.ops.OperationFailedException;
 import org.vbs.plugins.spi.DriverException;
 
@@ -27,6 +28,10 @@ final class CallerFaults {
         // A metadata cache refused because this node is on the minority side of a partition.
         if (MinoritySide.causedBy(failure)) {
             return MinoritySide.refusal(failure);
+        }
+        // A replicated read or write that a change of members interrupted (timed out, lost a member).
+        if (ViewChange.causedBy(failure)) {
+            return ViewChange.refusal(failure);
         }
         if (failure instanceof DriverException driver) {
             return switch (driver.code()) {

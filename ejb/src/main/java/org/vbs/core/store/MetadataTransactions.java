@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.infinispan.transaction.WriteSkewException;
 import org.jboss.logging.Logger;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
@@ -70,8 +71,8 @@ public final class MetadataTransactions {
      *        ({@link org.vbs.core.cluster.ConflictResolution})
      * @param copiesChecked whether this node's copies of the entries are known to be the other members'
      *        ({@link org.vbs.core.cluster.DivergedReplicas#checked()}): until they are, a step that refuses
-     *        (a client fault: the volume is in the wrong state, or not found) may have read a stale copy, so
-     *        it waits for the check and runs again
+     *        (a client fault: the volume is in the wrong state, or not found), or whose every attempt lost a
+     *        race, may have read a stale copy, so it waits for the check and runs again
      */
     public MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts,
                                 BooleanSupplier copiesChecked) {
@@ -151,19 +152,44 @@ public final class MetadataTransactions {
                 }
                 // Decided on this node's copy before it was checked against the others' after a change of
                 // members (seen: an IncorrectState 'creating' for a volume every other member held available).
-                awaitChecked(step, refusal);
+                awaitChecked(step, "refused (" + refusal.code().code() + ")", refusal);
                 awaitedCheck = true;
             } catch (ConcurrentUpdateException e) {
-                if (attempt == attempts) {
-                    throw new VbsException(ErrorCode.INTERNAL_ERROR, "The metadata step '" + step
-                            + "' was not committed after " + attempts
-                            + " attempts (concurrent changes or a store failure); retry the request. Last cause: "
-                            + e.getMessage(), e);
+                if (attempt < attempts) {
+                    LOG.debugf("%s: attempt %d lost a race (%s); running it again", step, attempt, e.getMessage());
+                    pauseBeforeRetry(step, attempt);
+                    continue;
                 }
-                LOG.debugf("%s: attempt %d lost a race (%s); running it again", step, attempt, e.getMessage());
-                pauseBeforeRetry(step, attempt);
+                if (!awaitedCheck && !copiesChecked.getAsBoolean()) {
+                    // Every attempt read this node's copy of an entry that a commit it missed left stale (seen after
+                    // a rejoin: a survivor's copy of an owner's index), so each lost the primary owner's write-skew
+                    // check. The primary owner's scan gives every member its copy; then a new round can commit.
+                    awaitChecked(step, "lost every one of its " + attempts + " attempts to write", e);
+                    awaitedCheck = true;
+                    attempt = 0;
+                    continue;
+                }
+                throw exhausted(step, attempts, e);
             }
         }
+    }
+
+    /**
+     * Every attempt lost a race. Lost write-skew checks are the caller's to retry (ServiceUnavailable): nothing
+     * was written, and the entries settle (the racing requests end; a stale copy is made current). Anything
+     * else that kept rolling the commit back is a store failure (InternalError).
+     */
+    private static VbsException exhausted(String step, int attempts, ConcurrentUpdateException last) {
+        if (Causes.anyOf(last, WriteSkewException.class::isInstance)) {
+            LOG.warnf("%s: lost the write-skew check in each of its %d attempts; the caller is told to retry."
+                    + " Last: %s", step, attempts, Causes.describe(last));
+            return new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "The request kept conflicting with concurrent"
+                    + " changes of the same metadata and was not recorded; nothing was changed. Retry, on this or"
+                    + " another node.", last);
+        }
+        return new VbsException(ErrorCode.INTERNAL_ERROR, "The metadata step '" + step + "' was not committed after "
+                + attempts + " attempts (a store failure); nothing was changed. Last cause: "
+                + Causes.describe(last), last);
     }
 
     private ReentrantLock lockOf(String owner) {
@@ -212,13 +238,13 @@ public final class MetadataTransactions {
         awaitSettled(step, () -> !resolvingConflicts.getAsBoolean(), "resolving conflicts", null);
     }
 
-    private void awaitChecked(String step, VbsException refusal) {
-        LOG.infof("%s: refused (%s) before this node's copies of the metadata were checked against the other"
-                + " members' after a change of members; runs again once they are", step, refusal.code().code());
-        awaitSettled(step, copiesChecked, "checking this node's copies of the metadata against the others'", refusal);
+    private void awaitChecked(String step, String what, RuntimeException cause) {
+        LOG.infof("%s: %s before this node's copies of the metadata were checked against the other members' after"
+                + " a change of members; runs again once they are", step, what);
+        awaitSettled(step, copiesChecked, "checking this node's copies of the metadata against the others'", cause);
     }
 
-    private void awaitSettled(String step, BooleanSupplier settled, String doing, VbsException cause) {
+    private void awaitSettled(String step, BooleanSupplier settled, String doing, RuntimeException cause) {
         long deadline = System.nanoTime() + resolutionPatience.toNanos();
         while (!settled.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

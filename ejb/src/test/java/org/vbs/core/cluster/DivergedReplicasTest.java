@@ -2,16 +2,20 @@ package org.vbs.core.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -21,9 +25,14 @@ import org.infinispan.commons.marshall.JavaSerializationMarshaller;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.container.entries.InternalCacheEntry;
+import org.infinispan.container.impl.InternalDataContainer;
 import org.infinispan.context.Flag;
 import org.infinispan.distribution.LocalizedCacheTopology;
+import org.infinispan.factories.ComponentRegistry;
 import org.infinispan.factories.GlobalComponentRegistry;
+import org.infinispan.metadata.Metadata;
+import org.infinispan.metadata.impl.PrivateMetadata;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.remoting.transport.Transport;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
@@ -43,9 +52,9 @@ import org.vbs.core.store.MetadataTransactions;
 
 /**
  * Two members of a real Infinispan cluster (JGroups in this JVM), their metadata cache configured as
- * the server's (replicated, transactional, OPTIMISTIC, REPEATABLE_READ). The copies are made to
- * differ with a write to one member's copy only, as a transaction that a dying member committed on
- * some members and not on others leaves them.
+ * the server's (replicated, transactional, OPTIMISTIC, REPEATABLE_READ: versioned entries). The copies are
+ * made to differ by giving members an older copy back (with its version), as a commit that missed them, or a
+ * state transfer that gave them an older copy, leaves them, or with a write to one member's copy only.
  */
 class DivergedReplicasTest {
     private final String cluster = "diverged-" + UUID.randomUUID();
@@ -71,15 +80,29 @@ class DivergedReplicasTest {
     }
 
     @Test
-    void shouldGiveEveryMemberTheOldestMembersCopyWhenTwoMembersDisagree() {
+    void shouldGiveEveryMemberTheNewerCopyWhenTheOldestMemberMissedACommit() {
         String key = keyWhosePrimaryIs(a);
-        diverge(key, "owner-index-with-vol-1", a, "owner-index-with-vol-1-and-vol-2");
+        missedCommit(key, "owner-index-with-vol-1", "owner-index-with-vol-1-and-vol-2", a);
 
         assertEquals(1, new DivergedReplicas(a, Duration.ZERO).repair());
 
-        assertEquals("owner-index-with-vol-1-and-vol-2", onlyHere(b).get(key));
         assertEquals("owner-index-with-vol-1-and-vol-2", onlyHere(a).get(key));
+        assertEquals("owner-index-with-vol-1-and-vol-2", onlyHere(b).get(key));
         assertEquals(0, new DivergedReplicas(a, Duration.ZERO).repair(), "the copies are one now");
+    }
+
+    @Test
+    void shouldGiveEveryMemberTheNewestCopyEvenWhereMostMembersMissedTheCommitThatMadeIt() {
+        withThirdMember(c -> {
+            String key = keyWhosePrimaryIs(a);
+            missedCommit(key, "vol-1 available", "vol-1 deleting", a, b);
+
+            assertEquals(1, new DivergedReplicas(a, Duration.ZERO).repair());
+
+            for (Cache<Object, Object> member : List.of(a, b, c)) {
+                assertEquals("vol-1 deleting", onlyHere(member).get(key), "c's committed step is not undone");
+            }
+        });
     }
 
     @Test
@@ -87,18 +110,18 @@ class DivergedReplicasTest {
         DivergedReplicas repairs = new DivergedReplicas(a, Duration.ZERO);
         assertEquals(0, repairs.repair());
         String key = keyWhosePrimaryIs(a);
-        diverge(key, "owner-index-with-vol-1", a, "owner-index-with-vol-1-and-vol-2");
+        missedCommit(key, "owner-index-with-vol-1", "owner-index-with-vol-1-and-vol-2", b);
 
         assertEquals(0, repairs.repair(), "the same members, and less than a scan interval later: no scan");
 
         withThirdMember(c -> {
             awaitMembers(a, 3);
             String stillMine = keyWhosePrimaryIs(a);
-            diverge(stillMine, "volume", a, "volume, attached");
+            missedCommit(stillMine, "volume", "volume, attached", b);
 
             assertTrue(repairs.repair() >= 1, "the members changed: the next look scans");
             for (Cache<Object, Object> member : List.of(a, b, c)) {
-                assertEquals("volume", onlyHere(member).get(stillMine), "the copy two of three members held");
+                assertEquals("volume, attached", onlyHere(member).get(stillMine), "the newer copy");
             }
         });
     }
@@ -107,7 +130,7 @@ class DivergedReplicasTest {
     void shouldRemoveAJoinersCopyOfAnEntryTheOthersNoLongerHoldEvenWhereTheJoinerIsThePrimaryOwner() {
         withThirdMember(c -> {
             String key = keyWhosePrimaryIs(c);
-            diverge(key, "volume", c, "volume, deleted during the join");
+            a.put(key, "volume, deleted during the join");
             onlyHere(a).remove(key);
             onlyHere(b).remove(key);
 
@@ -130,9 +153,21 @@ class DivergedReplicasTest {
     }
 
     @Test
-    void shouldKeepTheOldestMembersCopyOnATieWhereTheYoungerIsThePrimaryOwner() {
+    void shouldGiveEveryMemberTheNewerCopyWhereThePrimaryOwnerHoldsTheOlder() {
         String key = keyWhosePrimaryIs(b);
-        diverge(key, "owner-index-with-vol-1", b, "owner-index-with-vol-1-and-a-volume-deleted-during-the-join");
+        missedCommit(key, "owner-index-with-vol-1-and-a-volume-deleted-during-the-join", "owner-index-with-vol-1", b);
+
+        assertEquals(1, new DivergedReplicas(b, Duration.ZERO).repair());
+
+        assertEquals("owner-index-with-vol-1", onlyHere(b).get(key), "a holds the newer copy");
+        assertEquals("owner-index-with-vol-1", onlyHere(a).get(key));
+    }
+
+    @Test
+    void shouldKeepTheOldestMembersCopyWhereTwoCopiesHaveTheSameVersion() {
+        String key = keyWhosePrimaryIs(b);
+        a.put(key, "owner-index-with-vol-1");
+        copyWithTheSameVersion(b, key, "owner-index-with-vol-1-and-vol-2");
 
         assertEquals(1, new DivergedReplicas(b, Duration.ZERO).repair());
 
@@ -141,9 +176,25 @@ class DivergedReplicasTest {
     }
 
     @Test
+    void shouldGiveEveryMemberTheCopyMostHoldWhereTwoCopiesHaveTheSameVersion() {
+        withThirdMember(c -> {
+            String key = keyWhosePrimaryIs(a);
+            a.put(key, "volume");
+            copyWithTheSameVersion(b, key, "volume, attached");
+            copyWithTheSameVersion(c, key, "volume, attached");
+
+            assertEquals(1, new DivergedReplicas(a, Duration.ZERO).repair());
+
+            for (Cache<Object, Object> member : List.of(a, b, c)) {
+                assertEquals("volume, attached", onlyHere(member).get(key), "the copy two of three members held");
+            }
+        });
+    }
+
+    @Test
     void shouldLetTheMemberWhoseCopyWasStaleChangeTheEntryAgain() {
         String key = keyWhosePrimaryIs(a);
-        diverge(key, "journal-record-step-0", a, "journal-record-step-1");
+        missedCommit(key, "journal-record-step-0", "journal-record-step-1", b);
         MetadataTransactions onB = new MetadataTransactions(b.getAdvancedCache().getTransactionManager());
 
         new DivergedReplicas(a, Duration.ZERO).repair();
@@ -153,6 +204,38 @@ class DivergedReplicasTest {
             b.put(key, "journal-record-step-2");
         });
         assertEquals("journal-record-step-2", onlyHere(a).get(key));
+    }
+
+    @Test
+    void shouldCommitAStepThatLostEveryWriteSkewCheckOnAStaleCopyOnceThePrimaryOwnersScanMadeTheCopiesOne()
+            throws Exception {
+        String key = keyWhosePrimaryIs(a);
+        missedCommit(key, "owner-index-with-vol-1", "owner-index-with-vol-1-and-vol-2", b);
+        DivergedReplicas scansOnA = new DivergedReplicas(a, Duration.ZERO);
+        DivergedReplicas scansOnB = new DivergedReplicas(b, Duration.ZERO);
+        MetadataTransactions onB = new MetadataTransactions(b.getAdvancedCache().getTransactionManager(),
+                () -> false, scansOnB::checked);
+        AtomicInteger attempts = new AtomicInteger();
+        ExecutorService requests = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> step = requests.submit(() -> onB.run("add vol-3 to the owner's index", () -> {
+                attempts.incrementAndGet();
+                b.put(key, b.get(key) + "-and-vol-3");
+            }));
+            // Each of the step's attempts reads b's stale copy and fails the write-skew check on a, the primary owner.
+            awaitTrue("the step's attempts", Duration.ofSeconds(30), () -> attempts.get() >= 12);
+            assertFalse(step.isDone(), "a step on a stale copy waits for the copies to be checked");
+
+            // The nodes' periodic scans: a's gives b its copy, b's then finds every copy alike.
+            scansOnA.repair();
+            scansOnB.repair();
+
+            step.get(30, TimeUnit.SECONDS);
+        } finally {
+            requests.shutdownNow();
+        }
+        assertEquals("owner-index-with-vol-1-and-vol-2-and-vol-3", onlyHere(a).get(key), "decided on the current copy");
+        assertEquals("owner-index-with-vol-1-and-vol-2-and-vol-3", onlyHere(b).get(key));
     }
 
     @Test
@@ -172,7 +255,7 @@ class DivergedReplicasTest {
     @Test
     void shouldLeaveAnEntryToItsPrimaryOwnerWhenThisMembersOwnCopyIsTheStaleOne() {
         String key = keyWhosePrimaryIs(a);
-        diverge(key, "stale", a, "current");
+        missedCommit(key, "stale", "current", b);
 
         assertEquals(0, new DivergedReplicas(b, Duration.ZERO).repair());
 
@@ -191,7 +274,7 @@ class DivergedReplicasTest {
     @Test
     void shouldCountThisMembersCopiesCheckedOnlyOnceAScanFoundThemAlikeAfterThePrimaryOwnersRepair() {
         String key = keyWhosePrimaryIs(a);
-        diverge(key, "stale", a, "current");
+        missedCommit(key, "stale", "current", b);
         DivergedReplicas onB = new DivergedReplicas(b, Duration.ZERO);
         assertFalse(onB.checked(), "no scan yet");
 
@@ -286,10 +369,44 @@ class DivergedReplicasTest {
         }
     }
 
-    /** Writes {@code everywhere} to every member's copy, then {@code onlyThere} to {@code member}'s copy alone. */
-    private void diverge(String key, String everywhere, Cache<Object, Object> member, String onlyThere) {
-        a.put(key, everywhere);
-        onlyHere(member).put(key, onlyThere);
+    /**
+     * Commits {@code older}, then {@code newer}, through a to every member; then gives each of {@code missed} its
+     * copy of {@code older} back, with the version that commit gave it, as a member holds it that missed the
+     * second commit (or took an older copy in a state transfer).
+     */
+    @SafeVarargs
+    private void missedCommit(String key, String older, String newer, Cache<Object, Object>... missed) {
+        a.put(key, older);
+        Map<Cache<Object, Object>, StoredCopy> olderCopies = new HashMap<>();
+        for (Cache<Object, Object> member : missed) {
+            olderCopies.put(member, StoredCopy.of(member, key));
+        }
+        a.put(key, newer);
+        olderCopies.forEach((member, copy) -> copy.putInto(member, key, copy.value()));
+    }
+
+    /** Gives {@code member} a copy of {@code value} with the version its copy of the entry has. */
+    private static void copyWithTheSameVersion(Cache<Object, Object> member, String key, String value) {
+        StoredCopy.of(member, key).putInto(member, key, value);
+    }
+
+    /** A member's stored copy of an entry, as it was when read (the container updates its entries in place). */
+    private record StoredCopy(Object value, Metadata metadata, PrivateMetadata internal, long created, long used) {
+        static StoredCopy of(Cache<Object, Object> member, String key) {
+            InternalCacheEntry<Object, Object> entry = containerOf(member).peek(key);
+            assertNotNull(entry.getInternalMetadata().entryVersion(), "the server's metadata cache versions entries");
+            return new StoredCopy(entry.getValue(), entry.getMetadata(), entry.getInternalMetadata(),
+                    entry.getCreated(), entry.getLastUsed());
+        }
+
+        void putInto(Cache<Object, Object> member, String key, Object copy) {
+            containerOf(member).put(topologyOf(member).getSegment(key), key, copy, metadata, internal, created, used);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InternalDataContainer<Object, Object> containerOf(Cache<Object, Object> member) {
+        return ComponentRegistry.componentOf(member.getAdvancedCache(), InternalDataContainer.class);
     }
 
     private static Cache<Object, Object> onlyHere(Cache<Object, Object> cache) {

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.ejb.EJBException;
+import jakarta.transaction.RollbackException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.infinispan.commons.TimeoutException;
 import org.infinispan.partitionhandling.AvailabilityException;
 import org.junit.jupiter.api.Test;
 import org.vbs.core.api.ErrorCode;
 import org.vbs.core.api.VbsException;
 import org.vbs.core.domain.VolumeRecord;
+import org.vbs.core.store.ConcurrentUpdateException;
 import org.vbs.core.testing.EmbeddedMetadata;
 
 class CallerFaultsTest {
@@ -34,21 +38,61 @@ class CallerFaultsTest {
     @Test
     void aMetadataStepTheMinorityRefusesIsTriedOnceLeavesNothingAndIsServiceUnavailable() {
         try (EmbeddedMetadata metadata = new EmbeddedMetadata()) {
-            AtomicInteger attempts = new AtomicInteger();
-            VolumeRecord volume = VolumeRecord.creating("vol-0000000000000000b", "CN=Jane,O=Grid", "local", 1,
-                    Optional.empty(), Map.of(), Optional.empty(), Instant.parse("2025-01-02T03:04:05Z"));
+            FailedStep step = insertThenFail(metadata, AvailabilityException::new);
 
-            RuntimeException failure = assertThrows(RuntimeException.class, () -> metadata.transactions().run(
-                    "insert on the minority side", () -> {
-                        attempts.incrementAndGet();
-                        metadata.store().insertVolume(volume, Optional.empty());
-                        throw new AvailabilityException();
-                    }));
-
-            assertEquals(1, attempts.get(), "not a race: running it again cannot help");
+            assertEquals(1, step.attempts(), "not a race: running it again cannot help");
             assertTrue(metadata.isEmpty(), "the step's writes were rolled back");
-            assertEquals(ErrorCode.SERVICE_UNAVAILABLE, CallerFaults.of(failure, REQUEST).code());
+            assertEquals(ErrorCode.SERVICE_UNAVAILABLE, CallerFaults.of(step.failure(), REQUEST).code());
         }
+    }
+
+    @Test
+    void aMetadataStepWhoseCommitsAChangeOfMembersInterruptedIsServiceUnavailableAndLeavesNothing() {
+        try (EmbeddedMetadata metadata = new EmbeddedMetadata()) {
+            FailedStep step = insertThenFail(metadata,
+                    () -> rolledBackBy(new TimeoutException("ISPN000476: Timed out waiting for responses")));
+
+            VbsException fault = CallerFaults.of(step.failure(), REQUEST);
+            assertTrue(step.attempts() > 1, "a commit that timed out may pass next time: tried " + step.attempts());
+            assertTrue(metadata.isEmpty(), "every attempt's writes were rolled back");
+            assertEquals(ErrorCode.SERVICE_UNAVAILABLE, fault.code(), "not an InternalError: " + fault.getMessage());
+            assertTrue(fault.getMessage().contains("changing its members"), fault.getMessage());
+        }
+    }
+
+    @Test
+    void aStepThatLostEveryRaceForAnotherReasonStaysAnInternalError() {
+        try (EmbeddedMetadata metadata = new EmbeddedMetadata()) {
+            FailedStep step = insertThenFail(metadata, () -> rolledBackBy(new IllegalStateException("write skew")));
+
+            assertTrue(metadata.isEmpty(), "every attempt's writes were rolled back");
+            assertEquals(ErrorCode.INTERNAL_ERROR, CallerFaults.of(step.failure(), REQUEST).code());
+        }
+    }
+
+    /** What a metadata step that failed raised, after how many attempts. */
+    private record FailedStep(RuntimeException failure, int attempts) {
+    }
+
+    /** Runs a step that inserts a volume and then fails with what {@code failing} makes, each attempt. */
+    private static FailedStep insertThenFail(EmbeddedMetadata metadata, Supplier<RuntimeException> failing) {
+        AtomicInteger attempts = new AtomicInteger();
+        VolumeRecord volume = VolumeRecord.creating("vol-0000000000000000b", "CN=Jane,O=Grid", "local", 1,
+                Optional.empty(), Map.of(), Optional.empty(), Instant.parse("2025-01-02T03:04:05Z"));
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> metadata.transactions().run(
+                "insert, then fail", () -> {
+                    attempts.incrementAndGet();
+                    metadata.store().insertVolume(volume, Optional.empty());
+                    throw failing.get();
+                }));
+        return new FailedStep(failure, attempts.get());
+    }
+
+    /** A commit's rollback as a transaction manager reports it: what failed is a suppressed exception. */
+    private static ConcurrentUpdateException rolledBackBy(Exception failed) {
+        RollbackException rollback = new RollbackException("ARJUNA016053: Could not commit transaction.");
+        rollback.addSuppressed(failed);
+        return new ConcurrentUpdateException("commit was rolled back", rollback);
     }
 
     @Test

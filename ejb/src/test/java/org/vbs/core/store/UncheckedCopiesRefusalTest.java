@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.transaction.RollbackException;
 import jakarta.transaction.TransactionManager;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.infinispan.transaction.WriteSkewException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vbs.core.api.ErrorCode;
@@ -19,9 +21,9 @@ import org.vbs.core.api.VbsException;
 import org.vbs.core.testing.EmbeddedMetadata;
 
 /**
- * A step that refuses (a client fault) before this node's copies were checked against the other members'
- * after a change of members may have read a stale copy: it waits for the check and runs again, and the
- * caller is told to retry, with nothing written, when the check does not come.
+ * A step that refuses (a client fault), or loses every race, before this node's copies were checked against
+ * the other members' after a change of members may have read a stale copy: it waits for the check and runs
+ * again, and the caller is told to retry, with nothing written, when the check does not come.
  */
 class UncheckedCopiesRefusalTest {
     private static final String KEY = "vol-00000000000000007";
@@ -68,6 +70,73 @@ class UncheckedCopiesRefusalTest {
         step.get(10, TimeUnit.SECONDS);
         assertEquals(2, runs.get());
         assertEquals("deleting", metadata.cache().get(KEY));
+    }
+
+    /**
+     * A write of an entry whose copy on this node is stale: the primary owner's write-skew check fails it while this node's copy
+     * is stale, as the commit reports it.
+     */
+    private void writeOnStaleCopy(AtomicInteger runs) {
+        runs.incrementAndGet();
+        metadata.cache().put(KEY, "creating");
+        if (stale.get()) {
+            RollbackException rollback = new RollbackException("ARJUNA016053: Could not commit transaction.");
+            rollback.addSuppressed(new WriteSkewException("Write skew detected on key " + KEY, KEY));
+            throw new ConcurrentUpdateException("commit was rolled back", rollback);
+        }
+    }
+
+    @Test
+    void shouldRunAStepThatLostEveryRaceAgainOnceThisNodesCopiesAreChecked() throws Exception {
+        CountDownLatch askedAgain = new CountDownLatch(3);
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, () -> {
+            askedAgain.countDown();
+            return checked.get();
+        }, Duration.ofSeconds(30));
+        AtomicInteger runs = new AtomicInteger();
+
+        CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("create " + KEY,
+                () -> writeOnStaleCopy(runs)));
+        assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the step did not ask whether the copies were checked");
+        assertFalse(step.isDone(), "the lost races were answered before the copies were checked");
+        assertEquals(MetadataTransactions.ATTEMPTS, runs.get());
+        stale.set(false);
+        checked.set(true);
+
+        step.get(10, TimeUnit.SECONDS);
+        assertEquals(MetadataTransactions.ATTEMPTS + 1, runs.get(), "a new round, which committed at once");
+        assertEquals("creating", metadata.cache().get(KEY));
+    }
+
+    @Test
+    void shouldAnswerServiceUnavailableAndWriteNothingWhenEveryRaceIsLostAndTheCheckDoesNotCome() {
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
+                Duration.ofMillis(300));
+        AtomicInteger runs = new AtomicInteger();
+
+        VbsException refused = assertThrows(VbsException.class, () -> transactions.run("create " + KEY,
+                () -> writeOnStaleCopy(runs)));
+
+        assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code());
+        assertTrue(refused.getMessage().contains("nothing was changed"), refused.getMessage());
+        assertEquals(MetadataTransactions.ATTEMPTS, runs.get());
+        assertFalse(metadata.cache().containsKey(KEY));
+    }
+
+    @Test
+    void shouldTellTheCallerToRetryWhenEveryRaceIsLostOnCheckedCopies() {
+        checked.set(true);
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
+                Duration.ofSeconds(30));
+        AtomicInteger runs = new AtomicInteger();
+
+        VbsException refused = assertThrows(VbsException.class, () -> transactions.run("create " + KEY,
+                () -> writeOnStaleCopy(runs)));
+
+        assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code(), "lost races: nothing was written, retry");
+        assertFalse(refused.getMessage().contains(KEY), "no internals for the caller: " + refused.getMessage());
+        assertEquals(MetadataTransactions.ATTEMPTS, runs.get(), "no wait for a check that has been made");
+        assertFalse(metadata.cache().containsKey(KEY));
     }
 
     @Test
