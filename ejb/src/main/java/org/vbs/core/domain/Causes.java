@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -51,6 +52,15 @@ public final class Causes {
      * exception (Narayana's deferred throwables) rather than as its cause.
      */
     public static boolean anyOf(Throwable e, Predicate<Throwable> kind) {
+        return first(e, kind).isPresent();
+    }
+
+    /** The first exception of a kind among the exception, its causes and their suppressed exceptions. */
+    public static <T extends Throwable> Optional<T> find(Throwable e, Class<T> kind) {
+        return first(e, kind::isInstance).map(kind::cast);
+    }
+
+    private static Optional<Throwable> first(Throwable e, Predicate<Throwable> kind) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Throwable> next = new ArrayDeque<>();
         next.add(e);
@@ -60,13 +70,13 @@ public final class Causes {
                 continue;
             }
             if (kind.test(current)) {
-                return true;
+                return Optional.of(current);
             }
             if (current.getCause() != null) {
                 next.add(current.getCause());
             }
             next.addAll(List.of(current.getSuppressed()));
         }
-        return false;
+        return Optional.empty();
     }
 }

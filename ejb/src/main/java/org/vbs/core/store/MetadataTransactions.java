@@ -180,9 +180,10 @@ public final class MetadataTransactions {
      * else that kept rolling the commit back is a store failure (InternalError).
      */
     private static VbsException exhausted(String step, int attempts, ConcurrentUpdateException last) {
-        if (Causes.anyOf(last, WriteSkewException.class::isInstance)) {
-            LOG.warnf("%s: lost the write-skew check in each of its %d attempts; the caller is told to retry."
-                    + " Last: %s", step, attempts, Causes.describe(last));
+        Optional<WriteSkewException> lostCheck = Causes.find(last, WriteSkewException.class);
+        if (lostCheck.isPresent()) {
+            LOG.warnf("%s: lost the write-skew check in each of its %d attempts (the last on %s); the caller is told"
+                    + " to retry", step, attempts, lostCheck.get().getKey());
             return new VbsException(ErrorCode.SERVICE_UNAVAILABLE, "The request kept conflicting with concurrent"
                     + " changes of the same metadata and was not recorded; nothing was changed. Retry, on this or"
                     + " another node.", last);

@@ -18,6 +18,9 @@ class CausesTest {
         assertTrue(Causes.anyOf(wrapper, IllegalStateException.class::isInstance));
         assertTrue(Causes.anyOf(wrapper, RollbackException.class::isInstance));
         assertFalse(Causes.anyOf(wrapper, UnsupportedOperationException.class::isInstance));
+        assertEquals("what made the commit fail", Causes.find(wrapper, IllegalStateException.class).orElseThrow()
+                .getMessage());
+        assertTrue(Causes.find(wrapper, UnsupportedOperationException.class).isEmpty());
     }
 
     @Test
