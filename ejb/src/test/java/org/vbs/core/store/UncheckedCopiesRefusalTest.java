@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.infinispan.transaction.WriteSkewException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,30 +52,13 @@ class UncheckedCopiesRefusalTest {
 
     @Test
     void shouldRunARefusedStepAgainOnceThisNodesCopiesAreChecked() throws Exception {
-        // Asked three times: the refused step has looked again after a pause, and still not answered.
-        CountDownLatch askedAgain = new CountDownLatch(3);
-        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, () -> {
-            askedAgain.countDown();
-            return checked.get();
-        }, Duration.ofSeconds(30));
-        AtomicInteger runs = new AtomicInteger();
-
-        CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("delete " + KEY,
-                () -> deleteStep(runs)));
-        assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the refused step did not ask whether the copies were checked");
-        assertFalse(step.isDone(), "the refusal was answered before the copies were checked");
-        assertEquals(1, runs.get());
-        stale.set(false);
-        checked.set(true);
-
-        step.get(10, TimeUnit.SECONDS);
-        assertEquals(2, runs.get());
+        assertEquals(2, runsUntilChecked("delete " + KEY, this::deleteStep, 1));
         assertEquals("deleting", metadata.cache().get(KEY));
     }
 
     /**
-     * A write of an entry whose copy on this node is stale: the primary owner's write-skew check fails it while this node's copy
-     * is stale, as the commit reports it.
+     * A write of an entry whose copy on this node is stale: the primary owner's write-skew check fails it, as
+     * the commit reports it, until the copy is current.
      */
     private void writeOnStaleCopy(AtomicInteger runs) {
         runs.incrementAndGet();
@@ -88,39 +72,14 @@ class UncheckedCopiesRefusalTest {
 
     @Test
     void shouldRunAStepThatLostEveryRaceAgainOnceThisNodesCopiesAreChecked() throws Exception {
-        CountDownLatch askedAgain = new CountDownLatch(3);
-        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, () -> {
-            askedAgain.countDown();
-            return checked.get();
-        }, Duration.ofSeconds(30));
-        AtomicInteger runs = new AtomicInteger();
-
-        CompletableFuture<Void> step = CompletableFuture.runAsync(() -> transactions.run("create " + KEY,
-                () -> writeOnStaleCopy(runs)));
-        assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the step did not ask whether the copies were checked");
-        assertFalse(step.isDone(), "the lost races were answered before the copies were checked");
-        assertEquals(MetadataTransactions.ATTEMPTS, runs.get());
-        stale.set(false);
-        checked.set(true);
-
-        step.get(10, TimeUnit.SECONDS);
-        assertEquals(MetadataTransactions.ATTEMPTS + 1, runs.get(), "a new round, which committed at once");
+        assertEquals(MetadataTransactions.ATTEMPTS + 1, runsUntilChecked("create " + KEY, this::writeOnStaleCopy,
+                MetadataTransactions.ATTEMPTS), "a new round, which committed at once");
         assertEquals("creating", metadata.cache().get(KEY));
     }
 
     @Test
     void shouldAnswerServiceUnavailableAndWriteNothingWhenEveryRaceIsLostAndTheCheckDoesNotCome() {
-        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
-                Duration.ofMillis(300));
-        AtomicInteger runs = new AtomicInteger();
-
-        VbsException refused = assertThrows(VbsException.class, () -> transactions.run("create " + KEY,
-                () -> writeOnStaleCopy(runs)));
-
-        assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code());
-        assertTrue(refused.getMessage().contains("nothing was changed"), refused.getMessage());
-        assertEquals(MetadataTransactions.ATTEMPTS, runs.get());
-        assertFalse(metadata.cache().containsKey(KEY));
+        assertRefusedWhenTheCheckDoesNotCome("create " + KEY, this::writeOnStaleCopy, MetadataTransactions.ATTEMPTS);
     }
 
     @Test
@@ -141,16 +100,45 @@ class UncheckedCopiesRefusalTest {
 
     @Test
     void shouldRefuseWithServiceUnavailableAndWriteNothingWhenTheCheckDoesNotCome() {
+        assertRefusedWhenTheCheckDoesNotCome("delete " + KEY, this::deleteStep, 1);
+    }
+
+    /**
+     * Runs the step until it has asked three times whether the copies are checked (it has looked again after a
+     * pause, and still not answered), then makes this node's copy current and checked.
+     *
+     * @return how often the step ran in all
+     */
+    private int runsUntilChecked(String name, Consumer<AtomicInteger> step, int runsBeforeTheCheck) throws Exception {
+        CountDownLatch askedAgain = new CountDownLatch(3);
+        MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, () -> {
+            askedAgain.countDown();
+            return checked.get();
+        }, Duration.ofSeconds(30));
+        AtomicInteger runs = new AtomicInteger();
+
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> transactions.run(name,
+                () -> step.accept(runs)));
+        assertTrue(askedAgain.await(10, TimeUnit.SECONDS), "the step did not ask whether the copies were checked");
+        assertFalse(running.isDone(), "the step was answered before the copies were checked");
+        assertEquals(runsBeforeTheCheck, runs.get());
+        stale.set(false);
+        checked.set(true);
+
+        running.get(10, TimeUnit.SECONDS);
+        return runs.get();
+    }
+
+    private void assertRefusedWhenTheCheckDoesNotCome(String name, Consumer<AtomicInteger> step, int runsExpected) {
         MetadataTransactions transactions = new MetadataTransactions(tm, () -> false, checked::get,
                 Duration.ofMillis(300));
         AtomicInteger runs = new AtomicInteger();
 
-        VbsException refused = assertThrows(VbsException.class, () -> transactions.run("delete " + KEY,
-                () -> deleteStep(runs)));
+        VbsException refused = assertThrows(VbsException.class, () -> transactions.run(name, () -> step.accept(runs)));
 
         assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code());
         assertTrue(refused.getMessage().contains("nothing was changed"), refused.getMessage());
-        assertEquals(1, runs.get());
+        assertEquals(runsExpected, runs.get());
         assertFalse(metadata.cache().containsKey(KEY));
     }
 
