@@ -176,8 +176,9 @@ public final class MetadataTransactions {
 
     /**
      * Every attempt lost a race. Lost write-skew checks are the caller's to retry (ServiceUnavailable): nothing
-     * was written, and the entries settle (the racing requests end; a stale copy is made current). Anything
-     * else that kept rolling the commit back is a store failure (InternalError).
+     * was written, and the entries settle (the racing requests end; a stale copy is made current). A step that
+     * lost its own compare-and-set every time, although each attempt reads anew, or whose commit kept being
+     * rolled back for another reason, failed inside (InternalError).
      */
     private static VbsException exhausted(String step, int attempts, ConcurrentUpdateException last) {
         Optional<WriteSkewException> lostCheck = Causes.find(last, WriteSkewException.class);
@@ -189,8 +190,8 @@ public final class MetadataTransactions {
                     + " another node.", last);
         }
         return new VbsException(ErrorCode.INTERNAL_ERROR, "The metadata step '" + step + "' was not committed after "
-                + attempts + " attempts (a store failure); nothing was changed. Last cause: "
-                + Causes.describe(last), last);
+                + attempts + " attempts (a compare-and-set it lost each time, or a store failure); nothing was"
+                + " changed. Last cause: " + Causes.describe(last), last);
     }
 
     private ReentrantLock lockOf(String owner) {
