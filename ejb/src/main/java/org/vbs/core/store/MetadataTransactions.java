@@ -48,6 +48,16 @@ public final class MetadataTransactions {
      * retry (ServiceUnavailable); one takes seconds once a dead member's locks are gone.
      */
     static final Duration RESOLUTION_PATIENCE = Duration.ofSeconds(30);
+    /**
+     * How long a step whose attempts keep losing the write-skew check goes on trying, a second apart, before
+     * the caller is told to retry. A joiner whose state transfer brought back an entry the others had removed
+     * is that entry's primary owner with a copy no other member holds: the check fails every other node's
+     * write of it until the joiner's first scan, which runs once its service has started (48 and 68 s after it
+     * joined, in two BalancedClusterIT runs), and the other nodes' scans never see it. Less than the 60 s
+     * a SOAP client (CXF's default) waits for an answer, after which it may retry.
+     */
+    static final Duration STALE_COPY_PATIENCE = Duration.ofSeconds(50);
+    private static final long STALE_COPY_PAUSE_MILLIS = 1000;
     private static final long RESOLUTION_POLL_MILLIS = 100;
     /** Lock stripes for owners' index writes: enough that unrelated owners rarely share one. */
     private static final int STRIPES = 256;
@@ -58,11 +68,12 @@ public final class MetadataTransactions {
     private final BooleanSupplier resolvingConflicts;
     private final BooleanSupplier copiesChecked;
     private final Duration resolutionPatience;
+    private final Duration staleCopyPatience;
     private final ReentrantLock[] ownerLocks = new ReentrantLock[STRIPES];
 
     /** Transactions on caches that never resolve conflicts (a single node, a cache that is not clustered). */
     public MetadataTransactions(TransactionManager tm) {
-        this(tm, () -> false, () -> true);
+        this(tm, () -> false, () -> true, RESOLUTION_PATIENCE, Duration.ZERO);
     }
 
     /**
@@ -72,15 +83,22 @@ public final class MetadataTransactions {
      * @param copiesChecked whether this node's copies of the entries are known to be the other members'
      *        ({@link org.vbs.core.cluster.DivergedReplicas#checked()}): until they are, a step that refuses
      *        (a client fault: the volume is in the wrong state, or not found), or whose every attempt lost a
-     *        race, may have read a stale copy, so it waits for the check and runs again
+     *        race, may have read a stale copy, so it waits for the check and runs again; a step that then
+     *        keeps losing the write-skew check goes on trying for {@link #STALE_COPY_PATIENCE}
      */
     public MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts,
                                 BooleanSupplier copiesChecked) {
-        this(tm, resolvingConflicts, copiesChecked, RESOLUTION_PATIENCE);
+        this(tm, resolvingConflicts, copiesChecked, RESOLUTION_PATIENCE, STALE_COPY_PATIENCE);
     }
 
     MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts, BooleanSupplier copiesChecked,
                          Duration resolutionPatience) {
+        this(tm, resolvingConflicts, copiesChecked, resolutionPatience, resolutionPatience);
+    }
+
+    MetadataTransactions(TransactionManager tm, BooleanSupplier resolvingConflicts, BooleanSupplier copiesChecked,
+                         Duration resolutionPatience, Duration staleCopyPatience) {
+        this.staleCopyPatience = Objects.requireNonNull(staleCopyPatience, "staleCopyPatience");
         this.tm = Objects.requireNonNull(tm, "tm");
         this.resolvingConflicts = Objects.requireNonNull(resolvingConflicts, "resolvingConflicts");
         this.copiesChecked = Objects.requireNonNull(copiesChecked, "copiesChecked");
@@ -138,6 +156,7 @@ public final class MetadataTransactions {
 
     private <T> T attempt(String step, Supplier<T> work, int attempts, Optional<ReentrantLock> lock) {
         boolean awaitedCheck = false;
+        long staleCopyDeadline = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 lock.ifPresent(ReentrantLock::lock);
@@ -169,7 +188,18 @@ public final class MetadataTransactions {
                     attempt = 0;
                     continue;
                 }
-                throw exhausted(step, attempts, e);
+                Optional<WriteSkewException> lostCheck = Causes.find(e, WriteSkewException.class);
+                if (lostCheck.isPresent() && staleCopyDeadline == 0 && !staleCopyPatience.isZero()) {
+                    LOG.infof("%s: lost the write-skew check on %s in each of %d attempts (a member's copy may be"
+                            + " stale until its scan); tries again every second for up to %d s", step,
+                            lostCheck.get().getKey(), attempt, staleCopyPatience.toSeconds());
+                    staleCopyDeadline = System.nanoTime() + staleCopyPatience.toNanos();
+                }
+                if (lostCheck.isPresent() && System.nanoTime() < staleCopyDeadline) {
+                    pause(step, STALE_COPY_PAUSE_MILLIS);
+                    continue;
+                }
+                throw exhausted(step, attempt, e);
             }
         }
     }
@@ -200,8 +230,12 @@ public final class MetadataTransactions {
 
     private static void pauseBeforeRetry(String step, int attempt) {
         long bound = Math.min(MAX_PAUSE_MILLIS, 2L << attempt);
+        pause(step, ThreadLocalRandom.current().nextLong(1, bound + 1));
+    }
+
+    private static void pause(String step, long millis) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VbsException(ErrorCode.INTERNAL_ERROR,

@@ -239,6 +239,46 @@ class DivergedReplicasTest {
     }
 
     @Test
+    void shouldCommitAWriteThatAJoinersResurrectedCopyFailedOnceTheJoinersFirstScanRemovedIt() {
+        withThirdMember(c -> {
+            // c joined and its state transfer brought back an owner's index the others had removed: c is its primary
+            // owner, so the write-skew check of every other member's write of it fails, and their scans never see it.
+            String key = keyWhosePrimaryIs(c);
+            a.put(key, "owner-index-with-vol-1");
+            onlyHere(a).remove(key);
+            onlyHere(b).remove(key);
+            DivergedReplicas scansOnA = new DivergedReplicas(a, Duration.ZERO);
+            scansOnA.repair();
+            assertTrue(scansOnA.checked(), "a's copies are the others': it does not hold the entry");
+            MetadataTransactions onA = new MetadataTransactions(a.getAdvancedCache().getTransactionManager(),
+                    () -> false, scansOnA::checked);
+            AtomicInteger attempts = new AtomicInteger();
+            ExecutorService requests = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> step = requests.submit(() -> onA.run("create vol-2 in a new owner's index", () -> {
+                    attempts.incrementAndGet();
+                    assertNull(a.get(key));
+                    a.put(key, "owner-index-with-vol-2");
+                }));
+                awaitTrue("a round of attempts", Duration.ofSeconds(30), () -> attempts.get() > 12);
+                assertFalse(step.isDone(), "the step goes on trying while c's copy fails its check");
+
+                // c's service starts: its first scan removes the copy only it holds.
+                assertEquals(1, new DivergedReplicas(c, Duration.ZERO).repair());
+
+                step.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            } finally {
+                requests.shutdownNow();
+            }
+            for (Cache<Object, Object> member : List.of(a, b, c)) {
+                assertEquals("owner-index-with-vol-2", onlyHere(member).get(key));
+            }
+        });
+    }
+
+    @Test
     void shouldRemoveFromEveryMemberAnEntryTheOldestMemberNoLongerHolds() {
         String key = keyWhosePrimaryIs(a);
         a.put(key, "journal-record-of-an-operation-that-ended");
